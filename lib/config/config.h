@@ -1,0 +1,33 @@
+// Config: every setting of autoresponder-milter as one immutable value, built
+// once from the options table (options_table.h) out of a config file and the
+// command line. Programs hold it as shared_ptr<const Config>; a reload builds
+// a new one and swaps the pointer, so work in flight keeps its snapshot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compose/reply_composer.h"
+#include "dispatch/dispatcher.h"
+#include "policy/policy_settings.h"
+#include "store/store.h"
+#include "transport/transport.h"
+
+namespace ar {
+
+struct Config {
+  std::string config_file;          // where it was read from; "" for none
+  std::string milter_socket = "inet:8894@127.0.0.1";
+  std::string clock = "system";     // "system" or "file:PATH" (see core/clock.h)
+  std::string log_target = "syslog";
+  std::string log_level = "info";
+  bool tempfail_on_error = false;   // internal failure: accept (default) or tempfail
+  std::string reply_envelope_sender;  // "" means the null sender <>
+  StoreOptions store{"/var/lib/autoresponder-milter"};
+  PolicySettings policy;
+  ComposeSettings compose;          // hostname defaults to gethostname()
+  TransportSettings transport;
+  DispatchSettings dispatch;
+};
+
+}  // namespace ar

@@ -1,0 +1,59 @@
+// Dispatcher: sends the queued replies that are due through a Transport and
+// records the outcome in the Store. The program in dispatcher/ runs it; tests
+// drive RunOnce() with a ManualClock.
+//
+// A reply is marked sent only after the MTA accepted it. A temporary failure
+// is retried with exponential backoff (retry_base, doubling, at most
+// retry_max) until the item is older than max_age; then, like a permanent
+// failure, it is recorded as failed.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "core/clock.h"
+#include "core/logger.h"
+#include "core/result.h"
+#include "store/store.h"
+#include "transport/transport.h"
+
+namespace ar {
+
+struct DispatchSettings {
+  size_t batch_size = 100;
+  Seconds lease = Seconds(300);        // how long a claimed item stays invisible
+  Seconds retry_base = Seconds(60);
+  Seconds retry_max = Seconds(3600);
+  Seconds max_age = Seconds(5 * 86400);
+  Seconds poll_interval = Seconds(5);  // longest sleep between looks at the queue
+};
+
+struct DispatchStats {
+  size_t sent = 0;
+  size_t retried = 0;
+  size_t failed = 0;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
+             DispatchSettings settings);
+
+  // Sends everything due at clock.Now(), batch after batch, then returns.
+  Result<DispatchStats> RunOnce();
+
+  // RunOnce() in a loop until stop is set, sleeping (in real time) until the
+  // next due item or poll_interval, whichever comes first.
+  void Run(const std::atomic<bool>& stop);
+
+ private:
+  Seconds Backoff(uint32_t attempts) const;
+
+  Store& store_;
+  Transport& transport_;
+  const Clock& clock_;
+  Logger& logger_;
+  DispatchSettings settings_;
+};
+
+}  // namespace ar

@@ -1,0 +1,43 @@
+// RFC 5322 address parsing (section 3.4) for the fields a responder reads:
+// From, Sender, To, Cc, Bcc, Resent-*. Tolerant of what real mail contains
+// (obsolete syntax, missing brackets, trailing garbage) but never crashes or
+// reads past the input; a part it cannot make sense of is skipped.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ar {
+
+struct Mailbox {
+  std::string display_name;  // decoded (RFC 2047) UTF-8, quotes removed; may be ""
+  std::string address;       // "local@domain" as written (no brackets), may lack a domain
+};
+
+// Parses a header value holding an address-list or mailbox-list. Understands
+// comments "(...)", quoted strings, angle addresses, group syntax
+// "team: a@x, b@y;" (members are returned, the group name is not) and
+// "undisclosed-recipients:;" (no members). Never throws.
+std::vector<Mailbox> ParseAddressList(std::string_view value);
+
+// Lower-cases the whole address (domain is case-insensitive by RFC 5321; the
+// local part is treated case-insensitively as every common MTA does).
+std::string NormalizeAddress(std::string_view address);
+
+// NormalizeAddress, then strips a BATV tag: "prvs=1234abcd=user@x" and
+// "prvs=user/1234abcd@x" forms become "user@x". Used as the dedupe key for
+// "has this sender been answered", while replies still go to the real path.
+std::string NormalizeSenderForDedupe(std::string_view address);
+
+// "user@Example.ORG" -> "example.org"; "" when there is no '@'.
+std::string DomainOf(std::string_view address);
+// "user+tag@x" -> "user"; the part before the last '@'.
+std::string LocalPartOf(std::string_view address);
+
+// True when the address is safe to put in an envelope or header: non-empty,
+// one '@', no control characters, no whitespace, no '<', '>', ',', ';', no
+// quotes, at most 254 octets. Hostile addresses are refused, not repaired.
+bool IsSafeAddress(std::string_view address);
+
+}  // namespace ar

@@ -1,0 +1,69 @@
+// Message: a bounded, read-only view of one message as the milter saw it at
+// end of message: the envelope plus the header fields in arrival order. The
+// body is never kept (the original is never quoted in a reply).
+//
+// Header values are stored unfolded (CRLF/LF followed by WSP replaced by the
+// WSP) but otherwise raw: RFC 2047 encoded words are still encoded. Use
+// DecodeHeaderText() (rfc2047.h) for display text such as Subject.
+//
+// Limits protect the milter from hostile input: at most kMaxHeaders fields and
+// kMaxHeaderValueBytes per value are kept; the rest is dropped and counted.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ar {
+
+struct HeaderField {
+  std::string name;   // as received, e.g. "List-Id"
+  std::string value;  // unfolded, leading whitespace removed, raw otherwise
+};
+
+struct Envelope {
+  // Reverse-path without angle brackets; "" for the null sender <>.
+  std::string sender;
+  // Forward-paths without angle brackets, in RCPT order, as received.
+  std::vector<std::string> recipients;
+  // The MTA's queue id (Postfix/Sendmail macro "i"); "" when unknown. Used in logs.
+  std::string queue_id;
+  // True when the message was submitted locally (sendmail/pickup) rather
+  // than received over SMTP.
+  bool local_submission = false;
+};
+
+class Message {
+ public:
+  static constexpr size_t kMaxHeaders = 1000;
+  static constexpr size_t kMaxHeaderValueBytes = 64 * 1024;
+
+  Message() = default;
+  explicit Message(Envelope envelope) : envelope_(std::move(envelope)) {}
+
+  // Adds one field. Unfolds the value; truncates or drops per the limits above.
+  void AddHeader(std::string_view name, std::string_view value);
+
+  const Envelope& envelope() const { return envelope_; }
+  Envelope& mutable_envelope() { return envelope_; }
+  const std::vector<HeaderField>& headers() const { return headers_; }
+  size_t dropped_headers() const { return dropped_headers_; }
+
+  // Case-insensitive name lookup.
+  bool Has(std::string_view name) const;
+  std::optional<std::string_view> First(std::string_view name) const;
+  std::vector<std::string_view> All(std::string_view name) const;
+
+ private:
+  Envelope envelope_;
+  std::vector<HeaderField> headers_;
+  size_t dropped_headers_ = 0;
+};
+
+// ASCII case-insensitive equality, for header names and addresses.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLowerAscii(std::string_view s);
+
+}  // namespace ar

@@ -1,0 +1,131 @@
+// Store: the durable state of autoresponder-milter in one LMDB environment
+// (the only folder that includes lmdb.h; layout in FORMAT.md):
+//   - out-of-office rules, and an index from every address to its rule;
+//   - the response log: which user answered which sender, when, in which
+//     rule generation (state pending while a reply is queued, sent after the
+//     MTA accepted it);
+//   - the follow-up queue: composed replies with their due time, indexed by
+//     big-endian due time, plus the permanently failed ones.
+//
+// Several processes (milter, dispatcher, CLI) open the same environment at
+// once; LMDB serialises writers. One Store object is shared by all threads of
+// a process. A Store must never be used in a child after fork(): transports
+// use posix_spawn, and no program forks while holding one.
+//
+// Every write commits (and syncs) before returning: when Enqueue() returns
+// ok, the reply survives a crash.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "core/status.h"
+#include "policy/out_of_office_rule.h"
+
+namespace ar {
+
+struct StoreOptions {
+  std::string path;                           // a directory; created if missing
+  uint64_t map_size = 1ull << 30;             // bytes; LMDB's map is sparse
+  bool read_only = false;
+};
+
+// A reply the milter wants to send. Enqueue() records it only if the user has
+// not answered dedupe_sender within period in this generation.
+struct NewReply {
+  std::string user;
+  uint64_t generation = 0;
+  std::string dedupe_sender;
+  Seconds period{0};
+  std::string envelope_sender;     // MAIL FROM of the reply; "" for <>
+  std::string envelope_recipient;  // exactly one recipient
+  std::string message_id;          // "<...>" of the composed reply
+  std::string message;             // the complete RFC 5322 message, CRLF line ends
+  TimePoint due;
+  std::string origin_queue_id;     // the MTA queue id of the triggering mail, for logs
+};
+
+struct QueueItem {
+  uint64_t id = 0;
+  std::string user;
+  uint64_t generation = 0;
+  std::string dedupe_sender;
+  std::string envelope_sender;
+  std::string envelope_recipient;
+  std::string message_id;
+  std::string message;
+  TimePoint created;
+  TimePoint due;
+  uint32_t attempts = 0;
+  std::string last_error;
+  std::string origin_queue_id;
+};
+
+enum class ResponseState { kPending = 1, kSent = 2 };
+
+struct ResponseRecord {
+  uint64_t generation = 0;
+  ResponseState state = ResponseState::kPending;
+  TimePoint at;          // when queued (pending) or when the MTA accepted it (sent)
+};
+
+struct EnqueueOutcome {
+  bool queued = false;   // false: already answered (pending, or sent within period)
+  uint64_t id = 0;       // the queue id when queued
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  virtual ~Store() = default;
+
+  // --- rules (the CLI writes, the milter reads) ---
+  // Inserts or replaces the rule under rule.address and re-indexes its
+  // aliases. Fails with InvalidArgument if an alias belongs to another rule.
+  virtual Status PutRule(const OutOfOfficeRule& rule) = 0;
+  virtual Result<std::optional<OutOfOfficeRule>> GetRule(const std::string& address) = 0;
+  virtual Result<std::vector<OutOfOfficeRule>> ListRules() = 0;
+  // Removes the rule and its alias index entries; NotFound if absent.
+  virtual Status DeleteRule(const std::string& address) = 0;
+  // Resolves each recipient (normalised) through the address index; returns
+  // each matching rule once, in first-seen order. One read transaction.
+  virtual Result<std::vector<OutOfOfficeRule>> FindRulesForRecipients(
+      const std::vector<std::string>& recipients) = 0;
+
+  // --- response log ---
+  virtual Result<std::optional<ResponseRecord>> GetResponse(const std::string& user,
+                                                           const std::string& dedupe_sender) = 0;
+
+  // --- queue: the milter ---
+  // In one write transaction, for each reply: skip it if the response log
+  // says the user has a pending reply to dedupe_sender in this generation,
+  // or sent one within period before now; otherwise append it to the queue,
+  // index it by due time and record a pending response. Durable on return.
+  virtual Result<std::vector<EnqueueOutcome>> Enqueue(const std::vector<NewReply>& replies,
+                                                      TimePoint now) = 0;
+
+  // --- queue: the dispatcher ---
+  // Due items (due <= now), earliest first, at most limit. Claiming moves an
+  // item's due time to now + lease so a second dispatcher does not take it.
+  virtual Result<std::vector<QueueItem>> ClaimDue(TimePoint now, size_t limit, Seconds lease) = 0;
+  // The MTA accepted the item: remove it; the response becomes sent at now.
+  virtual Status MarkSent(uint64_t id, TimePoint now) = 0;
+  // Try again at retry_at; attempts+1, last_error kept.
+  virtual Status MarkRetry(uint64_t id, TimePoint retry_at, const std::string& error) = 0;
+  // Never deliverable: move to the failed list; drop the pending response so
+  // the next message from that sender may be answered.
+  virtual Status MarkFailed(uint64_t id, TimePoint now, const std::string& error) = 0;
+  // The earliest due time in the queue, or nullopt when empty.
+  virtual Result<std::optional<TimePoint>> NextDue() = 0;
+
+  // --- inspection (CLI) ---
+  virtual Result<std::vector<QueueItem>> ListQueue(size_t limit) = 0;
+  virtual Result<std::vector<QueueItem>> ListFailed(size_t limit) = 0;
+};
+
+}  // namespace ar
