@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strings.h"
+
 namespace ar {
 
 struct HeaderField {
@@ -61,9 +63,5 @@ class Message {
   std::vector<HeaderField> headers_;
   size_t dropped_headers_ = 0;
 };
-
-// ASCII case-insensitive equality, for header names and addresses.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-std::string ToLowerAscii(std::string_view s);
 
 }  // namespace ar

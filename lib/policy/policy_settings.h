@@ -32,6 +32,8 @@ struct PolicySettings {
   std::string loop_marker_header = "X-Autoresponder-Milter";
   // Domains that count as internal besides the user's own addresses' domains.
   std::vector<std::string> internal_domains;
+  // Period of a rule set without one (the CLI fills it in).
+  Seconds default_period = Seconds(7 * 86400);
   Seconds min_period = Seconds(86400);
   Seconds max_period = Seconds(30 * 86400);
 };
