@@ -1,0 +1,108 @@
+#include "responder/out_of_office_responder.h"
+
+#include <algorithm>
+
+#include "message/address.h"
+#include "policy/decision.h"
+
+namespace ar {
+
+namespace {
+
+std::string QueueIdPrefix(const Message& message) {
+  const std::string& qid = message.envelope().queue_id;
+  return (qid.empty() ? std::string("NOQUEUE") : qid) + ": ";
+}
+
+std::string StripBrackets(std::string_view address) {
+  address = Trim(address);
+  if (address.size() >= 2 && address.front() == '<' && address.back() == '>')
+    address = address.substr(1, address.size() - 2);
+  return std::string(address);
+}
+
+}  // namespace
+
+std::vector<std::string> NormalizedRecipients(const Envelope& envelope) {
+  std::vector<std::string> out;
+  for (const auto& rcpt : envelope.recipients) {
+    std::string normalized = NormalizeAddress(StripBrackets(rcpt));
+    if (normalized.empty()) continue;
+    if (std::find(out.begin(), out.end(), normalized) == out.end()) out.push_back(normalized);
+  }
+  return out;
+}
+
+Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
+                                                     const ResponderSettings& settings,
+                                                     TimePoint now) {
+  ResponderReport report;
+  const std::string prefix = QueueIdPrefix(message);
+  const std::string& sender = message.envelope().sender;
+
+  auto rules = store_.FindRulesForRecipients(NormalizedRecipients(message.envelope()));
+  if (!rules.ok()) return rules.status();
+  report.rules = rules->size();
+  if (rules->empty()) return report;  // the common case: nobody is away
+
+  ResponseHistory history = [this](const std::string& user, uint64_t generation,
+                                   const std::string& dedupe_sender) -> std::optional<TimePoint> {
+    auto record = store_.GetResponse(user, dedupe_sender);
+    // A read error is treated as "never answered": the store re-checks the
+    // dedupe inside its write transaction, so this cannot cause a duplicate.
+    if (!record.ok() || !record->has_value() || (*record)->generation != generation)
+      return std::nullopt;
+    return (*record)->at;
+  };
+  Decision decision = DecideOutOfOffice(message, *rules, history, settings.policy, now);
+
+  for (const Skip& skip : decision.skips) {
+    ++report.skipped;
+    logger_.Info(prefix + "no reply to " + (sender.empty() ? "<>" : sender) + " for " + skip.user +
+                 ": " + SkipReasonName(skip.reason) + (skip.detail.empty() ? "" : " " + skip.detail));
+  }
+
+  std::vector<NewReply> replies;
+  for (const ReplyPlan& plan : decision.replies) {
+    auto composed = ComposeReply(plan, settings.compose, now);
+    if (!composed.ok()) {
+      ++report.failed;
+      logger_.Warning(prefix + "cannot compose reply to " + plan.envelope_recipient + " for " +
+                      plan.user + ": " + composed.status().ToString());
+      continue;
+    }
+    NewReply reply;
+    reply.user = plan.user;
+    reply.generation = plan.generation;
+    reply.dedupe_sender = plan.dedupe_sender;
+    reply.period = plan.period;
+    reply.envelope_sender = settings.reply_envelope_sender;
+    reply.envelope_recipient = plan.envelope_recipient;
+    reply.message_id = composed->message_id;
+    reply.message = std::move(composed->message);
+    reply.due = now;
+    reply.origin_queue_id = message.envelope().queue_id;
+    replies.push_back(std::move(reply));
+  }
+  if (replies.empty()) return report;
+
+  auto outcomes = store_.Enqueue(replies, now);
+  if (!outcomes.ok()) return outcomes.status();
+  for (size_t i = 0; i < replies.size() && i < outcomes->size(); ++i) {
+    const EnqueueOutcome& outcome = (*outcomes)[i];
+    if (outcome.queued) {
+      ++report.queued;
+      logger_.Info(prefix + "reply queued to " + replies[i].envelope_recipient + " for " +
+                   replies[i].user + " (queue id " + std::to_string(outcome.id) + ", " +
+                   replies[i].message_id + ")");
+    } else {
+      ++report.skipped;
+      logger_.Info(prefix + "no reply to " + replies[i].envelope_recipient + " for " +
+                   replies[i].user + ": " + SkipReasonName(SkipReason::kAlreadyAnswered) +
+                   " (concurrent message)");
+    }
+  }
+  return report;
+}
+
+}  // namespace ar

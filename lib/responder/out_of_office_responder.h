@@ -1,0 +1,57 @@
+// OutOfOfficeResponder: what happens at end of message, without the milter.
+// For one message it resolves the envelope recipients to rules (Store),
+// takes the pure decision (policy/decision.h) with the response log as
+// history, composes each reply (compose/) and records all of them in one
+// durable Store transaction. Logs one line per decision.
+//
+// It never sends and never blocks mail: the caller lets the message through
+// whatever Handle() returns; an error only tells it to log and, where
+// configured, tempfail.
+//
+// Thread-safety: Handle() may be called from many milter threads at once;
+// the Store serialises the writes and re-checks the dedupe inside its
+// transaction, so two messages racing from one sender still give one reply.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "compose/reply_composer.h"
+#include "core/clock.h"
+#include "core/logger.h"
+#include "core/result.h"
+#include "message/message.h"
+#include "policy/policy_settings.h"
+#include "store/store.h"
+
+namespace ar {
+
+struct ResponderSettings {
+  PolicySettings policy;
+  ComposeSettings compose;
+  std::string reply_envelope_sender;  // "" for <>
+};
+
+struct ResponderReport {
+  size_t rules = 0;    // users the recipients resolved to
+  size_t queued = 0;   // replies recorded
+  size_t skipped = 0;  // users who did not reply (any reason, incl. dedupe in the store)
+  size_t failed = 0;   // replies that could not be composed
+};
+
+class OutOfOfficeResponder {
+ public:
+  OutOfOfficeResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
+
+  Result<ResponderReport> Handle(const Message& message, const ResponderSettings& settings,
+                                 TimePoint now);
+
+ private:
+  Store& store_;
+  Logger& logger_;
+};
+
+// The envelope recipients, brackets removed and normalised, each once.
+std::vector<std::string> NormalizedRecipients(const Envelope& envelope);
+
+}  // namespace ar

@@ -1,0 +1,104 @@
+// autoresponder-milter: decides, at end of each message, whether anyone the
+// message reaches is away, and records the replies durably for
+// autoresponder-dispatcher. Never sends, never alters or blocks mail.
+#include <libmilter/mfapi.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "config/options_table.h"
+#include "core/clock.h"
+#include "core/logger.h"
+#include "milter/milter_callbacks.h"
+#include "milter/milter_service.h"
+#include "store/store.h"
+
+namespace {
+
+constexpr const char* kProgram = "autoresponder-milter";
+constexpr const char* kDefaultConfig = "/etc/autoresponder-milter/autoresponder-milter.conf";
+
+const std::vector<ar::ProgramFlag>& ProgramFlags() {
+  static const std::vector<ar::ProgramFlag> flags = {
+      {"check-config", "Check the configuration, print problems, exit 0 when it is valid"},
+      {"print-defaults", "Print every option with its default value and exit"},
+      {"print-config", "Print the options that differ from their defaults and exit"},
+  };
+  return flags;
+}
+
+int Run(int argc, char** argv) {
+  auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
+  if (!command_line.ok()) {
+    std::cerr << kProgram << ": " << command_line.status().message() << "\n";
+    return 2;
+  }
+  if (command_line->help) {
+    std::cout << ar::HelpText(kProgram, ProgramFlags());
+    return 0;
+  }
+  if (command_line->Has("print-defaults")) {
+    std::cout << ar::PrintDefaults();
+    return 0;
+  }
+  const ar::Config& config = command_line->config;
+  if (command_line->Has("print-config")) {
+    std::cout << ar::PrintNonDefaults(config);
+    return 0;
+  }
+  if (!command_line->positional.empty()) {
+    std::cerr << kProgram << ": unexpected argument '" << command_line->positional[0] << "'\n";
+    return 2;
+  }
+  auto clock = ar::MakeClock(config.clock);
+  if (!clock.ok()) {
+    std::cerr << kProgram << ": " << clock.status().message() << "\n";
+    return 2;
+  }
+  if (command_line->Has("check-config")) {
+    std::cout << kProgram << ": configuration "
+              << (config.config_file.empty() ? std::string("(defaults)") : config.config_file)
+              << " is valid\n";
+    return 0;
+  }
+
+  ar::LogLevel level = ar::LogLevel::kInfo;
+  ar::ParseLogLevel(config.log_level, &level);
+  std::unique_ptr<ar::Logger> logger = ar::MakeLogger(config.log_target, kProgram, level);
+
+  auto store = ar::Store::Open(config.store);
+  if (!store.ok()) {
+    logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
+    return 1;
+  }
+
+  ar::MilterService service(
+      std::make_shared<const ar::MessageSettings>(ar::MessageSettingsFrom(config)), **store,
+      **clock, *logger);
+  if (!ar::RegisterMilter(service)) {
+    logger->Error("libmilter refused the filter registration");
+    return 1;
+  }
+  std::string socket = config.milter_socket;
+  if (smfi_setconn(socket.data()) != MI_SUCCESS) {
+    logger->Error("bad milter_socket '" + socket + "'");
+    return 2;
+  }
+  // A UNIX socket must be reachable by the MTA's group (postfix), not by others.
+  umask(007);
+  if (smfi_opensocket(1) != MI_SUCCESS) {
+    logger->Error("cannot listen on " + socket);
+    return 1;
+  }
+  logger->Info("listening on " + socket + ", store " + config.store.path);
+  int rc = smfi_main();
+  logger->Info("stopped");
+  return rc == MI_SUCCESS ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }

@@ -1,0 +1,123 @@
+#include "milter/milter_callbacks.h"
+
+#include <libmilter/mfapi.h>
+
+#include <new>
+
+#include "milter/session.h"
+
+namespace ar {
+
+namespace {
+
+// libmilter's callbacks are plain C functions; this is their only way back
+// to the service. Set once before smfi_main() and never changed.
+MilterService* g_service = nullptr;
+
+// Per-connection state: the Session plus which steps the MTA agreed not to
+// wait for a reply on (SMFIP_NR_*), since only those may return NOREPLY.
+struct Connection {
+  explicit Connection(MilterService& service) : session(service) {}
+  Session session;
+  bool noreply_mail = false;
+  bool noreply_rcpt = false;
+  bool noreply_header = false;
+};
+
+Connection* Get(SMFICTX* ctx) { return static_cast<Connection*>(smfi_getpriv(ctx)); }
+
+// With SMFIP_NOCONNECT there is no connect callback: the state is created
+// on first use and freed in close.
+Connection* GetOrCreate(SMFICTX* ctx) {
+  Connection* conn = Get(ctx);
+  if (conn == nullptr) {
+    conn = new (std::nothrow) Connection(*g_service);
+    if (conn != nullptr) smfi_setpriv(ctx, conn);
+  }
+  return conn;
+}
+
+sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINUE; }
+
+sfsistat OnNegotiate(SMFICTX* ctx, unsigned long /*actions*/, unsigned long steps,
+                     unsigned long /*f2*/, unsigned long /*f3*/, unsigned long* want_actions,
+                     unsigned long* want_steps, unsigned long* pf2, unsigned long* pf3) {
+  // We never modify a message: ask for no actions. Skip every step we do not
+  // read (connect, HELO, body, unknown commands, DATA, end of headers) and,
+  // where the MTA allows it, let it stop waiting for our answer to MAIL,
+  // RCPT and each header: the decision is only made at end of message.
+  const unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOBODY | SMFIP_NOUNKNOWN |
+                             SMFIP_NODATA | SMFIP_NOEOH;
+  const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+  *want_actions = 0;
+  *want_steps = steps & (skip | noreply);
+  *pf2 = 0;
+  *pf3 = 0;
+  Connection* conn = GetOrCreate(ctx);
+  if (conn != nullptr) {
+    conn->noreply_mail = (*want_steps & SMFIP_NR_MAIL) != 0;
+    conn->noreply_rcpt = (*want_steps & SMFIP_NR_RCPT) != 0;
+    conn->noreply_header = (*want_steps & SMFIP_NR_HDR) != 0;
+  }
+  return SMFIS_CONTINUE;
+}
+
+sfsistat OnMailFrom(SMFICTX* ctx, char** argv) {
+  Connection* conn = GetOrCreate(ctx);
+  if (conn == nullptr) return SMFIS_ACCEPT;  // out of memory: never harm mail flow
+  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", false);
+  return Continue(conn->noreply_mail);
+}
+
+sfsistat OnRecipient(SMFICTX* ctx, char** argv) {
+  Connection* conn = Get(ctx);
+  if (conn == nullptr) return SMFIS_ACCEPT;
+  if (argv != nullptr && argv[0] != nullptr) conn->session.OnRecipient(argv[0]);
+  return Continue(conn->noreply_rcpt);
+}
+
+sfsistat OnHeader(SMFICTX* ctx, char* name, char* value) {
+  Connection* conn = Get(ctx);
+  if (conn == nullptr) return SMFIS_ACCEPT;
+  conn->session.OnHeader(name != nullptr ? name : "", value != nullptr ? value : "");
+  return Continue(conn->noreply_header);
+}
+
+sfsistat OnEndOfMessage(SMFICTX* ctx) {
+  Connection* conn = Get(ctx);
+  if (conn == nullptr) return SMFIS_CONTINUE;
+  const char* queue_id = smfi_getsymval(ctx, const_cast<char*>("i"));
+  Verdict verdict = conn->session.OnEndOfMessage(queue_id != nullptr ? queue_id : "");
+  return verdict == Verdict::kTempfail ? SMFIS_TEMPFAIL : SMFIS_CONTINUE;
+}
+
+sfsistat OnAbort(SMFICTX* ctx) {
+  if (Connection* conn = Get(ctx)) conn->session.OnAbort();
+  return SMFIS_CONTINUE;
+}
+
+sfsistat OnClose(SMFICTX* ctx) {
+  delete Get(ctx);
+  smfi_setpriv(ctx, nullptr);
+  return SMFIS_CONTINUE;
+}
+
+}  // namespace
+
+bool RegisterMilter(MilterService& service) {
+  g_service = &service;
+  static struct smfiDesc desc = {};
+  desc.xxfi_name = const_cast<char*>("autoresponder-milter");
+  desc.xxfi_version = SMFI_VERSION;
+  desc.xxfi_flags = 0;
+  desc.xxfi_envfrom = OnMailFrom;
+  desc.xxfi_envrcpt = OnRecipient;
+  desc.xxfi_header = OnHeader;
+  desc.xxfi_eom = OnEndOfMessage;
+  desc.xxfi_abort = OnAbort;
+  desc.xxfi_close = OnClose;
+  desc.xxfi_negotiate = OnNegotiate;
+  return smfi_register(desc) == MI_SUCCESS;
+}
+
+}  // namespace ar

@@ -1,0 +1,14 @@
+#include "milter/milter_service.h"
+
+namespace ar {
+
+MessageSettings MessageSettingsFrom(const Config& config) {
+  MessageSettings settings;
+  settings.responder.policy = config.policy;
+  settings.responder.compose = config.compose;
+  settings.responder.reply_envelope_sender = config.reply_envelope_sender;
+  settings.tempfail_on_error = config.tempfail_on_error;
+  return settings;
+}
+
+}  // namespace ar

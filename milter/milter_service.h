@@ -1,0 +1,54 @@
+// MilterService: what every milter connection shares: the current config
+// snapshot, the store, the clock and the logger. Built once in main().
+//
+// Thread-safety: Snapshot() and Replace() may race freely; a connection keeps
+// the snapshot it took at MAIL FROM for the whole message, so a reload never
+// changes the rules of a message in flight.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/logger.h"
+#include "responder/out_of_office_responder.h"
+#include "store/store.h"
+
+namespace ar {
+
+// The parts of Config a message needs, derived once per config load rather
+// than once per message.
+struct MessageSettings {
+  ResponderSettings responder;
+  bool tempfail_on_error = false;
+};
+
+MessageSettings MessageSettingsFrom(const Config& config);
+
+class MilterService {
+ public:
+  MilterService(std::shared_ptr<const MessageSettings> settings, Store& store, const Clock& clock,
+                Logger& logger)
+      : settings_(std::move(settings)), store_(store), clock_(clock), logger_(logger),
+        responder_(store, logger) {}
+
+  std::shared_ptr<const MessageSettings> Snapshot() const { return std::atomic_load(&settings_); }
+  void Replace(std::shared_ptr<const MessageSettings> settings) {
+    std::atomic_store(&settings_, std::move(settings));
+  }
+
+  Store& store() { return store_; }
+  const Clock& clock() const { return clock_; }
+  Logger& logger() { return logger_; }
+  OutOfOfficeResponder& responder() { return responder_; }
+
+ private:
+  std::shared_ptr<const MessageSettings> settings_;
+  Store& store_;
+  const Clock& clock_;
+  Logger& logger_;
+  OutOfOfficeResponder responder_;
+};
+
+}  // namespace ar
