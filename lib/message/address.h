@@ -2,8 +2,11 @@
 // From, Sender, To, Cc, Bcc, Resent-*. Tolerant of what real mail contains
 // (obsolete syntax, missing brackets, trailing garbage) but never crashes or
 // reads past the input; a part it cannot make sense of is skipped.
+//
+// Stateless free functions; safe to call from any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +22,13 @@ struct Mailbox {
 // comments "(...)", quoted strings, angle addresses, group syntax
 // "team: a@x, b@y;" (members are returned, the group name is not) and
 // "undisclosed-recipients:;" (no members). Never throws.
+//
+// Also accepted: nested and unbalanced comments, the obsolete route
+// "<@a,@b:user@x>" (the route is dropped), a missing '>', "Name user@x"
+// (brackets forgotten), and "user@x (Name)" (the comment becomes the display
+// name). Mailboxes with an empty address ("<>") are skipped. Work is linear
+// in the input and at most kMaxMailboxes are returned.
+inline constexpr size_t kMaxMailboxes = 1000;
 std::vector<Mailbox> ParseAddressList(std::string_view value);
 
 // Lower-cases the whole address (domain is case-insensitive by RFC 5321; the
@@ -32,12 +42,15 @@ std::string NormalizeSenderForDedupe(std::string_view address);
 
 // "user@Example.ORG" -> "example.org"; "" when there is no '@'.
 std::string DomainOf(std::string_view address);
-// "user+tag@x" -> "user"; the part before the last '@'.
+// "user+tag@x" -> "user": the part before the last '@' (the whole input when
+// there is none), without a "+subaddress" (RFC 5233). Case is kept.
 std::string LocalPartOf(std::string_view address);
 
 // True when the address is safe to put in an envelope or header: non-empty,
-// one '@', no control characters, no whitespace, no '<', '>', ',', ';', no
-// quotes, at most 254 octets. Hostile addresses are refused, not repaired.
+// one '@' with text on both sides, no control characters, no whitespace, no
+// '<', '>', ',', ';', no '"', '\\' or '`', at most 254 octets. Hostile
+// addresses are refused, not repaired. (An apostrophe, as in o'brien@x, is
+// ordinary atext and allowed.)
 bool IsSafeAddress(std::string_view address);
 
 }  // namespace ar

@@ -8,12 +8,18 @@
 //
 // Limits protect the milter from hostile input: at most kMaxHeaders fields and
 // kMaxHeaderValueBytes per value are kept; the rest is dropped and counted.
+// A value cut to the limit is counted in truncated_headers().
+//
+// Not thread-safe for mutation; concurrent const access is fine. Values
+// returned as string_view point into the Message and live as long as it does
+// (or until the next AddHeader).
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/strings.h"
@@ -52,6 +58,7 @@ class Message {
   Envelope& mutable_envelope() { return envelope_; }
   const std::vector<HeaderField>& headers() const { return headers_; }
   size_t dropped_headers() const { return dropped_headers_; }
+  size_t truncated_headers() const { return truncated_headers_; }
 
   // Case-insensitive name lookup.
   bool Has(std::string_view name) const;
@@ -62,6 +69,7 @@ class Message {
   Envelope envelope_;
   std::vector<HeaderField> headers_;
   size_t dropped_headers_ = 0;
+  size_t truncated_headers_ = 0;
 };
 
 }  // namespace ar
