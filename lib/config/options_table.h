@@ -24,6 +24,10 @@ struct OptionInfo {
 // Every setting, in documentation order.
 const std::vector<OptionInfo>& OptionsTable();
 
+// The configuration when nothing is set: Config{} with compose.hostname
+// filled in from gethostname() ("localhost" when that is not a domain name).
+Config DefaultConfig();
+
 // A flag a program adds to the common options (e.g. --foreground, --once).
 struct ProgramFlag {
   std::string name;
