@@ -33,6 +33,29 @@ void AppendCapped(char c, AddressToken* token) {
   }
 }
 
+// Length of an RFC 2047 encoded word "=?charset?e?text?=" starting at
+// in[pos], or 0. Mailers put ',', '.' and '@' inside Q-encoded display
+// names although RFC 2047 section 5 forbids it; reading the whole word as
+// one atom keeps "=?utf-8?Q?Doe,_John?= <j@x>" one mailbox. The text scan
+// stops at the first '?', so failed attempts cost no more than linear time.
+size_t EncodedWordLength(std::string_view in, size_t pos) {
+  if (in.substr(pos, 2) != "=?") return 0;
+  size_t i = pos + 2;
+  const size_t charset_begin = i;
+  while (i < in.size() && in[i] != '?') {
+    if (IsSeparator(in[i]) || i - charset_begin >= 75) return 0;
+    ++i;
+  }
+  if (i == charset_begin || i + 2 >= in.size() || in[i + 2] != '?') return 0;
+  i += 3;
+  while (i < in.size() && in[i] != '?') {
+    if (IsSeparator(in[i])) return 0;
+    ++i;
+  }
+  if (i + 1 >= in.size() || in[i + 1] != '=') return 0;
+  return i + 2 - pos;
+}
+
 }  // namespace
 
 void AddressLexer::ReadDelimited(char close, bool nests, AddressToken* token) {
@@ -84,6 +107,11 @@ std::optional<AddressToken> AddressLexer::Next() {
     } else {
       token.kind = AddressTokenKind::kAtom;
       while (pos_ < input_.size()) {
+        if (const size_t word = EncodedWordLength(input_, pos_); word > 0) {
+          for (size_t k = 0; k < word; ++k) AppendCapped(input_[pos_ + k], &token);
+          pos_ += word;
+          continue;
+        }
         const char a = input_[pos_];
         if (IsSeparator(a) || IsSpecial(a) || a == '(' || a == ')' || a == '"' || a == '[' ||
             a == ']') {
