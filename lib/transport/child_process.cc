@@ -258,24 +258,21 @@ ChildRun RunChild(const std::vector<std::string>& argv, const std::string& input
     }
 
     if (stdin_index >= 0 && fds[stdin_index].revents != 0) {
-      if (fds[stdin_index].revents & (POLLERR | POLLHUP)) {
-        // The child closed its stdin before reading everything.
-        CloseFd(child.stdin_fd);
-      } else {
-        size_t chunk = std::min<size_t>(input.size() - written, 65536);
-        ssize_t n = write(child.stdin_fd, input.data() + written, chunk);
-        if (n > 0) {
-          written += static_cast<size_t>(n);
-          if (written == input.size()) {
-            CloseFd(child.stdin_fd);
-            run.input_complete = true;
-          }
-        } else if (n == -1 && errno == EPIPE) {
-          sigpipe.NoteRaised();
+      // Also on POLLERR: the write then fails with EPIPE, the one way to
+      // learn that the child closed its stdin before reading everything.
+      size_t chunk = std::min<size_t>(input.size() - written, 65536);
+      ssize_t n = write(child.stdin_fd, input.data() + written, chunk);
+      if (n > 0) {
+        written += static_cast<size_t>(n);
+        if (written == input.size()) {
           CloseFd(child.stdin_fd);
-        } else if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-          CloseFd(child.stdin_fd);
+          run.input_complete = true;
         }
+      } else if (n == -1 && errno == EPIPE) {
+        sigpipe.NoteRaised();
+        CloseFd(child.stdin_fd);
+      } else if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        CloseFd(child.stdin_fd);
       }
     }
     if (output_index >= 0 && fds[output_index].revents != 0) {
