@@ -14,16 +14,38 @@ std::string Assignment(const std::string& name, const std::string& value) {
   return value.empty() ? name + " =\n" : name + " = " + value + "\n";
 }
 
+// "  --name VALUE   description", the description wrapped at word
+// boundaries to fit an 80-column terminal.
 void AppendFlagLine(std::ostringstream& out, const std::string& usage,
                     const std::string& description) {
   constexpr size_t kColumn = 34;
+  constexpr size_t kWidth = 79;
   out << "  " << usage;
-  if (usage.size() + 2 < kColumn) {
-    out << std::string(kColumn - usage.size() - 2, ' ');
-  } else {
-    out << "\n" << std::string(kColumn, ' ');
+  size_t column = usage.size() + 2;
+  if (column + 2 > kColumn) {
+    out << "\n";
+    column = 0;
   }
-  out << description << "\n";
+  out << std::string(kColumn - column, ' ');
+  column = kColumn;
+  std::istringstream words(description);
+  std::string word;
+  bool first = true;
+  while (words >> word) {
+    if (!first && column + 1 + word.size() > kWidth) {
+      out << "\n" << std::string(kColumn, ' ');
+      column = kColumn;
+      first = true;
+    }
+    if (!first) {
+      out << ' ';
+      ++column;
+    }
+    out << word;
+    column += word.size();
+    first = false;
+  }
+  out << "\n";
 }
 
 }  // namespace

@@ -212,7 +212,7 @@ std::vector<OptionEntry> BuildEntries() {
 
   // --- the replies ---
   t.push_back(Row(
-      "hostname", "The domain on the right of generated Message-IDs (default: this host's name).",
+      "hostname", "The domain on the right of generated Message-IDs; by default this host's name.",
       [](Config& c, const std::string& v) {
         if (!IsDomainName(v)) return Bad("not a domain name: '" + v + "'");
         c.compose.hostname = ToLowerAscii(v);
