@@ -89,9 +89,29 @@ TEST(HelpText, NamesTheProgramItsFlagsAndEverySetting) {
   EXPECT_NE(help.find("--once"), std::string::npos);
   EXPECT_NE(help.find("Send what is due and exit."), std::string::npos);
   EXPECT_NE(help.find("--config FILE"), std::string::npos);
+  // Descriptions are wrapped; compare with runs of blanks and newlines as one space.
+  std::string flowed;
+  for (char c : help) {
+    bool blank = c == ' ' || c == '\n';
+    if (!blank) {
+      flowed += c;
+    } else if (!flowed.empty() && flowed.back() != ' ') {
+      flowed += ' ';
+    }
+  }
   for (const OptionInfo& info : OptionsTable()) {
     EXPECT_NE(help.find("--" + info.name + " VALUE"), std::string::npos) << info.name;
-    EXPECT_NE(help.find(info.description), std::string::npos) << info.name;
+    EXPECT_NE(flowed.find(info.description), std::string::npos) << info.name;
+  }
+}
+
+TEST(HelpText, FitsAnEightyColumnTerminalExceptForLongWords) {
+  std::istringstream in(HelpText("autoresponder-milter", {}));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() >= 80) {
+      EXPECT_EQ(line.find(' ', 36), std::string::npos) << line;
+    }
   }
 }
 
