@@ -1,0 +1,158 @@
+#include "store/lmdb_env.h"
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+namespace ar {
+
+namespace {
+
+MDB_val ToVal(std::string_view s) {
+  // LMDB never writes through mv_data of a key or of a value passed to put.
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+
+std::string_view FromVal(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+}  // namespace
+
+Status StatusFromMdb(int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + mdb_strerror(rc);
+  switch (rc) {
+    case MDB_SUCCESS: return Status::Ok();
+    case MDB_MAP_FULL: return Status::Full(msg);
+    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH: return Status::Corruption(msg);
+    case MDB_BAD_VALSIZE: return Status::InvalidArgument(msg);
+    case MDB_MAP_RESIZED:
+    case MDB_READERS_FULL: return Status::Temporary(msg);
+    default: return Status::IoError(msg);
+  }
+}
+
+Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const LmdbEnvOptions& options) {
+  if (options.path.empty()) return Status::InvalidArgument("store path is empty");
+  if (!options.read_only) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.path, ec);
+    if (ec) return Status::IoError("create " + options.path + ": " + ec.message());
+  }
+
+  MDB_env* raw = nullptr;
+  int rc = mdb_env_create(&raw);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "mdb_env_create");
+  std::unique_ptr<LmdbEnv> env(new LmdbEnv(raw, options.read_only));
+
+  if (options.map_size != 0) {
+    rc = mdb_env_set_mapsize(raw, options.map_size);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "mdb_env_set_mapsize");
+  }
+  rc = mdb_env_set_maxdbs(raw, options.max_databases);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "mdb_env_set_maxdbs");
+
+  // MDB_NOTLS: read transactions are handed between milter threads and a
+  // thread may hold more than one; no MDB_NOSYNC/MDB_NOMETASYNC, because an
+  // accepted write must survive a crash.
+  unsigned flags = MDB_NOTLS;
+  if (options.read_only) flags |= MDB_RDONLY;
+  rc = mdb_env_open(raw, options.path.c_str(), flags, 0660);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "open store " + options.path);
+
+  // A process killed inside a read transaction leaves its reader slot taken,
+  // which pins old pages and lets the map fill up; clear such slots now.
+  int dead = 0;
+  rc = mdb_reader_check(raw, &dead);
+  if (rc != MDB_SUCCESS && !options.read_only) return StatusFromMdb(rc, "mdb_reader_check");
+  return env;
+}
+
+LmdbEnv::~LmdbEnv() { mdb_env_close(env_); }
+
+size_t LmdbEnv::max_key_size() const {
+  return static_cast<size_t>(mdb_env_get_maxkeysize(env_));
+}
+
+Result<LmdbTxn> LmdbTxn::BeginRead(const LmdbEnv& env) {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env.get(), nullptr, MDB_RDONLY, &txn);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin read transaction");
+  return LmdbTxn(txn);
+}
+
+Result<LmdbTxn> LmdbTxn::BeginWrite(const LmdbEnv& env) {
+  if (env.read_only()) return Status::InvalidArgument("store is open read-only");
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env.get(), nullptr, 0, &txn);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin write transaction");
+  return LmdbTxn(txn);
+}
+
+Status LmdbTxn::Commit() {
+  if (txn_ == nullptr) return Status::IoError("commit of a finished transaction");
+  int rc = mdb_txn_commit(txn_);  // frees the txn even on failure
+  txn_ = nullptr;
+  return StatusFromMdb(rc, "commit");
+}
+
+void LmdbTxn::Abort() {
+  if (txn_ != nullptr) mdb_txn_abort(txn_);
+  txn_ = nullptr;
+}
+
+Result<MDB_dbi> LmdbTxn::OpenDatabase(const char* name, bool create) {
+  MDB_dbi dbi = 0;
+  int rc = mdb_dbi_open(txn_, name, create ? MDB_CREATE : 0, &dbi);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, std::string("open database ") + name);
+  return dbi;
+}
+
+Result<std::optional<std::string_view>> LmdbTxn::Get(MDB_dbi dbi, std::string_view key) {
+  MDB_val k = ToVal(key);
+  MDB_val v{0, nullptr};
+  int rc = mdb_get(txn_, dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<std::string_view>();
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "get");
+  return std::optional<std::string_view>(FromVal(v));
+}
+
+Status LmdbTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) {
+  MDB_val k = ToVal(key);
+  MDB_val v = ToVal(value);
+  return StatusFromMdb(mdb_put(txn_, dbi, &k, &v, 0), "put");
+}
+
+Status LmdbTxn::Delete(MDB_dbi dbi, std::string_view key) {
+  MDB_val k = ToVal(key);
+  return StatusFromMdb(mdb_del(txn_, dbi, &k, nullptr), "delete");
+}
+
+Result<LmdbCursor> LmdbCursor::Open(const LmdbTxn& txn, MDB_dbi dbi) {
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn.get(), dbi, &cursor);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "open cursor");
+  return LmdbCursor(cursor);
+}
+
+LmdbCursor::~LmdbCursor() {
+  if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+}
+
+Result<std::optional<LmdbCursor::Entry>> LmdbCursor::First() { return Step(MDB_FIRST); }
+Result<std::optional<LmdbCursor::Entry>> LmdbCursor::Next() { return Step(MDB_NEXT); }
+
+Result<std::optional<LmdbCursor::Entry>> LmdbCursor::Step(MDB_cursor_op op) {
+  MDB_val k{0, nullptr};
+  MDB_val v{0, nullptr};
+  int rc = mdb_cursor_get(cursor_, &k, &v, op);
+  if (rc == MDB_NOTFOUND) return std::optional<Entry>();
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "cursor");
+  return std::optional<Entry>(Entry{FromVal(k), FromVal(v)});
+}
+
+}  // namespace ar

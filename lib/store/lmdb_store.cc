@@ -1,0 +1,105 @@
+#include "store/lmdb_store.h"
+
+#include <cstring>
+
+#include "store/keys.h"
+#include "store/status_macros.h"
+
+namespace ar {
+
+namespace {
+
+// The named databases (FORMAT.md). max_databases leaves room for new ones.
+constexpr unsigned kMaxDatabases = 16;
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  AR_ASSIGN_OR_RETURN(std::unique_ptr<LmdbStore> store, LmdbStore::OpenLmdb(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenLmdb(const StoreOptions& options) {
+  LmdbEnvOptions env_options;
+  env_options.path = options.path;
+  env_options.map_size = options.map_size;
+  env_options.max_databases = kMaxDatabases;
+  env_options.read_only = options.read_only;
+  AR_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(env_options));
+  AR_ASSIGN_OR_RETURN(Databases dbs, OpenDatabases(*env));
+  return std::unique_ptr<LmdbStore>(new LmdbStore(std::move(env), dbs));
+}
+
+// Opens (creating when writable) every named database in one transaction and
+// checks the format version. DBI handles are opened once here, before any
+// other transaction, as LMDB requires when threads share them.
+Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
+  const bool create = !env.read_only();
+  Result<LmdbTxn> begun = create ? LmdbTxn::BeginWrite(env) : LmdbTxn::BeginRead(env);
+  if (!begun.ok()) return begun.status();
+  LmdbTxn& txn = begun.value();
+
+  Databases dbs;
+  struct Named {
+    const char* name;
+    MDB_dbi* dbi;
+  };
+  for (Named n : {Named{"meta", &dbs.meta}, Named{"rules", &dbs.rules},
+                  Named{"addresses", &dbs.addresses}, Named{"responses", &dbs.responses},
+                  Named{"queue", &dbs.queue}, Named{"due", &dbs.due},
+                  Named{"failed", &dbs.failed}}) {
+    Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
+    if (!dbi.ok()) {
+      if (dbi.status().IsNotFound()) {
+        return Status::NotFound("store has no database '" + std::string(n.name) +
+                                "' (never opened for writing?)");
+      }
+      return dbi.status();
+    }
+    *n.dbi = dbi.value();
+  }
+
+  AR_ASSIGN_OR_RETURN(std::optional<std::string_view> version,
+                      txn.Get(dbs.meta, kMetaFormatVersionKey));
+  if (version) {
+    AR_ASSIGN_OR_RETURN(uint64_t found, DecodeMetaU64(*version));
+    if (found != kFormatVersion) {
+      return Status::Corruption("store format version " + std::to_string(found) +
+                                " is not supported (expected " +
+                                std::to_string(kFormatVersion) + ")");
+    }
+  } else if (create) {
+    AR_RETURN_IF_ERROR(txn.Put(dbs.meta, kMetaFormatVersionKey, EncodeMetaU64(kFormatVersion)));
+  } else {
+    return Status::NotFound("store has no format version (never opened for writing?)");
+  }
+  AR_RETURN_IF_ERROR(txn.Commit());
+  return dbs;
+}
+
+Status LmdbStore::CheckKey(std::string_view key, const char* what) const {
+  if (key.empty()) return Status::InvalidArgument(std::string(what) + " is empty");
+  if (key.size() > env_->max_key_size()) {
+    return Status::InvalidArgument(std::string(what) + " is too long (" +
+                                   std::to_string(key.size()) + " bytes)");
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<ResponseRecord>> LmdbStore::ReadResponse(LmdbTxn& txn,
+                                                              const std::string& key) {
+  AR_ASSIGN_OR_RETURN(std::optional<std::string_view> bytes, txn.Get(dbs_.responses, key));
+  if (!bytes) return std::optional<ResponseRecord>();
+  AR_ASSIGN_OR_RETURN(ResponseRecord record, DecodeResponse(*bytes));
+  return std::optional<ResponseRecord>(record);
+}
+
+Result<std::optional<ResponseRecord>> LmdbStore::GetResponse(const std::string& user,
+                                                             const std::string& dedupe_sender) {
+  std::string key = EncodeResponseKey(user, dedupe_sender);
+  if (key.size() > env_->max_key_size()) return std::optional<ResponseRecord>();
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginRead(*env_));
+  return ReadResponse(txn, key);
+}
+
+}  // namespace ar
