@@ -108,14 +108,15 @@ class AddressListParser {
           in_group_ = false;
           return;
         case ':':
-          if (!in_group_ && !angle_address_) {
+          if (angle_address_) return;  // trailing garbage after "<...>"
+          if (!in_group_) {
             // "display-name:" opens a group; the name is not a mailbox.
             phrase_.clear();
             comment_.clear();
             garbage_ = false;
             in_group_ = true;
           } else {
-            garbage_ = true;
+            garbage_ = true;  // groups do not nest (RFC 5322 section 3.4)
           }
           return;
         case '<':
@@ -214,7 +215,8 @@ class AddressListParser {
     if (!has_at && !(last_word == 0 && single_atom)) return std::nullopt;
 
     Mailbox mailbox;
-    for (size_t i = last_word; i < phrase_.size(); ++i) AppendAddressForm(phrase_[i], &mailbox.address);
+    for (size_t i = last_word; i < phrase_.size(); ++i)
+      AppendAddressForm(phrase_[i], &mailbox.address);
     if (mailbox.address.size() > kMaxAddressBytes) return std::nullopt;
     mailbox.display_name = DisplayNameOf(phrase_, 0, last_word);
     if (mailbox.display_name.empty() && !comment_.empty()) {
@@ -269,7 +271,8 @@ std::string NormalizeSenderForDedupe(std::string_view address) {
   const std::string_view rest = local.substr(kPrefix.size());
   std::string_view user;
   // "prvs=TAG=user" (the form in the BATV draft) ...
-  if (const size_t eq = rest.find('='); eq != std::string_view::npos && IsBatvTag(rest.substr(0, eq))) {
+  if (const size_t eq = rest.find('=');
+      eq != std::string_view::npos && IsBatvTag(rest.substr(0, eq))) {
     user = rest.substr(eq + 1);
   } else if (const size_t slash = rest.rfind('/');
              slash != std::string_view::npos && IsBatvTag(rest.substr(slash + 1))) {

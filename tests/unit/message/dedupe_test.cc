@@ -25,8 +25,7 @@ INSTANTIATE_TEST_SUITE_P(
         DedupeCase{"Plain", "User@Example.ORG", "user@example.org"},
         DedupeCase{"BatvTagFirst", "prvs=1234abcd56=user@example.org", "user@example.org"},
         DedupeCase{"BatvTagLast", "prvs=user/1234abcd56@example.org", "user@example.org"},
-        DedupeCase{"BatvUpperCase", "PRVS=0123ABCDEF=John.Doe@Example.org",
-                   "john.doe@example.org"},
+        DedupeCase{"BatvUpperCase", "PRVS=0123ABCDEF=John.Doe@Example.org", "john.doe@example.org"},
         DedupeCase{"BatvUserWithEquals", "prvs=0123abcdef=a=b@x", "a=b@x"},
         DedupeCase{"BatvUserWithSlash", "prvs=dept/a/0123abcdef@x", "dept/a@x"},
         DedupeCase{"TwoTagsOfOneSenderMatch", "prvs=9999ffffff=user@example.org",
@@ -35,8 +34,7 @@ INSTANTIATE_TEST_SUITE_P(
         DedupeCase{"PrvsEmptyUserKept", "prvs=abc=@x", "prvs=abc=@x"},
         DedupeCase{"NonAlnumTagKept", "prvs=a.b=user@x", "prvs=a.b=user@x"},
         DedupeCase{"PrvsNotAtStartKept", "xprvs=1234=user@x", "xprvs=1234=user@x"},
-        DedupeCase{"NoDomain", "prvs=1234=user", "user"},
-        DedupeCase{"NullSender", "", ""}),
+        DedupeCase{"NoDomain", "prvs=1234=user", "user"}, DedupeCase{"NullSender", "", ""}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

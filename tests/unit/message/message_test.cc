@@ -24,20 +24,19 @@ TEST_P(MessageUnfolding, StoresUnfoldedValueWithoutLeadingWhitespace) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, MessageUnfolding,
-    ::testing::Values(
-        UnfoldCase{"Plain", "hello", "hello"},
-        UnfoldCase{"LeadingSpaceStripped", "  \thello", "hello"},
-        UnfoldCase{"CrlfSpace", "a\r\n b", "a b"},
-        UnfoldCase{"CrlfTab", "a\r\n\tb", "a\tb"},
-        UnfoldCase{"BareLfSpace", "a\n b", "a b"},
-        UnfoldCase{"SeveralFolds", "one\r\n two\n\tthree\r\n  four", "one two\tthree  four"},
-        UnfoldCase{"EncodedWordsStayEncoded", "=?utf-8?q?a?=\r\n =?utf-8?q?b?=",
-                   "=?utf-8?q?a?= =?utf-8?q?b?="},
-        UnfoldCase{"LineBreakWithoutWspBecomesSpace", "a\r\nb", "a b"},
-        UnfoldCase{"TrailingLineEndDropped", "a\r\n", "a"},
-        UnfoldCase{"LeadingFoldStripped", "\r\n value", "value"},
-        UnfoldCase{"Empty", "", ""},
-        UnfoldCase{"RawUtf8Kept", "Blåbær", "Blåbær"}),
+    ::testing::Values(UnfoldCase{"Plain", "hello", "hello"},
+                      UnfoldCase{"LeadingSpaceStripped", "  \thello", "hello"},
+                      UnfoldCase{"CrlfSpace", "a\r\n b", "a b"},
+                      UnfoldCase{"CrlfTab", "a\r\n\tb", "a\tb"},
+                      UnfoldCase{"BareLfSpace", "a\n b", "a b"},
+                      UnfoldCase{"SeveralFolds", "one\r\n two\n\tthree\r\n  four",
+                                 "one two\tthree  four"},
+                      UnfoldCase{"EncodedWordsStayEncoded",
+                                 "=?utf-8?q?a?=\r\n =?utf-8?q?b?=", "=?utf-8?q?a?= =?utf-8?q?b?="},
+                      UnfoldCase{"LineBreakWithoutWspBecomesSpace", "a\r\nb", "a b"},
+                      UnfoldCase{"TrailingLineEndDropped", "a\r\n", "a"},
+                      UnfoldCase{"LeadingFoldStripped", "\r\n value", "value"},
+                      UnfoldCase{"Empty", "", ""}, UnfoldCase{"RawUtf8Kept", "Blåbær", "Blåbær"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(Message, LookupIsCaseInsensitiveAndKeepsArrivalOrder) {

@@ -27,17 +27,17 @@ const std::string kReplacement = "\xEF\xBF\xBD";
 
 INSTANTIATE_TEST_SUITE_P(
     Russian, HeaderTextDecoding,
-    ::testing::Values(
-        DecodeCase{"Utf8B", "=?UTF-8?B?0J/RgNC40LLQtdGCLCDQvNC40YA=?=", kRussian},
-        DecodeCase{"Koi8rB", "=?koi8-r?B?8NLJ18XULCDNydI=?=", kRussian},
-        DecodeCase{"Koi8rQ", "=?KOI8-R?Q?=F0=D2=C9=D7=C5=D4,_=CD=C9=D2?=", kRussian},
-        DecodeCase{"Windows1251B", "=?windows-1251?B?z/Do4uXyLCDs6PA=?=", kRussian},
-        DecodeCase{"Iso88595B", "=?ISO-8859-5?B?v+DY0tXiLCDc2OA=?=", kRussian},
-        DecodeCase{"SplitAcrossWords", "=?utf-8?B?0J/RgNC40LLQtdGCLCA=?=\t =?utf-8?B?0LzQuNGA?=",
-                   kRussian},
-        DecodeCase{"RawUtf8", kRussian, kRussian},
-        DecodeCase{"PrefixAndEncoded", "Re: =?koi8-r?B?8NLJ18XULCDNydI=?=",
-                   std::string("Re: ") + kRussian}),
+    ::testing::Values(DecodeCase{"Utf8B", "=?UTF-8?B?0J/RgNC40LLQtdGCLCDQvNC40YA=?=", kRussian},
+                      DecodeCase{"Koi8rB", "=?koi8-r?B?8NLJ18XULCDNydI=?=", kRussian},
+                      DecodeCase{"Koi8rQ", "=?KOI8-R?Q?=F0=D2=C9=D7=C5=D4,_=CD=C9=D2?=", kRussian},
+                      DecodeCase{"Windows1251B", "=?windows-1251?B?z/Do4uXyLCDs6PA=?=", kRussian},
+                      DecodeCase{"Iso88595B", "=?ISO-8859-5?B?v+DY0tXiLCDc2OA=?=", kRussian},
+                      DecodeCase{
+                          "SplitAcrossWords",
+                          "=?utf-8?B?0J/RgNC40LLQtdGCLCA=?=\t =?utf-8?B?0LzQuNGA?=", kRussian},
+                      DecodeCase{"RawUtf8", kRussian, kRussian},
+                      DecodeCase{"PrefixAndEncoded", "Re: =?koi8-r?B?8NLJ18XULCDNydI=?=",
+                                 std::string("Re: ") + kRussian}),
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
@@ -64,16 +64,19 @@ INSTANTIATE_TEST_SUITE_P(
         DecodeCase{"Rfc8SpaceDropped", "(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=)", "(ab)"},
         DecodeCase{"Rfc8FoldDropped", "(=?ISO-8859-1?Q?a?=\r\n    =?ISO-8859-1?Q?b?=)", "(ab)"},
         DecodeCase{"Rfc8UnderscoreIsSpace", "(=?ISO-8859-1?Q?a_b?=)", "(a b)"},
-        DecodeCase{"Rfc8WordsStayApartWithEncodedSpace",
-                   "(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)", "(a b)"},
+        DecodeCase{"Rfc8WordsStayApartWithEncodedSpace", "(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)",
+                   "(a b)"},
         DecodeCase{"SpaceBeforeFollowingTextKept", "=?utf-8?q?a?= b", "a b"},
         DecodeCase{"AdjacentWordsWithoutSpace", "=?utf-8?q?a?==?utf-8?q?b?=", "ab"},
         DecodeCase{"UsAscii", "=?us-ascii?q?hello?=", "hello"},
-        DecodeCase{"EmptyEncodedText", "x=?utf-8?q?" "?=y", "xy"},
+        DecodeCase{"EmptyEncodedText",
+                   "x=?utf-8?q?"
+                   "?=y",
+                   "xy"},
         DecodeCase{"B64WithoutPadding", "=?utf-8?B?w6U?=", "å"},
         // Broken or unknown words are left as written.
-        DecodeCase{"UnknownCharsetVerbatim", "=?x-no-such-charset?Q?abc?=",
-                   "=?x-no-such-charset?Q?abc?="},
+        DecodeCase{"UnknownCharsetVerbatim",
+                   "=?x-no-such-charset?Q?abc?=", "=?x-no-such-charset?Q?abc?="},
         DecodeCase{"UnknownEncodingVerbatim", "=?utf-8?X?abc?=", "=?utf-8?X?abc?="},
         DecodeCase{"BadBase64Verbatim", "=?utf-8?B?!!!!?=", "=?utf-8?B?!!!!?="},
         DecodeCase{"Base64BadLengthVerbatim", "=?utf-8?B?QUJDR?=", "=?utf-8?B?QUJDR?="},
@@ -81,8 +84,8 @@ INSTANTIATE_TEST_SUITE_P(
         DecodeCase{"QEscapeCutShortVerbatim", "=?utf-8?Q?a=4?=", "=?utf-8?Q?a=4?="},
         DecodeCase{"UnterminatedVerbatim", "=?utf-8?Q?abc", "=?utf-8?Q?abc"},
         DecodeCase{"SpaceInsideWordVerbatim", "=?utf-8?Q?a b?=", "=?utf-8?Q?a b?="},
-        DecodeCase{"HostileCharsetNameVerbatim", "=?UTF-8//TRANSLIT?Q?a?=",
-                   "=?UTF-8//TRANSLIT?Q?a?="},
+        DecodeCase{"HostileCharsetNameVerbatim",
+                   "=?UTF-8//TRANSLIT?Q?a?=", "=?UTF-8//TRANSLIT?Q?a?="},
         DecodeCase{"BrokenThenGoodWord", "=?utf-8?Q?=ZZ?= =?utf-8?Q?ok?=", "=?utf-8?Q?=ZZ?= ok"},
         DecodeCase{"JustMarkers", "=?=?=?", "=?=?=?"},
         // Invalid bytes become U+FFFD, in raw text and inside decoded words.

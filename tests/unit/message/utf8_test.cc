@@ -26,7 +26,8 @@ const std::string R(kReplacementCharacter);
 INSTANTIATE_TEST_SUITE_P(
     Cases, Utf8Sanitizing,
     ::testing::Values(Utf8Case{"Ascii", "abc", "abc"},
-                      Utf8Case{"ValidMultibyte", "Привет ÆØÅ \xF0\x9F\x98\x80", "Привет ÆØÅ \xF0\x9F\x98\x80"},
+                      Utf8Case{"ValidMultibyte", "Привет ÆØÅ \xF0\x9F\x98\x80",
+                               "Привет ÆØÅ \xF0\x9F\x98\x80"},
                       Utf8Case{"Latin1Byte", "Bl\xE5", "Bl" + R},
                       Utf8Case{"LoneContinuation", "a\x80z", "a" + R + "z"},
                       Utf8Case{"Overlong", "\xC0\xAF", R + R},
