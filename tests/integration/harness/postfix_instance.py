@@ -12,10 +12,11 @@ relays everything to relayhost [127.0.0.1]:<sink port>. Milters are attached
 with smtpd_milters / non_smtpd_milters; milter_default_action=accept, so a
 milter that is down never stops mail.
 
-Runs as root (Postfix's master must). The system instance and /etc/postfix
-are never started, stopped or written: every command gets -c ROOT/etc, and
-Postfix's sendmail gets -C ROOT/etc, which root may use without
-alternate_config_directories.
+Runs as root (Postfix's master must). master runs in the foreground as a
+descendant of the test process (postfix start-fg), never detached. The
+system instance and /etc/postfix are never started, stopped or written:
+every command gets -c ROOT/etc, and Postfix's sendmail gets -C ROOT/etc,
+which root may use without alternate_config_directories.
 
 Not thread-safe; one test fixture owns one instance.
 """
@@ -106,6 +107,8 @@ class PostfixInstance:
         self.extra_main_cf = dict(extra_main_cf or {})
         self.smtp_port = net.free_port()
         self._running = False
+        self._master = None  # the postfix start-fg process
+        self._start_log = None
 
     # --- configuration ---
 
@@ -185,13 +188,27 @@ class PostfixInstance:
         return result
 
     def start(self, timeout=30):
+        """Starts master in the foreground (postfix start-fg) as our child,
+        so it stays in this process tree: whoever kills the test (CTest's
+        timeout) kills Postfix too, and stop() can wait for it."""
         self._write_config()
         self._postfix("check")
-        self._postfix("start")
+        self._start_log = open(os.path.join(self.root, "postfix-start-fg.log"), "ab")
+        self._master = subprocess.Popen([POSTFIX, "-c", self.config_dir, "start-fg"],
+                                        stdin=subprocess.DEVNULL, stdout=self._start_log,
+                                        stderr=subprocess.STDOUT)
         self._running = True
-        if not net.wait_until(lambda: net.port_accepts(self.smtp_port), timeout):
-            raise PostfixError("smtpd did not listen on 127.0.0.1:%d\n%s" % (
-                self.smtp_port, self.log_tail()))
+
+        def ready():
+            return "exited" if self._master.poll() is not None else \
+                net.port_accepts(self.smtp_port)
+
+        state = net.wait_until(ready, timeout)
+        if state is not True:
+            self.stop()
+            raise PostfixError("Postfix %s before smtpd listened on 127.0.0.1:%d\n%s" % (
+                "exited" if state == "exited" else "timed out", self.smtp_port,
+                self.log_tail()))
         return self
 
     def reload(self):
@@ -215,11 +232,14 @@ class PostfixInstance:
             self._postfix("stop")
         except (PostfixError, subprocess.TimeoutExpired):
             pass
-        if pid is not None and not net.wait_until(lambda: not _alive(pid), timeout, 0.1):
-            try:
+        try:
+            self._master.wait(timeout)
+        except subprocess.TimeoutExpired:
+            if pid is not None and _alive(pid):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            self._master.kill()
+            self._master.wait(5)
+        self._start_log.close()
 
     # --- submitting mail ---
 
