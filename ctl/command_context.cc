@@ -1,0 +1,49 @@
+#include "ctl/command_context.h"
+
+#include <ostream>
+
+namespace ar {
+
+int UsageError(const CommandContext& ctx, const std::string& message) {
+  ctx.err << "autoresponder-ctl: " << message << "\n\n" << UsageText();
+  return kExitUsage;
+}
+
+int Failure(const CommandContext& ctx, const std::string& message) {
+  ctx.err << "autoresponder-ctl: " << message << "\n";
+  return kExitFailure;
+}
+
+int FromStatus(const CommandContext& ctx, const Status& status) {
+  if (status.code() == Status::Code::kInvalidArgument) return UsageError(ctx, status.message());
+  return Failure(ctx, status.ToString());
+}
+
+const std::string& UsageText() {
+  static const std::string text =
+      "Usage: autoresponder-ctl [--config FILE] [--store_path DIR] [--clock SPEC] COMMAND ...\n"
+      "\n"
+      "Commands:\n"
+      "  ooo set ADDRESS [--alias A]... [--no-aliases] [--name NAME] [--subject TEXT]\n"
+      "          (--text TEXT | --text-file F) [--html-file F | --no-html]\n"
+      "          [--internal-text TEXT | --internal-text-file F | --no-internal-text]\n"
+      "          [--period DURATION] [--start WHEN] [--end WHEN] [--tz ZONE]\n"
+      "          [--external all|none]\n"
+      "                       create a rule, or edit one (fields not given are kept)\n"
+      "  ooo show ADDRESS     every field, and whether the rule is active now\n"
+      "  ooo list             one line per rule: address, on/off, window, aliases\n"
+      "  ooo off ADDRESS      stop replying (the rule is kept)\n"
+      "  ooo on ADDRESS       reply again, as a new response\n"
+      "  ooo clear ADDRESS    delete the rule\n"
+      "  queue list [--limit N]    replies waiting to be sent\n"
+      "  queue failed [--limit N]  replies that could not be delivered\n"
+      "\n"
+      "WHEN: 2026-12-20 (a whole day; as --end it includes that day),\n"
+      "      2026-12-20T08:30 or '2026-12-20 08:30' (local time in --tz, default UTC),\n"
+      "      2026-12-20T08:30:00Z or 2026-12-20T08:30+01:00, or none (remove the bound).\n"
+      "DURATION: 90s, 15m, 12h, 7d, 2w.\n"
+      "Exit status: 0 ok, 1 failure, 2 usage error. See autoresponder-ctl(8).\n";
+  return text;
+}
+
+}  // namespace ar

@@ -1,0 +1,46 @@
+// CommandContext: what every `autoresponder-ctl` command runs with, chosen
+// once by the dispatcher (command_dispatch.h): the configuration, the clock,
+// the store (opened on first use, so a usage error never creates a store
+// directory) and the three standard streams. Not thread-safe; one command
+// runs at a time.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace ar {
+
+// Exit status of the program (documented in autoresponder-ctl(8)).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,  // the store or the filesystem failed, or no such rule
+  kExitUsage = 2,    // bad command line; the usage is printed too
+};
+
+struct CommandContext {
+  const Config& config;
+  const Clock& clock;
+  std::function<Result<Store*>()> store;
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Prints "autoresponder-ctl: MESSAGE" and the usage on err; kExitUsage.
+int UsageError(const CommandContext& ctx, const std::string& message);
+// Prints "autoresponder-ctl: MESSAGE" on err; kExitFailure.
+int Failure(const CommandContext& ctx, const std::string& message);
+// UsageError for InvalidArgument, Failure for every other status.
+int FromStatus(const CommandContext& ctx, const Status& status);
+
+// The full usage text, ending in a newline.
+const std::string& UsageText();
+
+}  // namespace ar

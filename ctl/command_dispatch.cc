@@ -1,0 +1,51 @@
+#include "ctl/command_dispatch.h"
+
+#include <memory>
+#include <ostream>
+
+#include "config/options_table.h"
+#include "ctl/command_context.h"
+#include "ctl/ooo_commands.h"
+#include "ctl/output_format.h"
+#include "ctl/queue_commands.h"
+
+namespace ar {
+
+int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err) {
+  auto command_line = ParseCommandLine(argc, argv, {}, kDefaultConfigPath);
+  // Contexts for the two early exits, before a config and a clock exist.
+  const Config defaults;
+  const SystemClock system_clock;
+  CommandContext early{defaults, system_clock, nullptr, in, out, err};
+  if (!command_line.ok()) return FromStatus(early, command_line.status());
+  const std::vector<std::string>& positional = command_line->positional;
+  if (command_line->help || (!positional.empty() && positional[0] == "help")) {
+    out << UsageText();
+    return kExitOk;
+  }
+  if (positional.empty()) return UsageError(early, "no command given");
+
+  auto clock = MakeClock(command_line->config.clock);
+  if (!clock.ok()) return FromStatus(early, clock.status());
+
+  std::unique_ptr<Store> store;
+  const Config& config = command_line->config;
+  CommandContext ctx{config, **clock,
+                     [&store, &config]() -> Result<Store*> {
+                       if (!store) {
+                         auto opened = Store::Open(config.store);
+                         if (!opened.ok()) return opened.status();
+                         store = std::move(*opened);
+                       }
+                       return store.get();
+                     },
+                     in, out, err};
+
+  const std::vector<std::string> rest(positional.begin() + 1, positional.end());
+  if (positional[0] == "ooo") return RunOooCommand(ctx, rest);
+  if (positional[0] == "queue") return RunQueueCommand(ctx, rest);
+  return UsageError(ctx, "unknown command '" + PrintableLine(positional[0]) + "'");
+}
+
+}  // namespace ar

@@ -1,0 +1,47 @@
+// What the CLI prints: rules in detail (`ooo show`), one line per rule
+// (`ooo list`), one line per queued reply (`queue list`, `queue failed`).
+// Pure formatting of values; the caller passes "now". Every string that came
+// from the store or from mail is printed with control characters replaced,
+// so a hostile recipient address cannot drive the operator's terminal.
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "policy/out_of_office_rule.h"
+#include "store/store.h"
+
+namespace ar {
+
+// "7d", "12h", "90m", "45s": the largest unit that divides d exactly.
+std::string FormatPeriod(Seconds d);
+
+// Control characters (C0, DEL) become a space; tabs and newlines too.
+std::string PrintableLine(std::string_view text);
+
+// "2026-12-20 00:00:00 CET (+0100)" in the IANA zone (UTC when "" or not
+// known to the database).
+std::string FormatInZone(TimePoint t, const std::string& zone_name);
+
+// "2026-12-20T00:00+01:00": compact, sortable within a zone, unambiguous.
+std::string FormatCompactInZone(TimePoint t, const std::string& zone_name);
+
+// "active now", or why not: "off", "not yet: starts ...", "over: ended ...".
+std::string DescribeActivity(const OutOfOfficeRule& rule, TimePoint now);
+
+// Every field of the rule, one "name: value" line each; the bodies follow
+// indented. Times in UTC and in the rule's zone.
+std::string FormatRuleDetails(const OutOfOfficeRule& rule, TimePoint now);
+
+// ADDRESS TAB on|off TAB WINDOW TAB ALIASES, ending in a newline. WINDOW is
+// "START..END" in the rule's zone (a bound left open is empty), or
+// "always"; ALIASES is comma-separated, or "-".
+std::string FormatRuleLine(const OutOfOfficeRule& rule);
+
+// DUE TAB ID TAB RECIPIENT TAB USER TAB ATTEMPTS TAB LAST_ERROR ("-" when
+// none), ending in a newline; DUE in UTC.
+std::string FormatQueueLine(const QueueItem& item);
+
+}  // namespace ar

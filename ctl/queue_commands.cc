@@ -1,0 +1,55 @@
+#include "ctl/queue_commands.h"
+
+#include <charconv>
+#include <ostream>
+
+#include "config/options_table.h"
+#include "ctl/output_format.h"
+
+namespace ar {
+
+namespace {
+
+constexpr size_t kDefaultLimit = 1000;
+
+int ListItems(const CommandContext& ctx, const std::vector<std::string>& args, bool failed) {
+  const std::string command = failed ? "queue failed" : "queue list";
+  static const std::vector<ProgramFlag> flags = {
+      {"limit", "print at most N items (default 1000)", true, false}};
+  auto parsed = ParseFlags(args, flags);
+  if (!parsed.ok()) return UsageError(ctx, command + ": " + parsed.status().message());
+  if (!parsed->positional.empty()) return UsageError(ctx, command + " takes no arguments");
+  size_t limit = kDefaultLimit;
+  if (parsed->Has("limit")) {
+    const std::string text = parsed->Flag("limit");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (error != std::errc() || end != text.data() + text.size() || limit == 0) {
+      return UsageError(ctx, "--limit must be a positive number");
+    }
+  }
+  auto store = ctx.store();
+  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  auto items = failed ? (*store)->ListFailed(limit) : (*store)->ListQueue(limit);
+  if (!items.ok()) return Failure(ctx, items.status().ToString());
+  for (const QueueItem& item : *items) ctx.out << FormatQueueLine(item);
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunQueueCommand(const CommandContext& ctx, const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") {
+      ctx.out << UsageText();
+      return kExitOk;
+    }
+  }
+  if (args.empty()) return UsageError(ctx, "queue needs a command: list, failed");
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "list") return ListItems(ctx, rest, false);
+  if (args[0] == "failed") return ListItems(ctx, rest, true);
+  return UsageError(ctx, "unknown command 'queue " + PrintableLine(args[0]) + "'");
+}
+
+}  // namespace ar
