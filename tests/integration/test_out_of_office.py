@@ -48,12 +48,17 @@ class OutOfOfficeSteps:
 
     def dispatch(self):
         """dispatcher --once, then waits until Postfix delivered whatever it
-        sent; returns the messages that arrived meanwhile."""
+        sent; returns the messages that arrived meanwhile. Every reply is due
+        at once, so afterwards nothing may wait in the store's queue: "no
+        reply" means none was queued, not one queued for later."""
         self.system.postfix.wait_idle()
         before = self.system.sink.count()
         self.system.say("  run   autoresponder-dispatcher --once")
         self.system.programs.dispatch_once()
-        return self.system.settle()[before:]
+        arrived = self.system.settle()[before:]
+        self.assertEqual(self.system.programs.queued_replies(), [])
+        self.assertEqual(self.system.programs.failed_replies(), [])
+        return arrived
 
     def assert_delivered_unchanged(self, sent, delivered, sender):
         """The milter never blocks or alters mail."""

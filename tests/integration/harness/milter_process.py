@@ -200,6 +200,14 @@ class AutoresponderPrograms:
             args += ["--subject", subject]
         return self.ctl(*(args + list(extra_args)))
 
+    def queued_replies(self):
+        """ctl queue list: one line per reply waiting to be sent."""
+        return [line for line in self.ctl("queue", "list").splitlines() if line.strip()]
+
+    def failed_replies(self):
+        """ctl queue failed: one line per reply given up on."""
+        return [line for line in self.ctl("queue", "failed").splitlines() if line.strip()]
+
     def dispatch_once(self, config_path=None):
         """autoresponder-dispatcher --once: sends every reply due now."""
         return self._run("dispatcher", [self.dispatcher, "--config",
