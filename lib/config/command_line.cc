@@ -1,7 +1,6 @@
 // ParseCommandLine and ParseFlags: Boost.Program_options reads the option
 // tokens; the values then go through the options table like file values.
 #include <boost/program_options.hpp>
-
 #include <set>
 
 #include "config/config_file.h"
@@ -117,7 +116,8 @@ Status CheckFlagNames(const std::vector<ProgramFlag>& flags) {
   for (const ProgramFlag& flag : flags) {
     if (flag.name.empty() || flag.name == "config" || flag.name == "help" ||
         FindOptionEntry(flag.name) != nullptr || !seen.insert(flag.name).second)
-      return Status::InvalidArgument("program flag '" + flag.name + "' clashes with another option");
+      return Status::InvalidArgument("program flag '" + flag.name +
+                                     "' clashes with another option");
   }
   return Status::Ok();
 }

@@ -1,9 +1,10 @@
 #include "config/config_file.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sys/stat.h>
 
 #include "core/strings.h"
 
@@ -41,8 +42,7 @@ Result<std::vector<OptionAssignment>> ParseConfigText(std::string_view text,
     std::string name(Trim(line.substr(0, equals)));
     if (name.empty()) return Status::InvalidArgument(place + ": no option name before '='");
     for (char c : name) {
-      if (!IsNameChar(c))
-        return Status::InvalidArgument(place + ": unknown option '" + name + "'");
+      if (!IsNameChar(c)) return Status::InvalidArgument(place + ": unknown option '" + name + "'");
     }
     out.push_back({name, std::string(Trim(line.substr(equals + 1))), place, false});
   }

@@ -18,7 +18,8 @@ Status Group(const std::vector<OptionAssignment>& source,
              std::map<std::string, std::vector<const OptionAssignment*>>* by_name) {
   for (const OptionAssignment& a : source) {
     const OptionEntry* entry = FindOptionEntry(a.name);
-    if (entry == nullptr) return Status::InvalidArgument(a.place + ": unknown option '" + a.name + "'");
+    if (entry == nullptr)
+      return Status::InvalidArgument(a.place + ": unknown option '" + a.name + "'");
     std::vector<const OptionAssignment*>& list = (*by_name)[a.name];
     if (!list.empty() && !entry->info.repeatable)
       return Status::InvalidArgument(Where(a) + ": given more than once (first at " +

@@ -55,7 +55,8 @@ std::string HelpText(const std::string& program, const std::vector<ProgramFlag>&
   out << "Usage: " << program << " [options]\n\n";
   out << "Program options:\n";
   AppendFlagLine(out, "-h, --help", "Show this help and exit.");
-  AppendFlagLine(out, "--config FILE", "Read settings from FILE (see autoresponder-milter.conf(5)).");
+  AppendFlagLine(out, "--config FILE",
+                 "Read settings from FILE (see autoresponder-milter.conf(5)).");
   for (const ProgramFlag& flag : program_flags) {
     std::string description = flag.description;
     if (flag.repeatable) description += " May be given more than once.";
@@ -66,7 +67,8 @@ std::string HelpText(const std::string& program, const std::vector<ProgramFlag>&
   for (const OptionInfo& info : OptionsTable()) {
     std::string description = info.description;
     if (info.repeatable) description += " May be given more than once.";
-    description += " Default: " + (info.default_value.empty() ? "(empty)" : info.default_value) + ".";
+    description +=
+        " Default: " + (info.default_value.empty() ? "(empty)" : info.default_value) + ".";
     AppendFlagLine(out, "--" + info.name + " VALUE", description);
   }
   return out.str();

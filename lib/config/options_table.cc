@@ -67,7 +67,8 @@ Status CheckMilterSocket(const std::string& value) {
   std::string kind = ToLowerAscii(value.substr(0, colon == std::string::npos ? 0 : colon));
   std::string rest = colon == std::string::npos ? "" : value.substr(colon + 1);
   if (kind == "unix" || kind == "local") {
-    if (rest.empty() || rest[0] != '/') return Bad("expected unix:/absolute/path, got '" + value + "'");
+    if (rest.empty() || rest[0] != '/')
+      return Bad("expected unix:/absolute/path, got '" + value + "'");
     return IsPrintableText(rest) ? Status::Ok() : Bad("control character in socket path");
   }
   if (kind == "inet" || kind == "inet6") {
@@ -140,7 +141,8 @@ std::vector<OptionEntry> BuildEntries() {
 
   // --- the programs ---
   t.push_back(Row(
-      "milter_socket", "Where the milter listens for the MTA (unix:PATH, inet:PORT@HOST, inet6:PORT@HOST).",
+      "milter_socket",
+      "Where the milter listens for the MTA (unix:PATH, inet:PORT@HOST, inet6:PORT@HOST).",
       [](Config& c, const std::string& v) {
         Status s = CheckMilterSocket(v);
         if (s.ok()) c.milter_socket = v;
@@ -248,7 +250,8 @@ std::vector<OptionEntry> BuildEntries() {
   // --- who gets no reply ---
   t.push_back(ListRow(
       "ignored_sender",
-      "Sender local-part patterns ('*' wildcard) that never get a reply; giving any replaces the built-in list.",
+      "Sender local-part patterns ('*' wildcard) that never get a reply; giving any replaces the "
+      "built-in list.",
       [](Config& c, const std::string& v) {
         for (const std::string& pattern : SplitList(v, kCommaOrSpace)) {
           if (!IsSafeToken(pattern) || pattern.find('@') != std::string::npos)
@@ -260,7 +263,8 @@ std::vector<OptionEntry> BuildEntries() {
       [](Config& c) { c.policy.ignored_sender_patterns.clear(); },
       [](const Config& c) { return Join(c.policy.ignored_sender_patterns, ", "); }));
   t.push_back(Row(
-      "max_received", "A message with more Received: fields than this is taken for a loop and not answered.",
+      "max_received",
+      "A message with more Received: fields than this is taken for a loop and not answered.",
       [](Config& c, const std::string& v) {
         Result<int64_t> n = ParseInteger(v, 1, 1000);
         if (!n.ok()) return n.status();
@@ -292,7 +296,8 @@ std::vector<OptionEntry> BuildEntries() {
       }));
   t.push_back(Row(
       "require_authenticated_sender",
-      "Reply only when trusted_authserv_id vouches for the sender with SPF or aligned DKIM (yes or no).",
+      "Reply only when trusted_authserv_id vouches for the sender with SPF or aligned DKIM (yes or "
+      "no).",
       [](Config& c, const std::string& v) {
         Result<bool> b = ParseYesNo(v);
         if (!b.ok()) return b.status();
@@ -325,7 +330,8 @@ std::vector<OptionEntry> BuildEntries() {
 
   // --- reply periods ---
   t.push_back(Duration(
-      "period_default", "How long one sender waits before the same rule answers again, when the rule sets none.",
+      "period_default",
+      "How long one sender waits before the same rule answers again, when the rule sets none.",
       [](auto& c) -> auto& { return c.policy.default_period; }, kOneSecond, kOneYear));
   t.push_back(Duration(
       "period_min", "The shortest period a rule may set; RFC 3834 advises no less than a day.",
@@ -393,7 +399,8 @@ std::vector<OptionEntry> BuildEntries() {
       },
       [](const Config& c) { return c.transport.helo_name; }));
   t.push_back(Duration(
-      "transport_timeout", "How long one hand-over to the MTA may take before it counts as a temporary failure.",
+      "transport_timeout",
+      "How long one hand-over to the MTA may take before it counts as a temporary failure.",
       [](auto& c) -> auto& { return c.transport.timeout; }, kOneSecond, kOneHour));
 
   // --- the dispatcher ---

@@ -10,9 +10,7 @@ namespace ar {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlnum(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Parses a run of decimal digits; false on empty input, a non-digit or overflow.
 bool ParseDigits(std::string_view digits, uint64_t* out) {
@@ -48,11 +46,26 @@ Result<Seconds> ParseDuration(const std::string& text) {
   uint64_t multiplier = 1;
   switch (unit) {
     case 0:
-    case 's': case 'S': multiplier = 1; break;
-    case 'm': case 'M': multiplier = 60; break;
-    case 'h': case 'H': multiplier = 3600; break;
-    case 'd': case 'D': multiplier = 86400; break;
-    case 'w': case 'W': multiplier = 7 * 86400; break;
+    case 's':
+    case 'S':
+      multiplier = 1;
+      break;
+    case 'm':
+    case 'M':
+      multiplier = 60;
+      break;
+    case 'h':
+    case 'H':
+      multiplier = 3600;
+      break;
+    case 'd':
+    case 'D':
+      multiplier = 86400;
+      break;
+    case 'w':
+    case 'W':
+      multiplier = 7 * 86400;
+      break;
     default:
       return Status::InvalidArgument("not a duration: '" + std::string(trimmed) +
                                      "' (use e.g. 90s, 15m, 12h, 7d, 2w)");
@@ -86,11 +99,25 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   SplitUnit(trimmed, &number, &unit);
   uint64_t multiplier = 1;
   switch (unit) {
-    case 0: multiplier = 1; break;
-    case 'k': case 'K': multiplier = 1ull << 10; break;
-    case 'm': case 'M': multiplier = 1ull << 20; break;
-    case 'g': case 'G': multiplier = 1ull << 30; break;
-    case 't': case 'T': multiplier = 1ull << 40; break;
+    case 0:
+      multiplier = 1;
+      break;
+    case 'k':
+    case 'K':
+      multiplier = 1ull << 10;
+      break;
+    case 'm':
+    case 'M':
+      multiplier = 1ull << 20;
+      break;
+    case 'g':
+    case 'G':
+      multiplier = 1ull << 30;
+      break;
+    case 't':
+    case 'T':
+      multiplier = 1ull << 40;
+      break;
     default:
       return Status::InvalidArgument("not a size: '" + std::string(trimmed) +
                                      "' (use bytes or a K, M, G or T suffix)");
@@ -169,8 +196,18 @@ bool IsSafeMailAddress(std::string_view text) {
   for (char c : text.substr(0, at)) {
     if (c <= 32 || c > 126) return false;
     switch (c) {
-      case '"': case '(': case ')': case ',': case ':': case ';':
-      case '<': case '>': case '@': case '[': case '\\': case ']':
+      case '"':
+      case '(':
+      case ')':
+      case ',':
+      case ':':
+      case ';':
+      case '<':
+      case '>':
+      case '@':
+      case '[':
+      case '\\':
+      case ']':
         return false;
       default:
         break;

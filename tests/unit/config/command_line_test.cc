@@ -55,6 +55,24 @@ TEST(CommandLine, ProgramFlagsAreRecorded) {
   EXPECT_EQ(parsed->positional, std::vector<std::string>{"status"});
 }
 
+TEST(CommandLine, HyphenatedProgramFlagsWork) {
+  Result<CommandLine> parsed =
+      Parse({"--print-defaults"}, {{"print-defaults", "Print.", false, false}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_TRUE(parsed->Has("print-defaults"));
+}
+
+TEST(CommandLine, EmptyValueAfterEqualsIsKept) {
+  Result<CommandLine> parsed = Parse({"--reply_envelope_sender=bounce@example.com"});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->config.reply_envelope_sender, "bounce@example.com");
+  std::string path =
+      testing_support::WriteConfigFile("sender.conf", "reply_envelope_sender = a@example.com\n");
+  Result<CommandLine> cleared = Parse({"--config", path, "--reply_envelope_sender="});
+  ASSERT_TRUE(cleared.ok()) << cleared.status().ToString();
+  EXPECT_EQ(cleared->config.reply_envelope_sender, "");
+}
+
 TEST(CommandLine, NonRepeatableFlagTwiceIsAnError) {
   Result<CommandLine> parsed = Parse({"--pid_file=a", "--pid_file=b"}, kFlags);
   ASSERT_FALSE(parsed.ok());
@@ -109,10 +127,9 @@ TEST(CommandLine, NullArgvEntryDoesNotCrash) {
 }
 
 TEST(ParseFlags, CollectsFlagsAndEveryPositionalInOrder) {
-  Result<CommandLine> parsed =
-      ParseFlags({"alice@example.com", "--tag", "x", "bob@example.com", "--foreground", "--",
-                  "--tag"},
-                 kFlags);
+  Result<CommandLine> parsed = ParseFlags(
+      {"alice@example.com", "--tag", "x", "bob@example.com", "--foreground", "--", "--tag"},
+      kFlags);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->positional,
             (std::vector<std::string>{"alice@example.com", "bob@example.com", "--tag"}));

@@ -26,7 +26,8 @@ TEST(ConfigText, SkipsCommentsAndBlankLinesAndTrims) {
 }
 
 TEST(ConfigText, LineWithoutEqualsIsAnErrorAtItsLine) {
-  Result<std::vector<OptionAssignment>> r = ParseConfigText("max_received = 3\nlog_level debug\n", "f.conf");
+  Result<std::vector<OptionAssignment>> r =
+      ParseConfigText("max_received = 3\nlog_level debug\n", "f.conf");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "f.conf:2: expected 'name = value', found no '='");
 }
@@ -59,9 +60,9 @@ TEST(ConfigFile, CommandLineOverridesTheFile) {
   Result<CommandLine> parsed =
       Parse({"--max_received", "40", "--config=" + path, "--internal_domain=b.example"});
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-  EXPECT_EQ(parsed->config.policy.max_received, 40);        // command line wins
-  EXPECT_EQ(parsed->config.log_level, "debug");             // file value kept
-  EXPECT_EQ(parsed->config.policy.internal_domains,         // list replaced, not merged
+  EXPECT_EQ(parsed->config.policy.max_received, 40);  // command line wins
+  EXPECT_EQ(parsed->config.log_level, "debug");       // file value kept
+  EXPECT_EQ(parsed->config.policy.internal_domains,   // list replaced, not merged
             std::vector<std::string>{"b.example"});
 }
 
@@ -131,9 +132,11 @@ TEST(ConfigFileErrors, SingleValuedOptionGivenTwice) {
 
 TEST(ConfigFileErrors, ProgramFlagsAreCommandLineOnly) {
   std::string path = WriteConfigFile("flag.conf", "foreground = yes\n");
-  Result<CommandLine> parsed = Parse({"--config", path}, {{"foreground", "Stay in front.", false, false}});
+  Result<CommandLine> parsed =
+      Parse({"--config", path}, {{"foreground", "Stay in front.", false, false}});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().message(), path + ":1: 'foreground' is accepted on the command line only");
+  EXPECT_EQ(parsed.status().message(),
+            path + ":1: 'foreground' is accepted on the command line only");
   std::string nested = WriteConfigFile("nested.conf", "config = /etc/other.conf\n");
   Result<CommandLine> again = Parse({"--config", nested});
   ASSERT_FALSE(again.ok());
@@ -193,7 +196,8 @@ TEST(RepeatableOptions, ABadItemNamesItsLine) {
                                      "internal_domain = a.example\ninternal_domain = b..example\n");
   Result<CommandLine> parsed = Parse({"--config", path});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().message(), path + ":2: internal_domain: not a domain name: 'b..example'");
+  EXPECT_EQ(parsed.status().message(),
+            path + ":2: internal_domain: not a domain name: 'b..example'");
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 // ParseCommandLine() that takes a plain list of arguments.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "config/options_table.h"
 

@@ -1,13 +1,13 @@
 // The example config file and the man page are written by hand; these tests
 // keep them in step with the options table: every option documented, with
 // its real default, and nothing documented that the table does not have.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "config/options_table.h"
 #include "config_test_support.h"

@@ -1,8 +1,8 @@
 #include "config/options_table.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "config/option_entry.h"
 #include "config_test_support.h"
@@ -25,14 +25,38 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
-  for (const char* name :
-       {"milter_socket", "clock", "log_target", "log_level", "on_internal_error",
-        "reply_envelope_sender", "hostname", "store_path", "store_map_size", "ignored_sender",
-        "max_received", "spam_header", "require_authenticated_sender", "trusted_authserv_id",
-        "loop_marker_header", "internal_domain", "period_default", "period_min", "period_max",
-        "transport", "sendmail_path", "sendmail_arg", "smtp_host", "smtp_port", "helo_name",
-        "transport_timeout", "dispatch_batch_size", "dispatch_lease", "retry_base", "retry_max",
-        "max_age", "poll_interval"}) {
+  for (const char* name : {"milter_socket",
+                           "clock",
+                           "log_target",
+                           "log_level",
+                           "on_internal_error",
+                           "reply_envelope_sender",
+                           "hostname",
+                           "store_path",
+                           "store_map_size",
+                           "ignored_sender",
+                           "max_received",
+                           "spam_header",
+                           "require_authenticated_sender",
+                           "trusted_authserv_id",
+                           "loop_marker_header",
+                           "internal_domain",
+                           "period_default",
+                           "period_min",
+                           "period_max",
+                           "transport",
+                           "sendmail_path",
+                           "sendmail_arg",
+                           "smtp_host",
+                           "smtp_port",
+                           "helo_name",
+                           "transport_timeout",
+                           "dispatch_batch_size",
+                           "dispatch_lease",
+                           "retry_base",
+                           "retry_max",
+                           "max_age",
+                           "poll_interval"}) {
     EXPECT_NE(FindOptionEntry(name), nullptr) << name;
   }
 }
@@ -41,8 +65,8 @@ TEST(OptionsTable, OnlyListsAreRepeatable) {
   std::set<std::string> repeatable;
   for (const OptionInfo& info : OptionsTable())
     if (info.repeatable) repeatable.insert(info.name);
-  EXPECT_EQ(repeatable, (std::set<std::string>{"ignored_sender", "spam_header",
-                                                "internal_domain", "sendmail_arg"}));
+  EXPECT_EQ(repeatable, (std::set<std::string>{"ignored_sender", "spam_header", "internal_domain",
+                                               "sendmail_arg"}));
 }
 
 // Nothing given: every field is what Config{} says (hostname aside, which
@@ -124,11 +148,26 @@ TEST(Options, LoopMarkerHeaderSetsPolicyAndComposerAlike) {
 }
 
 TEST(Options, TypedValuesLandInTheirFields) {
-  Result<CommandLine> parsed = Parse(
-      {"--on_internal_error=tempfail", "--store_map_size=64M", "--require_authenticated_sender",
-       "true", "--trusted_authserv_id", "mx.example.com", "--smtp_port", "10026",
-       "--transport", "SMTP", "--reply_envelope_sender", "<>", "--log_level", "DEBUG",
-       "--period_min", "12h", "--dispatch_batch_size", "7", "--hostname", "MX.Example.COM"});
+  Result<CommandLine> parsed = Parse({"--on_internal_error=tempfail",
+                                      "--store_map_size=64M",
+                                      "--require_authenticated_sender",
+                                      "true",
+                                      "--trusted_authserv_id",
+                                      "mx.example.com",
+                                      "--smtp_port",
+                                      "10026",
+                                      "--transport",
+                                      "SMTP",
+                                      "--reply_envelope_sender",
+                                      "<>",
+                                      "--log_level",
+                                      "DEBUG",
+                                      "--period_min",
+                                      "12h",
+                                      "--dispatch_batch_size",
+                                      "7",
+                                      "--hostname",
+                                      "MX.Example.COM"});
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const Config& c = parsed->config;
   EXPECT_TRUE(c.tempfail_on_error);

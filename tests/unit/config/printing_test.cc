@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <map>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "config/options_table.h"
 #include "config_test_support.h"
@@ -68,12 +68,12 @@ TEST(PrintNonDefaults, ShowsAnEmptiedListAsAnEmptyValue) {
 }
 
 TEST(PrintNonDefaults, RoundTripsThroughAConfigFile) {
-  Result<CommandLine> first = Parse(
-      {"--milter_socket=unix:/run/ar.sock", "--on_internal_error=tempfail",
-       "--spam_header=X-Spam: yes, X-Virus: infected", "--ignored_sender=bounce-*",
-       "--store_map_size=3M", "--transport=smtp", "--smtp_port=10026", "--retry_base=90s",
-       "--loop_marker_header=X-Loop-Guard", "--require_authenticated_sender=yes",
-       "--trusted_authserv_id=mx.example.com"});
+  Result<CommandLine> first =
+      Parse({"--milter_socket=unix:/run/ar.sock", "--on_internal_error=tempfail",
+             "--spam_header=X-Spam: yes, X-Virus: infected", "--ignored_sender=bounce-*",
+             "--store_map_size=3M", "--transport=smtp", "--smtp_port=10026", "--retry_base=90s",
+             "--loop_marker_header=X-Loop-Guard", "--require_authenticated_sender=yes",
+             "--trusted_authserv_id=mx.example.com"});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   std::string printed = PrintNonDefaults(first->config);
   std::string path = WriteConfigFile("round-trip.conf", printed);
@@ -84,7 +84,8 @@ TEST(PrintNonDefaults, RoundTripsThroughAConfigFile) {
 }
 
 TEST(HelpText, NamesTheProgramItsFlagsAndEverySetting) {
-  std::string help = HelpText("autoresponder-dispatcher", {{"once", "Send what is due and exit.", false, false}});
+  std::string help =
+      HelpText("autoresponder-dispatcher", {{"once", "Send what is due and exit.", false, false}});
   EXPECT_EQ(help.rfind("Usage: autoresponder-dispatcher [options]\n", 0), 0u);
   EXPECT_NE(help.find("--once"), std::string::npos);
   EXPECT_NE(help.find("Send what is due and exit."), std::string::npos);
