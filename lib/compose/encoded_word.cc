@@ -103,7 +103,8 @@ std::string EncodeWords(std::string_view text, size_t first_line_used) {
   size_t line_used = first_line_used;
   size_t i = 0;
   while (i < text.size()) {
-    size_t room = std::min(kMaxEncodedWord, kMaxEncodedLine > line_used ? kMaxEncodedLine - line_used : 0);
+    size_t room =
+        std::min(kMaxEncodedWord, kMaxEncodedLine > line_used ? kMaxEncodedLine - line_used : 0);
     size_t payload = PayloadBytesFor(room);
     // Never split a character between two words (section 5 rule 3): when
     // not even the next character fits on this line, start a new one.

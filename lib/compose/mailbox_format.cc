@@ -74,7 +74,8 @@ std::string FormatMailbox(std::string_view display_name, std::string_view addr,
   std::string phrase = FormatDisplayName(display_name, used);
   if (phrase.empty()) return std::string(addr);
   const size_t angle_addr = addr.size() + 3;  // " <addr>"
-  if (LastLineLength(phrase, used) + angle_addr > 78) return phrase + "\r\n <" + std::string(addr) + ">";
+  if (LastLineLength(phrase, used) + angle_addr > 78)
+    return phrase + "\r\n <" + std::string(addr) + ">";
   return phrase + " <" + std::string(addr) + ">";
 }
 

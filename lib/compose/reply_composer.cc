@@ -81,7 +81,9 @@ void SetTextContent(mimetic::MimeEntity& entity, std::string_view subtype, std::
 // quoted display name comes back as a TAB), and it cannot be told that a
 // value is already folded. The values below are folded by us with CRLF SP.
 void AppendField(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name).append(": ").append(value).append("\r\n");
+  out.append(name).append(":");
+  if (!value.empty()) out.append(" ").append(value);
+  out.append("\r\n");
 }
 
 // Defence in depth: whatever went wrong above, never hand out a message that
@@ -122,8 +124,8 @@ Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings&
                                    NeutralizeControls(settings.loop_marker_header));
 
   ComposedReply reply;
-  reply.message_id = MakeReplyMessageId(plan.user, plan.generation, plan.dedupe_sender, now,
-                                        settings.hostname);
+  reply.message_id =
+      MakeReplyMessageId(plan.user, plan.generation, plan.dedupe_sender, now, settings.hostname);
   if (reply.message_id.empty()) return Status::Temporary("SHA-256 is unavailable");
 
   std::string head;
@@ -137,9 +139,8 @@ Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings&
   // RFC 3834 section 3.1.3 and 3.1.4: thread the reply under the original.
   const std::string in_reply_to = InReplyToValue(NeutralizeControls(plan.original_message_id));
   if (!in_reply_to.empty()) AppendField(head, "In-Reply-To", in_reply_to);
-  const std::string references =
-      ReferencesValue(NeutralizeControls(plan.original_references),
-                      NeutralizeControls(plan.original_message_id), 10);
+  const std::string references = ReferencesValue(NeutralizeControls(plan.original_references),
+                                                 NeutralizeControls(plan.original_message_id), 10);
   if (!references.empty()) AppendField(head, "References", references);
   // RFC 3834 section 5: marks the reply as automatic so that other
   // responders stay quiet; X-Auto-Response-Suppress does the same for
@@ -186,7 +187,8 @@ Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings&
   if (reply.message.size() < 2 || reply.message.compare(reply.message.size() - 2, 2, "\r\n") != 0)
     reply.message += "\r\n";
   if (!IsWellFormedMessage(reply.message))
-    return Status::InvalidArgument("composed reply is not 7-bit CRLF text with lines <= 998 octets");
+    return Status::InvalidArgument(
+        "composed reply is not 7-bit CRLF text with lines <= 998 octets");
   return reply;
 }
 

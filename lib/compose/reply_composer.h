@@ -8,6 +8,16 @@
 // part or multipart/alternative (text, then HTML). Every header value built
 // from the plan is stripped of CR, LF and other control characters first, so
 // nothing from the original message or the rule can add a header.
+//
+// mimetic builds the MIME entity (MIME-Version, Content-Type,
+// Content-Transfer-Encoding, parts, boundaries, base64); the RFC 5322 fields
+// above it are written by this folder (see reply_composer.cc for why).
+// Bodies are base64 with CRLF line ends; the output is deterministic for the
+// same plan, settings and time.
+//
+// ComposeReply returns InvalidArgument for an unusable from_address,
+// envelope_recipient, hostname or loop marker header name, rather than emit
+// a broken header. Pure function; thread-safe.
 #pragma once
 
 #include <string>

@@ -147,7 +147,10 @@ TEST(TruncateUtf8, CutsAtACharacterBoundary) {
   EXPECT_EQ(TruncateUtf8(text, 1), "");
   EXPECT_EQ(TruncateUtf8(text, 100), text);
   EXPECT_EQ(TruncateUtf8("abc", 2), "ab");
-  EXPECT_EQ(TruncateUtf8("a\xF0\x9F\x98\x80" "b", 4), "a");
+  EXPECT_EQ(TruncateUtf8("a\xF0\x9F\x98\x80"
+                         "b",
+                         4),
+            "a");
 }
 
 TEST(TruncateUtf8Characters, CountsCodePointsNotBytes) {
@@ -158,7 +161,10 @@ TEST(TruncateUtf8Characters, CountsCodePointsNotBytes) {
 }
 
 TEST(NeutralizeControls, ReplacesC0ControlsButKeepsTab) {
-  EXPECT_EQ(NeutralizeControls(std::string("a\r\nb\0c\x1f" "d\te", 10)), "a  b c d\te");
+  EXPECT_EQ(NeutralizeControls(std::string("a\r\nb\0c\x1f"
+                                           "d\te",
+                                           10)),
+            "a  b c d\te");
   EXPECT_EQ(NeutralizeControls("Blåbær"), "Blåbær");
 }
 

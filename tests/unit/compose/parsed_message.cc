@@ -1,8 +1,8 @@
 #include "parsed_message.h"
 
-#include <iterator>
-
 #include <mimetic/mimetic.h>
+
+#include <iterator>
 
 #include "core/strings.h"
 

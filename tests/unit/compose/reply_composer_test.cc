@@ -1,12 +1,11 @@
 #include "compose/reply_composer.h"
 
 #include <gtest/gtest.h>
+#include <mimetic/mimetic.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <mimetic/mimetic.h>
 
 #include "compose/encoded_word.h"
 #include "message/rfc2047.h"
@@ -74,14 +73,19 @@ void ExpectWireClean(const std::string& message) {
   EXPECT_EQ(message.substr(message.size() - 2), "\r\n");
 }
 
-const std::vector<std::string> kExpectedNames = {
-    "From",           "To",
-    "Subject",        "Date",
-    "Message-ID",     "In-Reply-To",
-    "References",     "Auto-Submitted",
-    "X-Auto-Response-Suppress", "X-Autoresponder-Milter",
-    "MIME-Version",   "Content-Type",
-    "Content-Transfer-Encoding"};
+const std::vector<std::string> kExpectedNames = {"From",
+                                                 "To",
+                                                 "Subject",
+                                                 "Date",
+                                                 "Message-ID",
+                                                 "In-Reply-To",
+                                                 "References",
+                                                 "Auto-Submitted",
+                                                 "X-Auto-Response-Suppress",
+                                                 "X-Autoresponder-Milter",
+                                                 "MIME-Version",
+                                                 "Content-Type",
+                                                 "Content-Transfer-Encoding"};
 
 TEST(ComposeReply, WritesEveryRequiredHeaderInOrder) {
   const ComposedReply reply = MustCompose(BasicPlan());
@@ -209,6 +213,13 @@ TEST(ComposeReply, TruncatesAVeryLongCyrillicSubjectOnACharacterBoundary) {
   EXPECT_EQ(decoded, TruncateUtf8Characters(subject, 200));
 }
 
+TEST(ComposeReply, WritesAnEmptySubjectWithoutTrailingSpace) {
+  ReplyPlan plan = BasicPlan();
+  plan.subject = "";
+  const ComposedReply reply = MustCompose(plan);
+  EXPECT_NE(reply.message.find("\r\nSubject:\r\nDate: "), std::string::npos);
+}
+
 TEST(ComposeReply, TextBodyDecodesToTheExactUtf8) {
   ReplyPlan plan = BasicPlan();
   plan.text_body = kRussian + "\r\n\r\n" + kNorwegian + "\r\n-- \r\nAlice\r\n";
@@ -275,21 +286,35 @@ TEST(ComposeReply, MessageIdIsDeterministic) {
 // reply, with a line break trying to start a header of its own.
 TEST(ComposeReply, LineBreaksInPlanTextNeverAddAHeader) {
   const std::vector<std::string> injections = {
-      "x\r\nBcc: evil@example.com", "x\nBcc: evil@example.com", "x\rBcc: evil@example.com",
-      "x\r\n\r\nBcc: evil@example.com", "Привет\r\nBcc: evil@example.com",
-      std::string("x\0\r\nBcc: evil@example.com", 26)};
+      "x\r\nBcc: evil@example.com",      "x\nBcc: evil@example.com",
+      "x\rBcc: evil@example.com",        "x\r\n\r\nBcc: evil@example.com",
+      "Привет\r\nBcc: evil@example.com", std::string("x\0\r\nBcc: evil@example.com", 26)};
   for (const std::string& evil : injections) {
     for (int field = 0; field < 7; ++field) {
       ReplyPlan plan = BasicPlan();
       plan.html_body = "<p>hi</p>";
       switch (field) {
-        case 0: plan.subject = evil; break;
-        case 1: plan.from_display_name = evil; break;
-        case 2: plan.to_display_name = evil; break;
-        case 3: plan.original_message_id = "<a@x>" + evil; break;
-        case 4: plan.original_references = "<a@x>" + evil + " <b@x>"; break;
-        case 5: plan.text_body = evil; break;
-        case 6: plan.html_body = evil; break;
+        case 0:
+          plan.subject = evil;
+          break;
+        case 1:
+          plan.from_display_name = evil;
+          break;
+        case 2:
+          plan.to_display_name = evil;
+          break;
+        case 3:
+          plan.original_message_id = "<a@x>" + evil;
+          break;
+        case 4:
+          plan.original_references = "<a@x>" + evil + " <b@x>";
+          break;
+        case 5:
+          plan.text_body = evil;
+          break;
+        case 6:
+          plan.html_body = evil;
+          break;
       }
       const ComposedReply reply = MustCompose(plan);
       ExpectWireClean(reply.message);
