@@ -72,7 +72,7 @@ int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
     ctx.out << "updated " << rule.address << " (" << generation
             << ": a new response, every sender is answered again)\n";
   } else {
-    ctx.out << "updated " << rule.address << " (" << generation << ", unchanged)\n";
+    ctx.out << "updated " << rule.address << " (" << generation << " kept: the same response)\n";
   }
   if (!rule.enabled) {
     ctx.err << "autoresponder-ctl: note: the rule is off; 'ooo on " << rule.address

@@ -25,7 +25,7 @@ std::string Indented(const std::string& body) {
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    out += "    " + PrintableLine(line) + "\n";
+    out += line.empty() ? "\n" : "    " + PrintableLine(line) + "\n";
   }
   return out;
 }
@@ -111,11 +111,10 @@ std::string FormatRuleDetails(const OutOfOfficeRule& rule, TimePoint now) {
   out += WhenLine("start", rule.start, rule.time_zone, "- (no start)");
   out += WhenLine("end", rule.end, rule.time_zone, "- (no end)");
   out += "text:\n" + Indented(rule.text_body);
-  out += "html: ";
-  out += rule.html_body.empty() ? "-\n" : "\n" + Indented(rule.html_body);
-  out += "internal text: ";
-  out += rule.internal_text_body.empty() ? "- (internal senders get the text)\n"
-                                         : "\n" + Indented(rule.internal_text_body);
+  out += rule.html_body.empty() ? "html: -\n" : "html:\n" + Indented(rule.html_body);
+  out += rule.internal_text_body.empty()
+             ? "internal text: - (internal senders get the text)\n"
+             : "internal text:\n" + Indented(rule.internal_text_body);
   return out;
 }
 

@@ -98,12 +98,12 @@ TEST_F(CtlBinaryTest, SetShowEditOffOnListClear) {
               HasSubstr("end: 2027-01-03T23:00:00Z  (2027-01-04 00:00:00 CET (+0100), "
                         "Europe/Oslo)\n"));
   EXPECT_THAT(show.out, HasSubstr("    Jeg er på ferie til 4. januar og leser ikke e-post.\n"));
-  EXPECT_THAT(show.out, HasSubstr("internal text: \n    Ring Kari på 555 12 345.\n"));
+  EXPECT_THAT(show.out, HasSubstr("internal text:\n    Ring Kari på 555 12 345.\n"));
 
   // Re-setting the same text keeps the generation; a new text bumps it.
   CtlRun same = Ctl({"ooo", "set", "ole@example.no", "--text-file", text, "--subject", "Ferie"});
   ASSERT_EQ(same.code, 0) << same.err;
-  EXPECT_EQ(same.out, "updated ole@example.no (generation 1, unchanged)\n");
+  EXPECT_EQ(same.out, "updated ole@example.no (generation 1 kept: the same response)\n");
   CtlRun edit = Ctl({"ooo", "set", "ole@example.no", "--text", "Tilbake 5. januar."});
   ASSERT_EQ(edit.code, 0) << edit.err;
   EXPECT_THAT(edit.out, HasSubstr("generation 2: a new response"));

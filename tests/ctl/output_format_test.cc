@@ -85,7 +85,7 @@ TEST(OutputFormat, DetailsShowEveryFieldInUtcAndInTheZone) {
         "start: 2026-12-19T23:00:00Z  (2026-12-20 00:00:00 CET (+0100), Europe/Oslo)\n",
         "end: 2027-01-03T23:00:00Z  (2027-01-04 00:00:00 CET (+0100), Europe/Oslo)\n",
         "text:\n    Jeg er på ferie.\n    Hilsen Ole\n", "html: -\n",
-        "internal text: \n    Ring Kari.\n"}) {
+        "internal text:\n    Ring Kari.\n"}) {
     EXPECT_THAT(details, HasSubstr(expected));
   }
 }
