@@ -32,6 +32,9 @@ struct RuleOutcome {
   std::optional<MessageVerdict> skip;
 };
 
+// Per-rule checks, cheapest and most telling first: the rule's own state
+// (enabled, window), then who wrote and whom the message names, then the
+// audience, and last the history lookup, the only call that reaches the store.
 RuleOutcome DecideForRule(const Message& message, const OutOfOfficeRule& rule,
                           const ResponseHistory& history, const PolicySettings& settings,
                           TimePoint now) {

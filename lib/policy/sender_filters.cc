@@ -20,7 +20,8 @@ MaybeVerdict FindSenderVerdict(const Message& message, const PolicySettings& set
   // RFC 5321 section 4.5.5: never answer the null reverse-path. "<>" is
   // accepted too in case a caller left the brackets on.
   if (sender.empty() || sender == "<>") return MessageVerdict{SkipReason::kNullSender, ""};
-  if (!IsSafeAddress(sender)) {
+  // The untrimmed sender is checked: it is what the reply would be sent to.
+  if (!IsSafeAddress(message.envelope().sender)) {
     return MessageVerdict{SkipReason::kUnsafeSender, LogExcerpt(sender)};
   }
   // The BATV tag is stripped first so "prvs=1a2b=noreply@x" is still noreply.

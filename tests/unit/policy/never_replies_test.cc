@@ -64,6 +64,7 @@ TEST(NeverReplies, ToUnsafeSenders) {
   const std::vector<std::string> senders = {"bob@example.com\r\nBcc: victim@example.net",
                                             "bob@example.com, eve@example.net",
                                             "bob smith@example.com",
+                                            " bob@example.com",
                                             "\"bob\"@example.com",
                                             "bob",
                                             "<bob@example.com>",
