@@ -31,7 +31,8 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
 
   std::unique_ptr<Store> store;
   const Config& config = command_line->config;
-  CommandContext ctx{config, **clock,
+  CommandContext ctx{config,
+                     **clock,
                      [&store, &config]() -> Result<Store*> {
                        if (!store) {
                          auto opened = Store::Open(config.store);
@@ -40,7 +41,9 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                        }
                        return store.get();
                      },
-                     in, out, err};
+                     in,
+                     out,
+                     err};
 
   const std::vector<std::string> rest(positional.begin() + 1, positional.end());
   if (positional[0] == "ooo") return RunOooCommand(ctx, rest);

@@ -21,10 +21,21 @@ Result<CommandLine> ParseArgs(const std::vector<std::string>& args,
   auto parsed = ParseFlags(args, flags);
   if (!parsed.ok()) return Status::InvalidArgument(command + ": " + parsed.status().message());
   if (parsed->positional.size() != want) {
-    return Status::InvalidArgument(command + (want == 0 ? " takes no arguments"
-                                                        : " needs exactly one ADDRESS"));
+    return Status::InvalidArgument(
+        command + (want == 0 ? " takes no arguments" : " needs exactly one ADDRESS"));
   }
   return parsed;
+}
+
+// "no rule for X", naming the rule X is an alias of, if any: operators
+// often type the address they see in mail rather than the primary one.
+int NoRule(const CommandContext& ctx, Store& store, const std::string& address) {
+  std::string message = "no rule for " + PrintableLine(address);
+  auto owners = store.FindRulesForRecipients({address});
+  if (owners.ok() && !owners->empty()) {
+    message += " (it is an alias of " + PrintableLine(owners->front().address) + ")";
+  }
+  return Failure(ctx, message);
 }
 
 int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
@@ -40,9 +51,8 @@ int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
   // Every syntax error (durations, WHEN, zones, conflicting flags) shows up
   // without the stored rule and without reading files, so it is reported
   // before the store is opened or created.
-  auto syntax = RuleEditsFromFlags(*flags, std::nullopt, [](const std::string&) {
-    return Result<std::string>(std::string());
-  });
+  auto syntax = RuleEditsFromFlags(
+      *flags, std::nullopt, [](const std::string&) { return Result<std::string>(std::string()); });
   if (!syntax.ok()) return FromStatus(ctx, syntax.status());
 
   auto store = ctx.store();
@@ -89,7 +99,7 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!store.ok()) return Failure(ctx, store.status().ToString());
   auto rule = (*store)->GetRule(address);
   if (!rule.ok()) return Failure(ctx, rule.status().ToString());
-  if (!rule->has_value()) return Failure(ctx, "no rule for " + PrintableLine(address));
+  if (!rule->has_value()) return NoRule(ctx, **store, address);
   ctx.out << FormatRuleDetails(**rule, ctx.clock.Now());
   return kExitOk;
 }
@@ -115,7 +125,7 @@ int Switch(const CommandContext& ctx, const std::vector<std::string>& args, bool
   if (!store.ok()) return Failure(ctx, store.status().ToString());
   auto loaded = (*store)->GetRule(address);
   if (!loaded.ok()) return Failure(ctx, loaded.status().ToString());
-  if (!loaded->has_value()) return Failure(ctx, "no rule for " + PrintableLine(address));
+  if (!loaded->has_value()) return NoRule(ctx, **store, address);
   OutOfOfficeRule rule = **loaded;
 
   if (on) {
@@ -134,9 +144,9 @@ int Switch(const CommandContext& ctx, const std::vector<std::string>& args, bool
   }
   Status put = (*store)->PutRule(rule);
   if (!put.ok()) return Failure(ctx, put.ToString());
-  ctx.out << rule.address << (on ? " is on (generation " + std::to_string(rule.generation) +
-                                       ": a new response)\n"
-                                 : " is off\n");
+  ctx.out << rule.address
+          << (on ? " is on (generation " + std::to_string(rule.generation) + ": a new response)\n"
+                 : " is off\n");
   return kExitOk;
 }
 
@@ -147,7 +157,7 @@ int Clear(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto store = ctx.store();
   if (!store.ok()) return Failure(ctx, store.status().ToString());
   Status deleted = (*store)->DeleteRule(address);
-  if (deleted.IsNotFound()) return Failure(ctx, "no rule for " + PrintableLine(address));
+  if (deleted.IsNotFound()) return NoRule(ctx, **store, address);
   if (!deleted.ok()) return Failure(ctx, deleted.ToString());
   ctx.out << "deleted " << address << "\n";
   return kExitOk;

@@ -30,12 +30,11 @@ std::string Indented(const std::string& body) {
   return out;
 }
 
-std::string WhenLine(const char* label, const std::optional<TimePoint>& t,
-                     const std::string& zone, const char* open) {
+std::string WhenLine(const char* label, const std::optional<TimePoint>& t, const std::string& zone,
+                     const char* open) {
   std::string line = std::string(label) + ": ";
   if (!t) return line + open + "\n";
-  return line + FormatIsoUtc(*t) + "  (" + FormatInZone(*t, zone) + ", " + ZoneLabel(zone) +
-         ")\n";
+  return line + FormatIsoUtc(*t) + "  (" + FormatInZone(*t, zone) + ", " + ZoneLabel(zone) + ")\n";
 }
 
 }  // namespace
@@ -103,8 +102,7 @@ std::string FormatRuleDetails(const OutOfOfficeRule& rule, TimePoint now) {
   field("active now", DescribeActivity(rule, now));
   field("generation", std::to_string(rule.generation));
   field("name", rule.display_name.empty() ? "-" : PrintableLine(rule.display_name));
-  field("subject", rule.subject.empty() ? "Auto: <original subject>"
-                                        : PrintableLine(rule.subject));
+  field("subject", rule.subject.empty() ? "Auto: <original subject>" : PrintableLine(rule.subject));
   field("period", FormatPeriod(rule.period));
   field("external senders", rule.reply_to_external ? "all" : "none");
   field("time zone", ZoneLabel(rule.time_zone));
@@ -112,9 +110,8 @@ std::string FormatRuleDetails(const OutOfOfficeRule& rule, TimePoint now) {
   out += WhenLine("end", rule.end, rule.time_zone, "- (no end)");
   out += "text:\n" + Indented(rule.text_body);
   out += rule.html_body.empty() ? "html: -\n" : "html:\n" + Indented(rule.html_body);
-  out += rule.internal_text_body.empty()
-             ? "internal text: - (internal senders get the text)\n"
-             : "internal text:\n" + Indented(rule.internal_text_body);
+  out += rule.internal_text_body.empty() ? "internal text: - (internal senders get the text)\n"
+                                         : "internal text:\n" + Indented(rule.internal_text_body);
   return out;
 }
 
@@ -131,8 +128,8 @@ std::string FormatRuleLine(const OutOfOfficeRule& rule) {
   for (const std::string& alias : rule.aliases) {
     aliases += (aliases.empty() ? "" : ",") + PrintableLine(alias);
   }
-  return PrintableLine(rule.address) + "\t" + (rule.enabled ? "on" : "off") + "\t" + window +
-         "\t" + (aliases.empty() ? "-" : aliases) + "\n";
+  return PrintableLine(rule.address) + "\t" + (rule.enabled ? "on" : "off") + "\t" + window + "\t" +
+         (aliases.empty() ? "-" : aliases) + "\n";
 }
 
 std::string FormatQueueLine(const QueueItem& item) {

@@ -24,9 +24,8 @@ Result<std::string> NormalizedUsableAddress(const std::string& raw, const char* 
 // Subject and display name end up in header fields of every reply; a line
 // break there would let an operator's typo inject headers.
 bool IsOneLine(const std::string& text) {
-  return std::none_of(text.begin(), text.end(), [](char c) {
-    return c == '\r' || c == '\n' || c == '\0';
-  });
+  return std::none_of(text.begin(), text.end(),
+                      [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
 Status CheckText(const std::optional<std::string>& text, const char* what, bool one_line) {
@@ -76,10 +75,11 @@ Result<RuleEditOutcome> ApplyRuleEdits(const std::optional<OutOfOfficeRule>& exi
   auto primary = NormalizedUsableAddress(address, "address");
   if (!primary.ok()) return primary.status();
 
-  for (const auto& [text, what, one_line] :
-       {std::tuple{&edits.text_body, "text", false}, {&edits.html_body, "HTML", false},
-        {&edits.internal_text_body, "internal text", false}, {&edits.subject, "subject", true},
-        {&edits.display_name, "name", true}}) {
+  for (const auto& [text, what, one_line] : {std::tuple{&edits.text_body, "text", false},
+                                             {&edits.html_body, "HTML", false},
+                                             {&edits.internal_text_body, "internal text", false},
+                                             {&edits.subject, "subject", true},
+                                             {&edits.display_name, "name", true}}) {
     Status s = CheckText(*text, what, one_line);
     if (!s.ok()) return s;
   }
@@ -134,8 +134,7 @@ Result<RuleEditOutcome> ApplyRuleEdits(const std::optional<OutOfOfficeRule>& exi
 
   if (rule.start && rule.end && *rule.end <= *rule.start) {
     return Status::InvalidArgument("the end (" + FormatIsoUtc(*rule.end) +
-                                   ") must be after the start (" + FormatIsoUtc(*rule.start) +
-                                   ")");
+                                   ") must be after the start (" + FormatIsoUtc(*rule.start) + ")");
   }
 
   if (existing && ResponseDiffers(*existing, rule)) {

@@ -41,8 +41,8 @@ struct RuleEdits {
 
 struct RuleEditOutcome {
   OutOfOfficeRule rule;
-  bool created = false;            // there was no stored rule
-  bool generation_bumped = false;  // an existing rule's response changed
+  bool created = false;               // there was no stored rule
+  bool generation_bumped = false;     // an existing rule's response changed
   std::vector<std::string> warnings;  // e.g. the period was clamped
 };
 

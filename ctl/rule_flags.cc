@@ -37,8 +37,7 @@ Status FileFlagError(const std::string& flag, const Status& status) {
 }
 
 // Exactly one of --NAME and --NAME-file (or neither).
-Result<std::optional<std::string>> TextFromFlags(const CommandLine& flags,
-                                                 const std::string& name,
+Result<std::optional<std::string>> TextFromFlags(const CommandLine& flags, const std::string& name,
                                                  const TextFileReader& read_file) {
   const std::string file_flag = name + "-file";
   if (flags.Has(name) && flags.Has(file_flag)) {

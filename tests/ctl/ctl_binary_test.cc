@@ -73,9 +73,9 @@ TEST_F(CtlBinaryTest, SetShowEditOffOnListClear) {
 
   // Set a rule for an Oslo vacation.
   CtlRun set = Ctl({"ooo", "set", "Ole@Example.NO", "--alias", "ole.hansen@example.no", "--name",
-                 "Ole Hansen", "--subject", "Ferie", "--text-file", text, "--internal-text",
-                 "Ring Kari på 555 12 345.", "--tz", "Europe/Oslo", "--start", "2026-12-20",
-                 "--end", "2027-01-03"});
+                    "Ole Hansen", "--subject", "Ferie", "--text-file", text, "--internal-text",
+                    "Ring Kari på 555 12 345.", "--tz", "Europe/Oslo", "--start", "2026-12-20",
+                    "--end", "2027-01-03"});
   ASSERT_EQ(set.code, 0) << set.err;
   EXPECT_EQ(set.out, "created ole@example.no (generation 1)\n");
   EXPECT_THAT(set.err, IsEmpty());
@@ -91,12 +91,10 @@ TEST_F(CtlBinaryTest, SetShowEditOffOnListClear) {
   EXPECT_THAT(show.out, HasSubstr("name: Ole Hansen\n"));
   EXPECT_THAT(show.out, HasSubstr("subject: Ferie\n"));
   EXPECT_THAT(show.out, HasSubstr("period: 1w\n"));
-  EXPECT_THAT(show.out,
-              HasSubstr("start: 2026-12-19T23:00:00Z  (2026-12-20 00:00:00 CET (+0100), "
-                        "Europe/Oslo)\n"));
-  EXPECT_THAT(show.out,
-              HasSubstr("end: 2027-01-03T23:00:00Z  (2027-01-04 00:00:00 CET (+0100), "
-                        "Europe/Oslo)\n"));
+  EXPECT_THAT(show.out, HasSubstr("start: 2026-12-19T23:00:00Z  (2026-12-20 00:00:00 CET (+0100), "
+                                  "Europe/Oslo)\n"));
+  EXPECT_THAT(show.out, HasSubstr("end: 2027-01-03T23:00:00Z  (2027-01-04 00:00:00 CET (+0100), "
+                                  "Europe/Oslo)\n"));
   EXPECT_THAT(show.out, HasSubstr("    Jeg er på ferie til 4. januar og leser ikke e-post.\n"));
   EXPECT_THAT(show.out, HasSubstr("internal text:\n    Ring Kari på 555 12 345.\n"));
 
@@ -110,7 +108,7 @@ TEST_F(CtlBinaryTest, SetShowEditOffOnListClear) {
   show = Ctl({"ooo", "show", "ole@example.no"});
   EXPECT_THAT(show.out, HasSubstr("generation: 2\n"));
   EXPECT_THAT(show.out, HasSubstr("    Tilbake 5. januar.\n"));
-  EXPECT_THAT(show.out, HasSubstr("subject: Ferie\n"));  // kept
+  EXPECT_THAT(show.out, HasSubstr("subject: Ferie\n"));                  // kept
   EXPECT_THAT(show.out, HasSubstr("aliases: ole.hansen@example.no\n"));  // kept
 
   // Off, then on again: a new response.

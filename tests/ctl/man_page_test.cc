@@ -42,10 +42,9 @@ TEST(CtlManPage, DocumentsEveryFlagOfOooSet) {
 
 TEST(CtlManPage, DocumentsEveryCommandAndExitStatus) {
   const std::string page = ManPage();
-  for (const char* heading :
-       {".SS ooo set", ".SS ooo show", ".SS ooo list", ".SS ooo off", ".SS ooo on",
-        ".SS ooo clear", ".SS queue list", ".SS queue failed", ".SH WHEN", ".SH EXIT STATUS",
-        ".SH EXAMPLES", ".SH SEE ALSO"}) {
+  for (const char* heading : {".SS ooo set", ".SS ooo show", ".SS ooo list", ".SS ooo off",
+                              ".SS ooo on", ".SS ooo clear", ".SS queue list", ".SS queue failed",
+                              ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {
     EXPECT_NE(page.find(heading), std::string::npos) << heading;
   }
 }

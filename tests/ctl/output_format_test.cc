@@ -80,8 +80,7 @@ TEST(OutputFormat, DetailsShowEveryFieldInUtcAndInTheZone) {
   for (const char* expected :
        {"address: ole@example.no\n", "aliases: ole.hansen@example.no, post@example.no\n",
         "state: on\n", "active now: yes", "generation: 3\n", "name: Ole Hansen\n",
-        "subject: Ferie\n", "period: 1w\n", "external senders: all\n",
-        "time zone: Europe/Oslo\n",
+        "subject: Ferie\n", "period: 1w\n", "external senders: all\n", "time zone: Europe/Oslo\n",
         "start: 2026-12-19T23:00:00Z  (2026-12-20 00:00:00 CET (+0100), Europe/Oslo)\n",
         "end: 2027-01-03T23:00:00Z  (2027-01-04 00:00:00 CET (+0100), Europe/Oslo)\n",
         "text:\n    Jeg er på ferie.\n    Hilsen Ole\n", "html: -\n",
@@ -100,8 +99,9 @@ TEST(OutputFormat, StoredTextCannotDriveTheTerminal) {
   item.attempts = 2;
   item.last_error = "451 try\nlater";
   const std::string line = FormatQueueLine(item);
-  EXPECT_EQ(line,
-            "2026-12-19T23:00:00Z\t42\tevil ]0;title @example.org\tole@example.no\t2\t451 try later\n");
+  EXPECT_EQ(
+      line,
+      "2026-12-19T23:00:00Z\t42\tevil ]0;title @example.org\tole@example.no\t2\t451 try later\n");
   EXPECT_THAT(line.substr(0, line.size() - 1), Not(HasSubstr("\n")));
 }
 

@@ -201,8 +201,8 @@ TEST(RuleEditing, AnEmptyAliasListRemovesTheAliases) {
 }
 
 TEST(RuleEditing, UnusableAddressesAreRefused) {
-  for (const char* bad : {"", "ole", "ole@", "@example.no", "ole hansen@example.no",
-                          "<ole@example.no>", "a@b@c"}) {
+  for (const char* bad :
+       {"", "ole", "ole@", "@example.no", "ole hansen@example.no", "<ole@example.no>", "a@b@c"}) {
     EXPECT_FALSE(ApplyRuleEdits(std::nullopt, bad, TextOnly("x"), Policy()).ok()) << bad;
   }
   RuleEdits edits = TextOnly("x");

@@ -97,8 +97,8 @@ TEST(RuleFlags, RemovalSwitchesClearTheirFields) {
 }
 
 TEST(RuleFlags, StartAndEndAreReadInTheGivenZone) {
-  auto edits = Edits({"a@example.org", "--tz", "Europe/Oslo", "--start", "2026-12-20",
-                      "--end", "2027-01-03"});
+  auto edits = Edits(
+      {"a@example.org", "--tz", "Europe/Oslo", "--start", "2026-12-20", "--end", "2027-01-03"});
   ASSERT_TRUE(edits.ok()) << edits.status().ToString();
   EXPECT_EQ(*edits->time_zone, "Europe/Oslo");
   EXPECT_EQ(FormatIsoUtc(**edits->start), "2026-12-19T23:00:00Z");

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "ctl/command_dispatch.h"
-#include "store/store.h"
 #include "ctl_test_support.h"
+#include "store/store.h"
 
 namespace ar {
 namespace {
@@ -31,8 +31,12 @@ class RunCtlTest : public ::testing::Test {
   CtlSandbox sandbox_{kNow};
 
   CtlRun Ctl(std::vector<std::string> args, const std::string& input = "") {
-    std::vector<std::string> full = {"autoresponder-ctl", "--config", sandbox_.config,
-                                     "--store_path", sandbox_.store, "--clock",
+    std::vector<std::string> full = {"autoresponder-ctl",
+                                     "--config",
+                                     sandbox_.config,
+                                     "--store_path",
+                                     sandbox_.store,
+                                     "--clock",
                                      "file:" + sandbox_.clock_file};
     full.insert(full.end(), args.begin(), args.end());
     std::vector<const char*> argv;
@@ -87,8 +91,7 @@ TEST_F(RunCtlTest, UsageErrorsExitTwoAndPrintTheUsage) {
     CtlRun run = Ctl(args);
     EXPECT_EQ(run.code, 2) << ::testing::PrintToString(args);
     EXPECT_THAT(run.out, IsEmpty()) << ::testing::PrintToString(args);
-    EXPECT_THAT(run.err, HasSubstr("Usage: autoresponder-ctl"))
-        << ::testing::PrintToString(args);
+    EXPECT_THAT(run.err, HasSubstr("Usage: autoresponder-ctl")) << ::testing::PrintToString(args);
   }
 }
 
@@ -103,8 +106,8 @@ TEST_F(RunCtlTest, UsageErrorCreatesNoStore) {
 }
 
 TEST_F(RunCtlTest, TextFileDashReadsStandardInput) {
-  CtlRun set = Ctl({"ooo", "set", "ole@example.no", "--text-file", "-"},
-                "Jeg er på ferie.\nHilsen Ole\n");
+  CtlRun set =
+      Ctl({"ooo", "set", "ole@example.no", "--text-file", "-"}, "Jeg er på ferie.\nHilsen Ole\n");
   ASSERT_EQ(set.code, 0) << set.err;
   CtlRun show = Ctl({"ooo", "show", "ole@example.no"});
   ASSERT_EQ(show.code, 0);
@@ -133,24 +136,23 @@ TEST_F(RunCtlTest, MissingRuleIsAFailure) {
 }
 
 TEST_F(RunCtlTest, UnreadableTextFileIsAFailure) {
-  CtlRun run = Ctl({"ooo", "set", "a@example.org", "--text-file",
-                 sandbox_.root.string() + "/missing.txt"});
+  CtlRun run =
+      Ctl({"ooo", "set", "a@example.org", "--text-file", sandbox_.root.string() + "/missing.txt"});
   EXPECT_EQ(run.code, 1);
   EXPECT_THAT(run.err, HasSubstr("--text-file"));
 }
 
 TEST_F(RunCtlTest, AliasOfAnotherRuleIsRefusedByTheStore) {
-  ASSERT_EQ(Ctl({"ooo", "set", "a@example.org", "--text", "x", "--alias", "shared@example.org"})
-                .code,
-            0);
+  ASSERT_EQ(
+      Ctl({"ooo", "set", "a@example.org", "--text", "x", "--alias", "shared@example.org"}).code, 0);
   CtlRun run = Ctl({"ooo", "set", "b@example.org", "--text", "y", "--alias", "shared@example.org"});
   EXPECT_NE(run.code, 0);
   EXPECT_EQ(Ctl({"ooo", "show", "b@example.org"}).code, 1);
 }
 
 TEST_F(RunCtlTest, ActiveNowFollowsTheInjectedClock) {
-  ASSERT_EQ(Ctl({"ooo", "set", "ole@example.no", "--text", "x", "--tz", "Europe/Oslo",
-                 "--start", "2026-12-24", "--end", "2026-12-31"})
+  ASSERT_EQ(Ctl({"ooo", "set", "ole@example.no", "--text", "x", "--tz", "Europe/Oslo", "--start",
+                 "2026-12-24", "--end", "2026-12-31"})
                 .code,
             0);
   EXPECT_THAT(Ctl({"ooo", "show", "ole@example.no"}).out,
@@ -203,20 +205,39 @@ void SeedQueue(const std::string& store_path) {
   ASSERT_TRUE(queued.ok()) << queued.status().ToString();
   ASSERT_EQ(queued->size(), 2u);
   ASSERT_TRUE((*queued)[1].queued);
-  ASSERT_TRUE((*store)->MarkFailed((*queued)[1].id, FromUnixSeconds(kNow), "550 no such user").ok());
+  ASSERT_TRUE(
+      (*store)->MarkFailed((*queued)[1].id, FromUnixSeconds(kNow), "550 no such user").ok());
 }
 
 TEST_F(RunCtlTest, QueueListShowsDueIdRecipientUserAttemptsAndError) {
   SeedQueue(sandbox_.store);
   CtlRun list = Ctl({"queue", "list"});
   ASSERT_EQ(list.code, 0) << list.err;
-  EXPECT_THAT(list.out,
-              ::testing::MatchesRegex("2026-12-21T12:01:00Z\t[0-9]+\tkari@example.org\t"
-                                      "ole@example.no\t0\t-\n"));
+  EXPECT_THAT(list.out, ::testing::MatchesRegex("2026-12-21T12:01:00Z\t[0-9]+\tkari@example.org\t"
+                                                "ole@example.no\t0\t-\n"));
   CtlRun failed = Ctl({"queue", "failed"});
   ASSERT_EQ(failed.code, 0) << failed.err;
   EXPECT_THAT(failed.out, HasSubstr("\tper@example.org\tole@example.no\t"));
   EXPECT_THAT(failed.out, HasSubstr("550 no such user"));
+}
+
+}  // namespace
+}  // namespace ar
+
+namespace ar {
+namespace {
+
+TEST_F(RunCtlTest, AnAliasIsNotARuleButTheMessageNamesItsOwner) {
+  ASSERT_EQ(Ctl({"ooo", "set", "ole@example.no", "--text", "x", "--alias", "post@example.no"}).code,
+            0);
+  for (const char* command : {"show", "off", "on", "clear"}) {
+    CtlRun run = Ctl({"ooo", command, "Post@Example.no"});
+    EXPECT_EQ(run.code, 1) << command;
+    EXPECT_THAT(run.err, HasSubstr("no rule for post@example.no (it is an alias of "
+                                   "ole@example.no)"))
+        << command;
+  }
+  EXPECT_EQ(Ctl({"ooo", "show", "ole@example.no"}).code, 0);
 }
 
 }  // namespace
