@@ -22,17 +22,24 @@ std::string_view FromVal(const MDB_val& v) {
 Status StatusFromMdb(int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + mdb_strerror(rc);
   switch (rc) {
-    case MDB_SUCCESS: return Status::Ok();
-    case MDB_MAP_FULL: return Status::Full(msg);
-    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_SUCCESS:
+      return Status::Ok();
+    case MDB_MAP_FULL:
+      return Status::Full(msg);
+    case MDB_NOTFOUND:
+      return Status::NotFound(msg);
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
-    case MDB_VERSION_MISMATCH: return Status::Corruption(msg);
-    case MDB_BAD_VALSIZE: return Status::InvalidArgument(msg);
+    case MDB_VERSION_MISMATCH:
+      return Status::Corruption(msg);
+    case MDB_BAD_VALSIZE:
+      return Status::InvalidArgument(msg);
     case MDB_MAP_RESIZED:
-    case MDB_READERS_FULL: return Status::Temporary(msg);
-    default: return Status::IoError(msg);
+    case MDB_READERS_FULL:
+      return Status::Temporary(msg);
+    default:
+      return Status::IoError(msg);
   }
 }
 
@@ -74,9 +81,7 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const LmdbEnvOptions& options) {
 
 LmdbEnv::~LmdbEnv() { mdb_env_close(env_); }
 
-size_t LmdbEnv::max_key_size() const {
-  return static_cast<size_t>(mdb_env_get_maxkeysize(env_));
-}
+size_t LmdbEnv::max_key_size() const { return static_cast<size_t>(mdb_env_get_maxkeysize(env_)); }
 
 Result<LmdbTxn> LmdbTxn::BeginRead(const LmdbEnv& env) {
   MDB_txn* txn = nullptr;

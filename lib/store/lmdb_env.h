@@ -35,8 +35,8 @@ namespace ar {
 Status StatusFromMdb(int rc, std::string_view what);
 
 struct LmdbEnvOptions {
-  std::string path;          // directory; created (0770 & umask) if missing
-  uint64_t map_size = 0;     // bytes
+  std::string path;       // directory; created (0770 & umask) if missing
+  uint64_t map_size = 0;  // bytes
   unsigned max_databases = 16;
   bool read_only = false;
 };

@@ -44,10 +44,10 @@ Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
     const char* name;
     MDB_dbi* dbi;
   };
-  for (Named n : {Named{"meta", &dbs.meta}, Named{"rules", &dbs.rules},
-                  Named{"addresses", &dbs.addresses}, Named{"responses", &dbs.responses},
-                  Named{"queue", &dbs.queue}, Named{"due", &dbs.due},
-                  Named{"failed", &dbs.failed}}) {
+  for (Named n :
+       {Named{"meta", &dbs.meta}, Named{"rules", &dbs.rules}, Named{"addresses", &dbs.addresses},
+        Named{"responses", &dbs.responses}, Named{"queue", &dbs.queue}, Named{"due", &dbs.due},
+        Named{"failed", &dbs.failed}}) {
     Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
     if (!dbi.ok()) {
       if (dbi.status().IsNotFound()) {
@@ -65,8 +65,8 @@ Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
     AR_ASSIGN_OR_RETURN(uint64_t found, DecodeMetaU64(*version));
     if (found != kFormatVersion) {
       return Status::Corruption("store format version " + std::to_string(found) +
-                                " is not supported (expected " +
-                                std::to_string(kFormatVersion) + ")");
+                                " is not supported (expected " + std::to_string(kFormatVersion) +
+                                ")");
     }
   } else if (create) {
     AR_RETURN_IF_ERROR(txn.Put(dbs.meta, kMetaFormatVersionKey, EncodeMetaU64(kFormatVersion)));

@@ -37,7 +37,7 @@ class LmdbStore final : public Store {
       const std::vector<std::string>& recipients) override;
 
   Result<std::optional<ResponseRecord>> GetResponse(const std::string& user,
-                                                   const std::string& dedupe_sender) override;
+                                                    const std::string& dedupe_sender) override;
 
   Result<std::vector<EnqueueOutcome>> Enqueue(const std::vector<NewReply>& replies,
                                               TimePoint now) override;

@@ -58,8 +58,7 @@ Result<uint64_t> LmdbStore::TakeNextQueueId(LmdbTxn& txn) {
 }
 
 Result<QueueItem> LmdbStore::ReadQueueItem(LmdbTxn& txn, uint64_t id) {
-  AR_ASSIGN_OR_RETURN(std::optional<std::string_view> bytes,
-                      txn.Get(dbs_.queue, EncodeU64Key(id)));
+  AR_ASSIGN_OR_RETURN(std::optional<std::string_view> bytes, txn.Get(dbs_.queue, EncodeU64Key(id)));
   if (!bytes) return Status::NotFound("no queue item " + std::to_string(id));
   AR_ASSIGN_OR_RETURN(QueueItem item, DecodeQueueItem(*bytes));
   if (item.id != id) {
@@ -192,8 +191,7 @@ Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& erro
   // The failing delivery was an attempt too.
   if (item.attempts < std::numeric_limits<uint32_t>::max()) ++item.attempts;
   item.last_error = error;
-  AR_RETURN_IF_ERROR(
-      txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
+  AR_RETURN_IF_ERROR(txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
   // Drop the pending record so the sender's next message may be answered;
   // a sent record or one of another generation is left alone.
   std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);

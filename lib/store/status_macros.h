@@ -11,10 +11,9 @@
 #define AR_STORE_CONCAT(a, b) AR_STORE_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function unless it is ok.
-#define AR_RETURN_IF_ERROR(expr)               \
-  do {                                         \
-    if (::ar::Status ar_s_ = (expr); !ar_s_.ok()) \
-      return ar_s_;                            \
+#define AR_RETURN_IF_ERROR(expr)                                \
+  do {                                                          \
+    if (::ar::Status ar_s_ = (expr); !ar_s_.ok()) return ar_s_; \
   } while (0)
 
 // Evaluates a Result; returns its Status on error, else moves the value into

@@ -72,8 +72,7 @@ TEST_F(StoreEnqueue, SentResponseSkipsWithinPeriodOnly) {
   Send(At(100));
   EXPECT_FALSE(Queue(MakeReply("ole@example.com", "kari@example.org", 1, period),
                      At(100) + period - Seconds(1)));
-  EXPECT_TRUE(Queue(MakeReply("ole@example.com", "kari@example.org", 1, period),
-                    At(100) + period));
+  EXPECT_TRUE(Queue(MakeReply("ole@example.com", "kari@example.org", 1, period), At(100) + period));
 }
 
 TEST_F(StoreEnqueue, ResponseFromOlderGenerationDoesNotCount) {
@@ -102,11 +101,11 @@ TEST_F(StoreEnqueue, DedupeIsPerUserAndSenderCaseInsensitively) {
 }
 
 TEST_F(StoreEnqueue, BatchDedupesWithinItselfAndAssignsIncreasingIds) {
-  Result<std::vector<EnqueueOutcome>> outcomes = store_->Enqueue(
-      {MakeReply("ole@example.com", "kari@example.org"),
-       MakeReply("ole@example.com", "kari@example.org"),
-       MakeReply("per@example.com", "kari@example.org")},
-      At(0));
+  Result<std::vector<EnqueueOutcome>> outcomes =
+      store_->Enqueue({MakeReply("ole@example.com", "kari@example.org"),
+                       MakeReply("ole@example.com", "kari@example.org"),
+                       MakeReply("per@example.com", "kari@example.org")},
+                      At(0));
   ASSERT_OK(outcomes);
   ASSERT_EQ(outcomes->size(), 3u);
   EXPECT_TRUE((*outcomes)[0].queued);

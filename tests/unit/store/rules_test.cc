@@ -56,15 +56,15 @@ TEST_F(StoreRules, AliasOwnedByAnotherRuleIsInvalidArgument) {
   Result<std::optional<OutOfOfficeRule>> kari = store_->GetRule("kari@example.com");
   ASSERT_OK(kari);
   EXPECT_FALSE(kari->has_value());
-  Result<std::vector<OutOfOfficeRule>> found = store_->FindRulesForRecipients({"sales@example.com"});
+  Result<std::vector<OutOfOfficeRule>> found =
+      store_->FindRulesForRecipients({"sales@example.com"});
   ASSERT_OK(found);
   EXPECT_EQ(Addresses(*found), std::vector<std::string>{"ole@example.com"});
 }
 
 TEST_F(StoreRules, PrimaryAddressThatIsAnotherRulesAliasIsInvalidArgument) {
   ASSERT_OK(store_->PutRule(MakeRule("ole@example.com", {"sales@example.com"})));
-  EXPECT_EQ(store_->PutRule(MakeRule("sales@example.com")).code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->PutRule(MakeRule("sales@example.com")).code(), Status::Code::kInvalidArgument);
 }
 
 TEST_F(StoreRules, RePutDropsOldAliasesFromTheIndex) {
@@ -104,8 +104,8 @@ TEST_F(StoreRules, FindDedupesUsersKeepsFirstSeenOrderAndIgnoresUnknown) {
   ASSERT_OK(store_->PutRule(MakeRule("ole@example.com", {"sales@example.com"})));
   ASSERT_OK(store_->PutRule(MakeRule("kari@example.com")));
   Result<std::vector<OutOfOfficeRule>> found = store_->FindRulesForRecipients(
-      {"stranger@example.com", "sales@example.com", "kari@example.com", "ole@example.com",
-       "", std::string(600, 'x')});
+      {"stranger@example.com", "sales@example.com", "kari@example.com", "ole@example.com", "",
+       std::string(600, 'x')});
   ASSERT_OK(found);
   EXPECT_EQ(Addresses(*found), (std::vector<std::string>{"ole@example.com", "kari@example.com"}));
 }

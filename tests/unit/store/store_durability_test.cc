@@ -1,9 +1,8 @@
 // Durability, sharing between processes and threads, and stored data that
 // cannot be decoded.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
@@ -57,10 +56,10 @@ void WriteRaw(const std::string& path, const char* db, std::string_view key,
 
 TEST_F(StoreDurability, ReopenAfterCloseKeepsEverything) {
   ASSERT_OK(store_->PutRule(MakeRule("ole@example.com", {"sales@example.com"})));
-  Result<std::vector<EnqueueOutcome>> queued = store_->Enqueue(
-      {MakeReply("ole@example.com", "a@x"), MakeReply("ole@example.com", "b@x"),
-       MakeReply("ole@example.com", "c@x")},
-      At(0));
+  Result<std::vector<EnqueueOutcome>> queued =
+      store_->Enqueue({MakeReply("ole@example.com", "a@x"), MakeReply("ole@example.com", "b@x"),
+                       MakeReply("ole@example.com", "c@x")},
+                      At(0));
   ASSERT_OK(queued);
   ASSERT_OK(store_->MarkSent((*queued)[0].id, At(1)));
   ASSERT_OK(store_->MarkRetry((*queued)[1].id, At(60), "451"));
@@ -70,7 +69,8 @@ TEST_F(StoreDurability, ReopenAfterCloseKeepsEverything) {
   store_ = OpenStore();
   ASSERT_NE(store_, nullptr);
 
-  Result<std::vector<OutOfOfficeRule>> rules = store_->FindRulesForRecipients({"sales@example.com"});
+  Result<std::vector<OutOfOfficeRule>> rules =
+      store_->FindRulesForRecipients({"sales@example.com"});
   ASSERT_OK(rules);
   EXPECT_EQ(rules->size(), 1u);
   Result<std::optional<ResponseRecord>> sent = store_->GetResponse("ole@example.com", "a@x");
@@ -88,7 +88,8 @@ TEST_F(StoreDurability, ReopenAfterCloseKeepsEverything) {
   ASSERT_OK(failed);
   EXPECT_EQ(failed->size(), 1u);
   // Queue ids are never reused.
-  Result<std::vector<EnqueueOutcome>> more = store_->Enqueue({MakeReply("ole@example.com", "d@x")}, At(3));
+  Result<std::vector<EnqueueOutcome>> more =
+      store_->Enqueue({MakeReply("ole@example.com", "d@x")}, At(3));
   ASSERT_OK(more);
   EXPECT_EQ((*more)[0].id, (*queued)[2].id + 1);
 }
@@ -108,7 +109,8 @@ TEST_F(StoreDurability, TwoProcessesSeeEachOthersWrites) {
   // ...and sees the parent's writes, including the dedupe state.
   ASSERT_OK(store_->MarkSent((*queue)[0].id, At(5)));
   code = RunInChildProcess(Options(), [](Store& store) {
-    Result<std::optional<ResponseRecord>> r = store.GetResponse("ole@example.com", "kari@example.org");
+    Result<std::optional<ResponseRecord>> r =
+        store.GetResponse("ole@example.com", "kari@example.org");
     Result<std::vector<EnqueueOutcome>> again =
         store.Enqueue({MakeReply("ole@example.com", "kari@example.org")}, At(10));
     return r.ok() && r->has_value() && (*r)->state == ResponseState::kSent && again.ok() &&
@@ -228,8 +230,7 @@ TEST_F(StoreDurability, DueEntryWithoutItemIsCorruption) {
   WriteRaw(dir_.string(), "due", EncodeDueKey(At(0), 42), "");
   store_ = OpenStore();
   ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(StatusOf(store_->ClaimDue(At(10), 10, Seconds(60))).code(),
-            Status::Code::kCorruption);
+  EXPECT_EQ(StatusOf(store_->ClaimDue(At(10), 10, Seconds(60))).code(), Status::Code::kCorruption);
 }
 
 TEST_F(StoreDurability, UnknownFormatVersionRefusesToOpen) {

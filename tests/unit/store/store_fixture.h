@@ -19,15 +19,15 @@ const Status& StatusOf(const Result<T>& r) {
   return r.status();
 }
 // Works for Status and Result<T>; prints the error on failure.
-#define ASSERT_OK(expr)                                                          \
-  do {                                                                           \
-    const auto& ar_ok_ = (expr);                                                 \
-    ASSERT_TRUE(ar_ok_.ok()) << ::ar::testing::StatusOf(ar_ok_).ToString();      \
+#define ASSERT_OK(expr)                                                     \
+  do {                                                                      \
+    const auto& ar_ok_ = (expr);                                            \
+    ASSERT_TRUE(ar_ok_.ok()) << ::ar::testing::StatusOf(ar_ok_).ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                                          \
-  do {                                                                           \
-    const auto& ar_ok_ = (expr);                                                 \
-    EXPECT_TRUE(ar_ok_.ok()) << ::ar::testing::StatusOf(ar_ok_).ToString();      \
+#define EXPECT_OK(expr)                                                     \
+  do {                                                                      \
+    const auto& ar_ok_ = (expr);                                            \
+    EXPECT_TRUE(ar_ok_.ok()) << ::ar::testing::StatusOf(ar_ok_).ToString(); \
   } while (0)
 
 inline constexpr int64_t kT0 = 1767225600;  // 2026-01-01T00:00:00Z
@@ -66,8 +66,7 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-inline OutOfOfficeRule MakeRule(const std::string& address,
-                                std::vector<std::string> aliases = {}) {
+inline OutOfOfficeRule MakeRule(const std::string& address, std::vector<std::string> aliases = {}) {
   OutOfOfficeRule rule;
   rule.address = address;
   rule.aliases = std::move(aliases);
