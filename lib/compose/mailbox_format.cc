@@ -35,7 +35,7 @@ size_t LastLineLength(std::string_view s, size_t used_on_first_line) {
 
 }  // namespace
 
-bool IsSafeAddress(std::string_view addr) {
+bool IsSafeAngleAddress(std::string_view addr) {
   if (addr.empty() || addr.size() > 254) return false;
   for (char c : addr) {
     const auto u = static_cast<unsigned char>(c);

@@ -15,7 +15,7 @@ namespace ar {
 // header: 1..254 octets of printable ASCII with no space, none of
 // < > ( ) , ; : " \ and an '@' with text on both sides. Non-ASCII
 // addresses (RFC 6531) are refused because the reply is 7-bit.
-bool IsSafeAddress(std::string_view addr);
+bool IsSafeAngleAddress(std::string_view addr);
 
 // True for a host name usable on the right of a Message-ID: 1..253 octets
 // of letters, digits, '-', '_' and '.'.
@@ -29,7 +29,7 @@ bool IsSafeHostname(std::string_view host);
 std::string FormatDisplayName(std::string_view display_name, size_t used_on_first_line);
 
 // "name <addr>" or "addr", folded before "<addr>" when the line would pass 78
-// octets. Precondition: IsSafeAddress(addr).
+// octets. Precondition: IsSafeAngleAddress(addr).
 std::string FormatMailbox(std::string_view display_name, std::string_view addr,
                           size_t header_name_length);
 

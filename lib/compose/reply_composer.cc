@@ -110,10 +110,10 @@ bool IsWellFormedMessage(std::string_view message) {
 
 Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings& settings,
                                    TimePoint now) {
-  if (!IsSafeAddress(plan.from_address))
+  if (!IsSafeAngleAddress(plan.from_address))
     return Status::InvalidArgument("reply From address is not usable: " +
                                    NeutralizeControls(plan.from_address));
-  if (!IsSafeAddress(plan.envelope_recipient))
+  if (!IsSafeAngleAddress(plan.envelope_recipient))
     return Status::InvalidArgument("reply recipient address is not usable: " +
                                    NeutralizeControls(plan.envelope_recipient));
   if (!IsSafeHostname(settings.hostname))

@@ -9,14 +9,14 @@
 namespace ar {
 namespace {
 
-TEST(IsSafeAddress, AcceptsOrdinaryAddresses) {
-  EXPECT_TRUE(IsSafeAddress("bob@example.net"));
-  EXPECT_TRUE(IsSafeAddress("first.last+tag@sub.example.co.uk"));
-  EXPECT_TRUE(IsSafeAddress("o'brien@example.ie"));
-  EXPECT_TRUE(IsSafeAddress("bounce-123=user=example.org@lists.example.com"));
+TEST(IsSafeAngleAddress, AcceptsOrdinaryAddresses) {
+  EXPECT_TRUE(IsSafeAngleAddress("bob@example.net"));
+  EXPECT_TRUE(IsSafeAngleAddress("first.last+tag@sub.example.co.uk"));
+  EXPECT_TRUE(IsSafeAngleAddress("o'brien@example.ie"));
+  EXPECT_TRUE(IsSafeAngleAddress("bounce-123=user=example.org@lists.example.com"));
 }
 
-TEST(IsSafeAddress, RefusesAnythingThatCouldBreakTheHeader) {
+TEST(IsSafeAngleAddress, RefusesAnythingThatCouldBreakTheHeader) {
   for (const std::string& bad :
        {std::string(""), std::string("bob"), std::string("@example.net"), std::string("bob@"),
         std::string("bob smith@example.net"), std::string("bob@example.net>\r\nBcc: x@y"),
@@ -26,7 +26,7 @@ TEST(IsSafeAddress, RefusesAnythingThatCouldBreakTheHeader) {
         std::string("a\\b@example.net"), std::string("a:b@example.net"),
         std::string("bø@example.no"), std::string("a\0b@example.net", 15),
         std::string("a\x7f@example.net"), std::string(250, 'a') + "@x.no"}) {
-    EXPECT_FALSE(IsSafeAddress(bad)) << bad;
+    EXPECT_FALSE(IsSafeAngleAddress(bad)) << bad;
   }
 }
 
