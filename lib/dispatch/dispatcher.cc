@@ -48,6 +48,7 @@ Result<DispatchStats> Dispatcher::RunOnce() {
     if (!batch.ok()) return batch.status();
     bool repeated = false;
     for (const QueueItem& item : *batch) {
+      if (stop_ != nullptr && stop_->load()) return stats;
       if (!seen.insert(item.id).second) {
         repeated = true;
         continue;  // still claimed; it comes back when the lease ends
@@ -93,6 +94,7 @@ Result<DispatchStats> Dispatcher::RunOnce() {
 void Dispatcher::Run(const std::atomic<bool>& stop) {
   using Steady = std::chrono::steady_clock;
   const Seconds poll = std::max(settings_.poll_interval, Seconds(1));
+  stop_ = &stop;
   while (!stop.load()) {
     Result<DispatchStats> stats = RunOnce();
     Seconds wait = poll;
@@ -119,6 +121,7 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(slice);
     }
   }
+  stop_ = nullptr;
 }
 
 }  // namespace ar

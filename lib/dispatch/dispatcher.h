@@ -43,7 +43,10 @@ class Dispatcher {
   Result<DispatchStats> RunOnce();
 
   // RunOnce() in a loop until stop is set, sleeping (in real time) until the
-  // next due item or poll_interval, whichever comes first.
+  // next due item or poll_interval, whichever comes first. Within Run(), a
+  // RunOnce() also looks at stop before each send: the send in progress is
+  // finished and recorded; items claimed but not yet sent come back when
+  // their lease ends.
   void Run(const std::atomic<bool>& stop);
 
  private:
@@ -54,6 +57,7 @@ class Dispatcher {
   const Clock& clock_;
   Logger& logger_;
   DispatchSettings settings_;
+  const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
 };
 
 }  // namespace ar

@@ -282,5 +282,23 @@ TEST_F(DispatcherTest, RunSendsDueItemsAndReturnsWhenStopIsSet) {
   EXPECT_TRUE(Queue().empty());
 }
 
+TEST_F(DispatcherTest, StopRequestEndsRunBetweenTwoSendsOfOneBatch) {
+  for (int i = 0; i < 3; ++i) Enqueue("r" + std::to_string(i) + "@example.org", kStart);
+  std::atomic<bool> stop{false};
+  transport_.on_send = [&] { stop = true; };
+  Dispatcher dispatcher = MakeDispatcher();
+  auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop); });
+  bool returned = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  stop = true;
+  done.wait();
+  EXPECT_TRUE(returned);
+  // The send in progress was finished and recorded; the other two wait.
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(Queue().size(), 2u);
+  auto response = store_->GetResponse("alice@example.com", transport_.sent[0].recipient);
+  ASSERT_TRUE(response.ok() && response->has_value());
+  EXPECT_EQ((*response)->state, ResponseState::kSent);
+}
+
 }  // namespace
 }  // namespace ar
