@@ -26,6 +26,8 @@ class OutOfOfficeSteps:
     # How a reply enters Postfix with this transport: a log line of the
     # reply's queue id (QID stands for it).
     reply_entry = None
+    # MAIL FROM of the replies: "" is the null sender <> (the default).
+    reply_sender = ""
 
     @classmethod
     def setUpClass(cls):
@@ -70,7 +72,8 @@ class OutOfOfficeSteps:
     def assert_one_reply(self, arrived, to, original_message_id, subject):
         self.assertEqual(len(arrived), 1, [m.summary() for m in arrived])
         reply = arrived[0]
-        self.assertEqual(reply.mail_from, "", "the reply's MAIL FROM is <> (RFC 3834 3.3)")
+        self.assertEqual(reply.mail_from, self.reply_sender,
+                         "the reply's MAIL FROM (<> by default, RFC 3834 section 3.3)")
         self.assertEqual(reply.rcpt_tos, [to])
         self.assertIn(ALICE, reply.header("From"))
         self.assertIn(ALICE_NAME, reply.header("From"))
@@ -167,6 +170,16 @@ class OutOfOfficeOverSmtp(ReplyAndLoopScenarios, MailSystemCase):
     """Replies go to Postfix's smtpd over SMTP: smtpd_milters see them."""
     transport = "smtp"
     reply_entry = r"postfix/smtpd\[\d+\]: QID: client=localhost\[127\.0\.0\.1\]"
+
+
+class OutOfOfficeWithEnvelopeSender(ReplyAndLoopScenarios, MailSystemCase):
+    """Replies with a real MAIL FROM (reply_envelope_sender): the null sender
+    no longer shields Erin, so only the reply's own marks (Auto-Submitted,
+    RFC 3834 section 5) stop the loop."""
+    transport = "sendmail"
+    reply_sender = "autoreply@example.org"
+    program_options = {"reply_envelope_sender": "autoreply@example.org"}
+    reply_entry = r"postfix/pickup\[\d+\]: QID: uid=0 from=<autoreply@example\.org>"
 
 
 if __name__ == "__main__":

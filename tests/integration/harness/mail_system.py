@@ -88,7 +88,7 @@ def strip_trace_headers(data):
 
 class MailSystem:
     def __init__(self, root, with_programs=True, transport="sendmail",
-                 milter_socket_down=False, transcript=sys.stdout):
+                 milter_socket_down=False, program_options=None, transcript=sys.stdout):
         self.root = root
         # Postfix's unprivileged daemons must be able to walk down to their
         # queue and data directories (mkdtemp makes 0700 directories).
@@ -99,7 +99,8 @@ class MailSystem:
         milters = ""
         if with_programs:
             self.programs = milter_process.AutoresponderPrograms(
-                os.path.join(root, "programs"), transport=transport)
+                os.path.join(root, "programs"), transport=transport,
+                extra_options=program_options)
             milters = self.programs.postfix_milter
         elif milter_socket_down:
             milters = "inet:127.0.0.1:%d" % net.free_port()  # nobody listens there
@@ -152,7 +153,7 @@ class MailSystem:
         messages = self.sink.messages()
         for message in messages[self._reported:]:
             extra = ""
-            if message.is_reply():
+            if message.is_reply() or message.header("Auto-Submitted"):
                 extra = "  In-Reply-To: %s  Auto-Submitted: %s" % (
                     message.header("In-Reply-To"), message.header("Auto-Submitted"))
             self.say("  got   sink #%d   %s%s" % (message.index, message.summary(), extra))
@@ -197,6 +198,7 @@ class MailSystemCase(unittest.TestCase):
     with_programs = True
     transport = "sendmail"
     milter_socket_down = False
+    program_options = {}  # extra config file settings: name -> value or list
 
     @classmethod
     def setUpClass(cls):
@@ -208,7 +210,8 @@ class MailSystemCase(unittest.TestCase):
         cls.root = tempfile.mkdtemp(prefix="ar-itest-")
         cls.system = MailSystem(cls.root, with_programs=cls.with_programs,
                                 transport=cls.transport,
-                                milter_socket_down=cls.milter_socket_down)
+                                milter_socket_down=cls.milter_socket_down,
+                                program_options=cls.program_options)
         cls.addClassCleanup(cls._remove_root)
         cls.addClassCleanup(cls.system.stop)
         cls.system.say("\n== %s (work dir %s)" % (cls.__name__, cls.root))
