@@ -46,7 +46,6 @@ std::optional<DueKey> DecodeDueKey(std::string_view key) {
   return DueKey{FromUnixSeconds(static_cast<int64_t>(seconds)), ReadBigEndian(key.substr(8))};
 }
 
-std::string NormalizeAddress(std::string_view address) { return ToLowerAscii(Trim(address)); }
 
 std::string EncodeResponseKey(std::string_view user, std::string_view dedupe_sender) {
   std::string key = NormalizeAddress(user);

@@ -4,6 +4,8 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include "message/address.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,9 +33,8 @@ struct DueKey {
 // nullopt unless key is exactly 16 bytes.
 std::optional<DueKey> DecodeDueKey(std::string_view key);
 
-// The canonical form of an address used in keys: trimmed, ASCII lower case,
-// so lookups are case-insensitive.
-std::string NormalizeAddress(std::string_view address);
+// Keys hold addresses in NormalizeAddress() form (message/address.h):
+// trimmed, ASCII lower case, so lookups are case-insensitive.
 
 // The responses key: normalised user, a NUL byte, normalised dedupe sender.
 std::string EncodeResponseKey(std::string_view user, std::string_view dedupe_sender);
