@@ -49,6 +49,7 @@ class LmdbStore final : public Store {
 
   Result<std::vector<QueueItem>> ListQueue(size_t limit) override;
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
+  Result<StoreStats> Stats() override;
 
  private:
   struct Databases {

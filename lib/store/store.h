@@ -26,6 +26,7 @@
 #include "core/result.h"
 #include "core/status.h"
 #include "policy/out_of_office_rule.h"
+#include "store/sequence_store.h"
 
 namespace ar {
 
@@ -50,8 +51,18 @@ struct NewReply {
   std::string origin_queue_id;     // the MTA queue id of the triggering mail, for logs
 };
 
+// What a queue item is: an out-of-office reply composed by the milter, or a
+// sequence step composed by the dispatcher at send time (so the suppression
+// list and the enrolment are checked again just before sending).
+enum class QueueItemKind { kReply = 1, kSequenceStep = 2 };
+
 struct QueueItem {
   uint64_t id = 0;
+  QueueItemKind kind = QueueItemKind::kReply;
+  // kSequenceStep only: the step to send (user = person = envelope_recipient;
+  // message and message_id are empty until sent).
+  std::string sequence;
+  uint32_t step = 0;
   std::string user;
   uint64_t generation = 0;
   std::string dedupe_sender;
@@ -72,6 +83,16 @@ struct ResponseRecord {
   uint64_t generation = 0;
   ResponseState state = ResponseState::kPending;
   TimePoint at;          // when queued (pending) or when the MTA accepted it (sent)
+};
+
+// What the store holds right now, for metrics and `autoresponder-ctl stats`.
+struct StoreStats {
+  uint64_t rules = 0;
+  uint64_t queued = 0;                    // replies waiting in the queue (claimed ones too)
+  std::optional<TimePoint> earliest_due;  // the first due time in the queue; nullopt when empty
+  uint64_t failed = 0;                    // replies on the failed list
+  uint64_t used_bytes = 0;                // pages in use times page size: the data on disk
+  uint64_t map_size = 0;                  // the most the store may grow to
 };
 
 struct EnqueueOutcome {
@@ -126,6 +147,9 @@ class Store {
   // --- inspection (CLI) ---
   virtual Result<std::vector<QueueItem>> ListQueue(size_t limit) = 0;
   virtual Result<std::vector<QueueItem>> ListFailed(size_t limit) = 0;
+  // Counts and sizes from one read transaction; never writes. Not pure so
+  // that test doubles need not provide it: they report an error.
+  virtual Result<StoreStats> Stats() { return Status::IoError("store statistics not available"); }
 };
 
 }  // namespace ar

@@ -1,0 +1,49 @@
+// LmdbStore: Stats(), the read-only counts and sizes behind the metrics
+// gauges and `autoresponder-ctl stats`.
+#include "store/keys.h"
+#include "store/lmdb_store.h"
+#include "store/status_macros.h"
+
+namespace ar {
+
+namespace {
+
+Result<uint64_t> EntryCount(const LmdbTxn& txn, MDB_dbi dbi, const char* name) {
+  MDB_stat stat;
+  int rc = mdb_stat(txn.get(), dbi, &stat);
+  if (rc != 0) return StatusFromMdb(rc, std::string("mdb_stat ") + name);
+  return static_cast<uint64_t>(stat.ms_entries);
+}
+
+}  // namespace
+
+Result<StoreStats> LmdbStore::Stats() {
+  StoreStats stats;
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginRead(*env_));
+  AR_ASSIGN_OR_RETURN(stats.rules, EntryCount(txn, dbs_.rules, "rules"));
+  AR_ASSIGN_OR_RETURN(stats.queued, EntryCount(txn, dbs_.queue, "queue"));
+  AR_ASSIGN_OR_RETURN(stats.failed, EntryCount(txn, dbs_.failed, "failed"));
+  {
+    AR_ASSIGN_OR_RETURN(LmdbCursor cursor, LmdbCursor::Open(txn, dbs_.due));
+    AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> first, cursor.First());
+    if (first) {
+      std::optional<DueKey> key = DecodeDueKey(first->key);
+      if (!key) return Status::Corruption("due index has a malformed key");
+      stats.earliest_due = key->due;
+    }
+  }
+  // The environment's own view: the highest page written (pages are never
+  // returned to the file system, so this is the data file's size) and the
+  // map size, which another process may have grown.
+  MDB_envinfo info;
+  int rc = mdb_env_info(env_->get(), &info);
+  if (rc != 0) return StatusFromMdb(rc, "mdb_env_info");
+  MDB_stat env_stat;
+  rc = mdb_env_stat(env_->get(), &env_stat);
+  if (rc != 0) return StatusFromMdb(rc, "mdb_env_stat");
+  stats.used_bytes = (static_cast<uint64_t>(info.me_last_pgno) + 1) * env_stat.ms_psize;
+  stats.map_size = static_cast<uint64_t>(info.me_mapsize);
+  return stats;
+}
+
+}  // namespace ar
