@@ -15,6 +15,17 @@
 
 namespace ar {
 
+// Sequences (drip campaigns); see autoresponder-sequence(5).
+struct SequenceOptions {
+  std::string directory;              // sequence_dir: "*.sequence" files; "" = no sequences
+  std::string secret_key_file;        // HMAC key for tokens and coupons
+  std::string secret_key;             // the key file's content, read at load; never printed
+  std::string bounce_local_part = "bounces";          // VERP: bounces+TOKEN@domain
+  std::string unsubscribe_local_part = "unsubscribe"; // unsubscribe+TOKEN@domain
+  std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
+  uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
+};
+
 struct Config {
   std::string config_file;          // where it was read from; "" for none
   std::string milter_socket = "inet:8894@127.0.0.1";
@@ -28,6 +39,7 @@ struct Config {
   ComposeSettings compose;          // hostname defaults to gethostname()
   TransportSettings transport;
   DispatchSettings dispatch;
+  SequenceOptions sequences;
 };
 
 }  // namespace ar

@@ -1,0 +1,94 @@
+// The pure sequence decision for one message at end of message:
+//   DecideSequences(message, sequences, state, settings, now) -> actions
+// No I/O: the store is read through SequenceStateView and the actions are
+// applied by the caller in one store transaction. Handles, in this order:
+//   1. control mail: to unsubscribe+TOKEN@ (valid token: suppress the person
+//      everywhere; invalid: a note), DSNs (multipart/report; RFC 3464) to
+//      bounces+TOKEN@ (any Status 5.x.x: hard bounce -> suppress; 4.x.x: a
+//      soft bounce counted). Control recipients are consumed: removed from
+//      delivery, other recipients untouched.
+//   2. engagement: a message naming one of our Message-IDs in In-Reply-To or
+//      References is a reply from that person (unless it is itself automatic:
+//      Auto-Submitted other than "no", or an out-of-office) -> engagement, and
+//      any `on = reply` exit of that sequence.
+//   3. exits on trigger (the purchase) for people enrolled, with moves.
+//   4. enrolment triggers, honouring re_entry and "same trigger Message-ID
+//      never enrols twice"; suppressed people are never enrolled.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "message/message.h"
+#include "sequence/enrolment.h"
+#include "sequence/sequence_definition.h"
+#include "sequence/trigger_matcher.h"
+
+namespace ar {
+
+// A definition ready for matching: compiled triggers for itself and its
+// trigger exits. Built once per config load.
+struct CompiledSequence {
+  SequenceDefinition definition;
+  std::shared_ptr<const TriggerMatcher> trigger;
+  std::map<std::string, std::shared_ptr<const TriggerMatcher>> exit_triggers;  // exit name -> matcher
+};
+Result<CompiledSequence> CompileSequence(const SequenceDefinition& definition);
+
+struct SequenceStateView {
+  std::function<bool(const std::string& person)> is_suppressed;
+  std::function<std::optional<Enrolment>(const std::string& person, const std::string& sequence)>
+      enrolment;
+  std::function<std::optional<SentMessageRef>(const std::string& message_id)> find_message;
+  // true when this trigger Message-ID already enrolled someone in this sequence
+  std::function<bool(const std::string& message_id, const std::string& sequence)> trigger_seen;
+  // the person a token was issued to, if any
+  std::function<std::optional<std::string>(const std::string& token)> person_for_token;
+};
+
+struct SequenceSettings {
+  std::string bounce_local_part = "bounces";
+  std::string unsubscribe_local_part = "unsubscribe";
+};
+
+struct EnrolAction {
+  std::string sequence;
+  std::string version;
+  std::string person;
+  std::string display_name;
+  std::map<std::string, std::string> variables;
+  std::string trigger_message_id;  // "" when the trigger had none
+  bool restart = false;            // replace an existing enrolment (re_entry restart/after)
+  // Step 0's due time (timeline.h StepDueTime); nullopt when the sequence has
+  // no steps or the time cannot be computed (a note says why).
+  std::optional<TimePoint> first_due;
+  std::string reason;              // "trigger", "moved from <sequence>", "manual"
+};
+
+struct ExitAction {
+  std::string sequence;
+  std::string person;
+  std::string reason;  // the exit's name, "reply", ...
+};
+
+struct SequenceDecision {
+  std::vector<ExitAction> exits;           // applied before enrols
+  std::vector<EnrolAction> enrols;
+  std::vector<std::pair<std::string, std::string>> engagements;  // (person, sequence)
+  std::vector<std::pair<std::string, std::string>> suppressions; // (person, reason)
+  std::vector<std::string> soft_bounces;   // persons
+  std::vector<std::string> consume_recipients;  // envelope recipients to remove from delivery
+  std::vector<std::string> notes;          // one log line each (without queue id)
+};
+
+SequenceDecision DecideSequences(const Message& message,
+                                 const std::vector<CompiledSequence>& sequences,
+                                 const SequenceStateView& state, const SequenceSettings& settings,
+                                 TimePoint now);
+
+}  // namespace ar

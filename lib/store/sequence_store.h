@@ -1,0 +1,84 @@
+// SequenceStore: the sequence half of the Store (same LMDB environment, same
+// rules: one writer at a time, durable on return, never across fork()).
+// Databases are documented in FORMAT.md. Obtained with Store::sequences().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "core/status.h"
+#include "sequence/enrolment.h"
+#include "sequence/sequence_decision.h"
+#include "sequence/sequence_definition.h"
+
+namespace ar {
+
+struct QueueItem;
+
+class SequenceStore {
+ public:
+  virtual ~SequenceStore() = default;
+
+  // --- definitions: every version anyone was enrolled on is kept ---
+  // Idempotent: storing an existing (name, version) again is ok.
+  virtual Status PutSequenceVersion(const std::string& name, const std::string& version,
+                                    const SequenceSource& source) = 0;
+  virtual Result<std::optional<SequenceSource>> GetSequenceVersion(const std::string& name,
+                                                                   const std::string& version) = 0;
+
+  // --- reads for the decision (each one read transaction) ---
+  virtual Result<std::optional<Enrolment>> GetEnrolment(const std::string& person,
+                                                        const std::string& sequence) = 0;
+  virtual Result<std::vector<Enrolment>> ListEnrolments(const std::string& person) = 0;
+  virtual Result<std::vector<Enrolment>> ListMembers(const std::string& sequence,
+                                                     size_t limit) = 0;
+  virtual Result<std::optional<SentMessageRef>> FindSentMessage(const std::string& message_id) = 0;
+  virtual Result<bool> TriggerSeen(const std::string& message_id, const std::string& sequence) = 0;
+  virtual Result<std::optional<std::string>> PersonForToken(const std::string& token) = 0;
+
+  // --- suppression list (unsubscribe, bounces, manual) ---
+  virtual Result<std::optional<Suppression>> GetSuppression(const std::string& person) = 0;
+  virtual Result<std::vector<Suppression>> ListSuppressions(size_t limit) = 0;
+  // Suppresses and ends every active enrolment of the person (reason kept),
+  // removing their queued steps.
+  virtual Status Suppress(const std::string& person, const std::string& reason, TimePoint now) = 0;
+  virtual Status Unsuppress(const std::string& person) = 0;  // NotFound when absent
+
+  // Applies one message's decision in ONE write transaction, durable on
+  // return, in this order:
+  //   suppressions (as Suppress), soft bounces (count; suppress with reason
+  //   "soft-bounces" at soft_bounce_limit), exits (active enrolment -> left
+  //   with the reason; its queued step removed), engagements (active
+  //   enrolment: steps_since_engagement = 0, last_engagement = now), enrols:
+  //   skipped when the person is suppressed, or when trigger_message_id is
+  //   non-empty and already seen for that sequence, or when an active
+  //   enrolment exists and restart is false; otherwise the enrolment is
+  //   (re)created at `now` with next_step 0 and next_due = first_due, a
+  //   kSequenceStep queue item is queued at first_due (none when nullopt:
+  //   state completed), the trigger Message-ID is recorded as seen, and the
+  //   person's token is registered.
+  // Tokens are PersonToken(token_key, person) (sequence/tokens.h).
+  virtual Status ApplySequenceDecision(const SequenceDecision& decision,
+                                       const std::string& token_key,
+                                       uint32_t soft_bounce_limit, TimePoint now) = 0;
+
+  // The dispatcher sent step item `queue_id` and the MTA accepted it: remove
+  // the item, append to history, index message_id -> (person, sequence,
+  // step), steps_since_engagement + 1, and either queue the next step at
+  // next_due (next_step + 1) or mark the enrolment completed (nullopt).
+  virtual Status RecordStepSent(uint64_t queue_id, const std::string& message_id,
+                                TimePoint sent_at, std::optional<TimePoint> next_due) = 0;
+  // The step will not be sent (enrolment no longer active, person
+  // suppressed, stale item): remove the item; the enrolment is unchanged.
+  virtual Status DropStep(uint64_t queue_id) = 0;
+
+  // Queued items (both kinds) with from <= due < to, in due order.
+  virtual Result<std::vector<QueueItem>> ListDueBetween(TimePoint from, TimePoint to,
+                                                        size_t limit) = 0;
+};
+
+}  // namespace ar
