@@ -1,0 +1,55 @@
+#include "metrics/counters.h"
+
+namespace ar {
+
+namespace {
+
+// Nothing orders other memory by a counter: relaxed adds are enough and
+// cost no more than a plain locked add on x86.
+void Add(std::atomic<uint64_t>& counter) { counter.fetch_add(1, std::memory_order_relaxed); }
+
+}  // namespace
+
+const char* ReplyOutcomeName(ReplyOutcome outcome) {
+  switch (outcome) {
+    case ReplyOutcome::kQueued:
+      return "queued";
+    case ReplyOutcome::kSent:
+      return "sent";
+    case ReplyOutcome::kDeferred:
+      return "deferred";
+    case ReplyOutcome::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+void Counters::CountSkip(SkipReason reason) {
+  const auto index = static_cast<size_t>(reason);
+  if (index < skipped_.size()) Add(skipped_[index]);
+}
+
+void Counters::CountQueued() {
+  Add(decided_to_reply_);
+  Add(replies_[static_cast<size_t>(ReplyOutcome::kQueued)]);
+}
+
+void Counters::CountReply(ReplyOutcome outcome) {
+  const auto index = static_cast<size_t>(outcome);
+  if (index < replies_.size()) Add(replies_[index]);
+}
+
+void Counters::CountInternalError() { Add(internal_errors_); }
+
+CounterSnapshot Counters::Snapshot() const {
+  CounterSnapshot snapshot;
+  for (size_t i = 0; i < skipped_.size(); ++i)
+    snapshot.skipped[i] = skipped_[i].load(std::memory_order_relaxed);
+  snapshot.decided_to_reply = decided_to_reply_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < replies_.size(); ++i)
+    snapshot.replies[i] = replies_[i].load(std::memory_order_relaxed);
+  snapshot.internal_errors = internal_errors_.load(std::memory_order_relaxed);
+  return snapshot;
+}
+
+}  // namespace ar

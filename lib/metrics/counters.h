@@ -1,0 +1,65 @@
+// Counters: the in-process event counts of one program (decisions by
+// reason, replies by outcome, internal errors). Incrementing is one relaxed
+// atomic add, so the milter counts on its hot path without touching the
+// store; a TextfileExporter (textfile_exporter.h) writes them out every few
+// seconds. Values start at zero with each process, as Prometheus counters
+// may: rate() treats a restart as a reset.
+//
+// Ownership: one Counters per process, made in main() and passed by pointer
+// to whoever counts (nullptr: nothing is counted). Thread-safety: every
+// method may be called from any number of threads at once.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "policy/decision.h"
+
+namespace ar {
+
+// SkipReason's values run from 0 to kUnsafeSender without gaps.
+inline constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kUnsafeSender) + 1;
+
+enum class ReplyOutcome {
+  kQueued,    // the milter recorded a reply
+  kSent,      // the MTA accepted it
+  kDeferred,  // a temporary failure; it will be retried
+  kFailed,    // given up: a permanent failure, or too old to retry
+};
+inline constexpr size_t kReplyOutcomeCount = 4;
+// "queued", "sent", "deferred", "failed": metric labels, never renamed.
+const char* ReplyOutcomeName(ReplyOutcome outcome);
+
+// The counts at one moment. Each number is read atomically; the set is not a
+// single atomic snapshot, which a scrape every few seconds does not need.
+struct CounterSnapshot {
+  std::array<uint64_t, kSkipReasonCount> skipped{};  // decisions without a reply, by SkipReason
+  uint64_t decided_to_reply = 0;                      // decisions with a reply queued
+  std::array<uint64_t, kReplyOutcomeCount> replies{};  // by ReplyOutcome
+  uint64_t internal_errors = 0;
+};
+
+class Counters {
+ public:
+  // One user's decision not to reply to one message.
+  void CountSkip(SkipReason reason);
+  // One user's decision to reply, recorded in the store: the decision
+  // "queued" and the reply outcome kQueued at once.
+  void CountQueued();
+  // A dispatcher outcome (kSent, kDeferred, kFailed).
+  void CountReply(ReplyOutcome outcome);
+  // A failure inside the program: the store, composing, recording an outcome.
+  void CountInternalError();
+
+  CounterSnapshot Snapshot() const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_{};
+  std::atomic<uint64_t> decided_to_reply_{0};
+  std::array<std::atomic<uint64_t>, kReplyOutcomeCount> replies_{};
+  std::atomic<uint64_t> internal_errors_{0};
+};
+
+}  // namespace ar

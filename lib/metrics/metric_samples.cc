@@ -1,0 +1,74 @@
+#include "metrics/metric_samples.h"
+
+#include <algorithm>
+
+namespace ar {
+
+namespace {
+
+constexpr const char* kDecisions = "autoresponder_decisions_total";
+constexpr const char* kReplies = "autoresponder_replies_total";
+constexpr const char* kInternalErrors = "autoresponder_internal_errors_total";
+
+constexpr const char* kStoreGauges[] = {
+    "autoresponder_rules",
+    "autoresponder_queue_depth",
+    "autoresponder_queue_oldest_due_age_seconds",
+    "autoresponder_failed_replies",
+    "autoresponder_store_used_bytes",
+    "autoresponder_store_map_size_bytes",
+};
+
+Sample Reply(const CounterSnapshot& counters, ReplyOutcome outcome) {
+  return {kReplies,
+          {{"outcome", ReplyOutcomeName(outcome)}},
+          static_cast<double>(counters.replies[static_cast<size_t>(outcome)])};
+}
+
+}  // namespace
+
+const char* MetricsProgramName(MetricsProgram program) {
+  return program == MetricsProgram::kMilter ? "milter" : "dispatcher";
+}
+
+std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgram program) {
+  std::vector<Sample> samples;
+  if (program == MetricsProgram::kMilter) {
+    samples.push_back(
+        {kDecisions, {{"reason", "queued"}}, static_cast<double>(counters.decided_to_reply)});
+    for (size_t i = 0; i < kSkipReasonCount; ++i) {
+      samples.push_back({kDecisions,
+                         {{"reason", SkipReasonName(static_cast<SkipReason>(i))}},
+                         static_cast<double>(counters.skipped[i])});
+    }
+    samples.push_back(Reply(counters, ReplyOutcome::kQueued));
+  } else {
+    for (ReplyOutcome outcome : {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})
+      samples.push_back(Reply(counters, outcome));
+  }
+  samples.push_back({kInternalErrors,
+                     {{"program", MetricsProgramName(program)}},
+                     static_cast<double>(counters.internal_errors)});
+  return samples;
+}
+
+std::vector<Sample> StoreGaugeSamples(const StoreStats& stats, TimePoint now) {
+  // Items not yet due (claimed ones, retries) are not late: age 0.
+  Seconds oldest_due_age{0};
+  if (stats.earliest_due && *stats.earliest_due < now) oldest_due_age = now - *stats.earliest_due;
+  return {
+      {kStoreGauges[0], {}, static_cast<double>(stats.rules)},
+      {kStoreGauges[1], {}, static_cast<double>(stats.queued)},
+      {kStoreGauges[2], {}, static_cast<double>(oldest_due_age.count())},
+      {kStoreGauges[3], {}, static_cast<double>(stats.failed)},
+      {kStoreGauges[4], {}, static_cast<double>(stats.used_bytes)},
+      {kStoreGauges[5], {}, static_cast<double>(stats.map_size)},
+  };
+}
+
+bool IsStoreGauge(std::string_view name) {
+  return std::find(std::begin(kStoreGauges), std::end(kStoreGauges), name) !=
+         std::end(kStoreGauges);
+}
+
+}  // namespace ar
