@@ -75,9 +75,13 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
-  ar::MilterService service(
-      std::make_shared<const ar::MessageSettings>(ar::MessageSettingsFrom(config)), **store,
-      **clock, *logger);
+  auto settings = ar::LoadMessageSettings(config, **store);
+  if (!settings.ok()) {
+    logger->Error(settings.status().message());
+    return 2;
+  }
+  ar::MilterService service(std::make_shared<const ar::MessageSettings>(std::move(*settings)),
+                            **store, **clock, *logger);
   if (!ar::RegisterMilter(service)) {
     logger->Error("libmilter refused the filter registration");
     return 1;

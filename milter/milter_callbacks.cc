@@ -3,6 +3,8 @@
 #include <libmilter/mfapi.h>
 
 #include <new>
+#include <string>
+#include <string_view>
 
 #include "milter/session.h"
 
@@ -22,6 +24,7 @@ struct Connection {
   bool noreply_mail = false;
   bool noreply_rcpt = false;
   bool noreply_header = false;
+  bool can_skip_body = false;  // SMFIP_SKIP: the MTA lets us stop the body early
 };
 
 Connection* Get(SMFICTX* ctx) { return static_cast<Connection*>(smfi_getpriv(ctx)); }
@@ -39,18 +42,23 @@ Connection* GetOrCreate(SMFICTX* ctx) {
 
 sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINUE; }
 
-sfsistat OnNegotiate(SMFICTX* ctx, unsigned long /*actions*/, unsigned long steps,
+sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
                      unsigned long /*f2*/, unsigned long /*f3*/, unsigned long* want_actions,
                      unsigned long* want_steps, unsigned long* pf2, unsigned long* pf3) {
-  // We never modify a message: ask for no actions. Skip every step we do not
-  // read (connect, HELO, body, unknown commands, DATA, end of headers) and,
-  // where the MTA allows it, let it stop waiting for our answer to MAIL,
-  // RCPT and each header: the decision is only made at end of message.
-  const unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOBODY | SMFIP_NOUNKNOWN |
-                             SMFIP_NODATA | SMFIP_NOEOH;
+  // We never change a message; the one action we may need is removing a
+  // control recipient (an unsubscribe or bounce address of a sequence).
+  // Skip every step we do not read (connect, HELO, unknown commands, DATA,
+  // end of headers) and, where the MTA allows it, let it stop waiting for
+  // our answer to MAIL, RCPT and each header: the decision is only made at
+  // end of message. The body is read only when sequences are configured,
+  // and then only for mail to a bounce address (SMFIP_SKIP ends it early).
+  const bool sequences = g_service->Snapshot()->sequences->enabled();
+  unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
+                       SMFIP_NOEOH;
+  if (!sequences) skip |= SMFIP_NOBODY;
   const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
-  *want_actions = 0;
-  *want_steps = steps & (skip | noreply);
+  *want_actions = actions & SMFIF_DELRCPT;
+  *want_steps = steps & (skip | noreply | (sequences ? SMFIP_SKIP : 0));
   *pf2 = 0;
   *pf3 = 0;
   Connection* conn = GetOrCreate(ctx);
@@ -58,6 +66,7 @@ sfsistat OnNegotiate(SMFICTX* ctx, unsigned long /*actions*/, unsigned long step
     conn->noreply_mail = (*want_steps & SMFIP_NR_MAIL) != 0;
     conn->noreply_rcpt = (*want_steps & SMFIP_NR_RCPT) != 0;
     conn->noreply_header = (*want_steps & SMFIP_NR_HDR) != 0;
+    conn->can_skip_body = (*want_steps & SMFIP_SKIP) != 0;
   }
   return SMFIS_CONTINUE;
 }
@@ -83,12 +92,34 @@ sfsistat OnHeader(SMFICTX* ctx, char* name, char* value) {
   return Continue(conn->noreply_header);
 }
 
+sfsistat OnBody(SMFICTX* ctx, unsigned char* chunk, size_t length) {
+  Connection* conn = Get(ctx);
+  if (conn == nullptr) return SMFIS_ACCEPT;
+  if (!conn->session.WantsBody()) return conn->can_skip_body ? SMFIS_SKIP : SMFIS_CONTINUE;
+  conn->session.OnBodyChunk(
+      std::string_view(reinterpret_cast<const char*>(chunk), chunk != nullptr ? length : 0));
+  return SMFIS_CONTINUE;
+}
+
 sfsistat OnEndOfMessage(SMFICTX* ctx) {
   Connection* conn = Get(ctx);
   if (conn == nullptr) return SMFIS_CONTINUE;
   const char* queue_id = smfi_getsymval(ctx, const_cast<char*>("i"));
-  Verdict verdict = conn->session.OnEndOfMessage(queue_id != nullptr ? queue_id : "");
-  return verdict == Verdict::kTempfail ? SMFIS_TEMPFAIL : SMFIS_CONTINUE;
+  EndOfMessage result = conn->session.OnEndOfMessage(queue_id != nullptr ? queue_id : "");
+  switch (result.verdict) {
+    case Verdict::kTempfail: return SMFIS_TEMPFAIL;
+    case Verdict::kDiscard: return SMFIS_DISCARD;
+    case Verdict::kContinue: break;
+  }
+  for (const std::string& rcpt : result.remove_recipients) {
+    // libmilter wants the address as the MTA gave it in RCPT TO.
+    std::string bracketed = "<" + rcpt + ">";
+    if (smfi_delrcpt(ctx, bracketed.data()) != MI_SUCCESS) {
+      g_service->logger().Warning(std::string(queue_id != nullptr ? queue_id : "NOQUEUE") +
+                                  ": cannot remove control recipient " + rcpt);
+    }
+  }
+  return SMFIS_CONTINUE;
 }
 
 sfsistat OnAbort(SMFICTX* ctx) {
@@ -109,10 +140,11 @@ bool RegisterMilter(MilterService& service) {
   static struct smfiDesc desc = {};
   desc.xxfi_name = const_cast<char*>("autoresponder-milter");
   desc.xxfi_version = SMFI_VERSION;
-  desc.xxfi_flags = 0;
+  desc.xxfi_flags = SMFIF_DELRCPT;
   desc.xxfi_envfrom = OnMailFrom;
   desc.xxfi_envrcpt = OnRecipient;
   desc.xxfi_header = OnHeader;
+  desc.xxfi_body = OnBody;
   desc.xxfi_eom = OnEndOfMessage;
   desc.xxfi_abort = OnAbort;
   desc.xxfi_close = OnClose;

@@ -11,4 +11,12 @@ MessageSettings MessageSettingsFrom(const Config& config) {
   return settings;
 }
 
+Result<MessageSettings> LoadMessageSettings(const Config& config, Store& store) {
+  MessageSettings settings = MessageSettingsFrom(config);
+  auto runtime = LoadSequenceRuntime(config.sequences, store);
+  if (!runtime.ok()) return runtime.status();
+  settings.sequences = std::make_shared<const SequenceRuntime>(std::move(*runtime));
+  return settings;
+}
+
 }  // namespace ar

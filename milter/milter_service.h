@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "responder/out_of_office_responder.h"
+#include "responder/sequence_responder.h"
 #include "store/store.h"
 
 namespace ar {
@@ -22,16 +23,22 @@ namespace ar {
 struct MessageSettings {
   ResponderSettings responder;
   bool tempfail_on_error = false;
+  // Compiled sequences; never null (an empty runtime when sequences are off).
+  std::shared_ptr<const SequenceRuntime> sequences = std::make_shared<SequenceRuntime>();
 };
 
+// Without sequences; see LoadMessageSettings for the whole thing.
 MessageSettings MessageSettingsFrom(const Config& config);
+// MessageSettingsFrom plus the sequences of config.sequences.directory,
+// registered in the store. Errors name the sequence file and line.
+Result<MessageSettings> LoadMessageSettings(const Config& config, Store& store);
 
 class MilterService {
  public:
   MilterService(std::shared_ptr<const MessageSettings> settings, Store& store, const Clock& clock,
                 Logger& logger)
       : settings_(std::move(settings)), store_(store), clock_(clock), logger_(logger),
-        responder_(store, logger) {}
+        responder_(store, logger), sequence_responder_(store, logger) {}
 
   std::shared_ptr<const MessageSettings> Snapshot() const { return std::atomic_load(&settings_); }
   void Replace(std::shared_ptr<const MessageSettings> settings) {
@@ -42,6 +49,7 @@ class MilterService {
   const Clock& clock() const { return clock_; }
   Logger& logger() { return logger_; }
   OutOfOfficeResponder& responder() { return responder_; }
+  SequenceResponder& sequence_responder() { return sequence_responder_; }
 
  private:
   std::shared_ptr<const MessageSettings> settings_;
@@ -49,6 +57,7 @@ class MilterService {
   const Clock& clock_;
   Logger& logger_;
   OutOfOfficeResponder responder_;
+  SequenceResponder sequence_responder_;
 };
 
 }  // namespace ar

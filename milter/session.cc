@@ -1,6 +1,7 @@
 #include "milter/session.h"
 
 #include "core/strings.h"
+#include "sequence/control_mail.h"
 
 namespace ar {
 
@@ -17,6 +18,7 @@ void Session::OnMailFrom(std::string_view sender, bool local_submission) {
   envelope.sender = StripAngleBrackets(sender);
   envelope.local_submission = local_submission;
   message_ = Message(std::move(envelope));
+  body_.clear();
   in_message_ = true;
 }
 
@@ -33,24 +35,66 @@ void Session::OnHeader(std::string_view name, std::string_view value) {
   if (in_message_) message_.AddHeader(name, value);
 }
 
-Verdict Session::OnEndOfMessage(std::string_view queue_id) {
-  if (!in_message_ || !settings_) return Verdict::kContinue;
+bool Session::WantsBody() const {
+  return in_message_ && settings_ && HasBounceRecipient(message_.envelope(), *settings_->sequences);
+}
+
+void Session::OnBodyChunk(std::string_view chunk) {
+  if (!WantsBody() || body_.size() >= kMaxBodyBytes) return;
+  body_.append(chunk.substr(0, kMaxBodyBytes - body_.size()));
+}
+
+EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
+  EndOfMessage result;
+  if (!in_message_ || !settings_) return result;
   in_message_ = false;
   message_.mutable_envelope().queue_id = std::string(queue_id);
-  Result<ResponderReport> report = service_.responder().Handle(
-      message_, settings_->responder, service_.clock().Now());
-  if (report.ok()) return Verdict::kContinue;
+  const std::string qid = queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id);
+  const TimePoint now = service_.clock().Now();
+  bool failed = false;
+
+  Result<ResponderReport> report =
+      service_.responder().Handle(message_, settings_->responder, now);
+  if (!report.ok()) {
+    failed = true;
+    service_.logger().Error(qid + ": cannot record decision, message accepted without reply: " +
+                            report.status().ToString());
+  }
+
+  if (settings_->sequences->enabled()) {
+    if (!body_.empty()) {
+      // The decision reads a DSN's Status from this pseudo header (the
+      // contract in sequence/sequence_decision.h); it never reaches the MTA.
+      if (auto status = ParseDsnStatus(body_)) message_.AddHeader(kDsnStatusHeader, *status);
+    }
+    Result<SequenceOutcome> outcome =
+        service_.sequence_responder().Handle(message_, *settings_->sequences, now);
+    if (!outcome.ok()) {
+      failed = true;
+      service_.logger().Error(qid + ": cannot record sequence decision, message accepted: " +
+                              outcome.status().ToString());
+    } else {
+      result.remove_recipients = outcome->consume_recipients;
+      if (!result.remove_recipients.empty() &&
+          result.remove_recipients.size() >= message_.envelope().recipients.size()) {
+        result.verdict = Verdict::kDiscard;
+      }
+    }
+  }
+  body_.clear();
   // Never harm mail flow: the message goes through unless the administrator
   // chose tempfail, and the failure is logged with the queue id.
-  service_.logger().Error((queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id)) +
-                          ": cannot record decision, message accepted without reply: " +
-                          report.status().ToString());
-  return settings_->tempfail_on_error ? Verdict::kTempfail : Verdict::kContinue;
+  if (failed && settings_->tempfail_on_error) {
+    result.verdict = Verdict::kTempfail;
+    result.remove_recipients.clear();
+  }
+  return result;
 }
 
 void Session::OnAbort() {
   in_message_ = false;
   message_ = Message();
+  body_.clear();
 }
 
 }  // namespace ar

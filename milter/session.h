@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "message/message.h"
 #include "milter/milter_service.h"
@@ -17,8 +18,15 @@
 namespace ar {
 
 enum class Verdict {
-  kContinue,  // let the message through (the only answer on success)
+  kContinue,  // let the message through (remove_recipients, if any, first)
+  kDiscard,   // every recipient was a control address (unsubscribe, bounce): consumed
   kTempfail,  // internal failure and the administrator asked for tempfail
+};
+
+struct EndOfMessage {
+  Verdict verdict = Verdict::kContinue;
+  // Control addresses to take out of delivery; other recipients untouched.
+  std::vector<std::string> remove_recipients;
 };
 
 class Session {
@@ -29,16 +37,24 @@ class Session {
   void OnMailFrom(std::string_view sender, bool local_submission);
   void OnRecipient(std::string_view recipient);
   void OnHeader(std::string_view name, std::string_view value);
+  // True when the body is needed: only for mail to a VERP bounce address,
+  // whose RFC 3464 Status decides hard or soft bounce. Valid after RCPT.
+  bool WantsBody() const;
+  // Keeps at most kMaxBodyBytes of body, and only when WantsBody().
+  void OnBodyChunk(std::string_view chunk);
   // Decides, records durably, and returns the answer for the MTA.
-  Verdict OnEndOfMessage(std::string_view queue_id);
+  EndOfMessage OnEndOfMessage(std::string_view queue_id);
   void OnAbort();
 
   const Message& message() const { return message_; }
 
  private:
   MilterService& service_;
+  static constexpr size_t kMaxBodyBytes = 256 * 1024;
+
   std::shared_ptr<const MessageSettings> settings_;
   Message message_;
+  std::string body_;
   bool in_message_ = false;
 };
 

@@ -36,6 +36,14 @@ std::vector<std::string> NormalizedRecipients(const Envelope& envelope) {
 Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
                                                      const ResponderSettings& settings,
                                                      TimePoint now) {
+  Result<ResponderReport> report = Decide(message, settings, now);
+  if (counters_ != nullptr && !report.ok()) counters_->CountInternalError();
+  return report;
+}
+
+Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
+                                                     const ResponderSettings& settings,
+                                                     TimePoint now) {
   ResponderReport report;
   const std::string prefix = QueueIdPrefix(message);
   const std::string& sender = message.envelope().sender;
@@ -58,6 +66,7 @@ Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
 
   for (const Skip& skip : decision.skips) {
     ++report.skipped;
+    if (counters_ != nullptr) counters_->CountSkip(skip.reason);
     logger_.Info(prefix + "no reply to " + (sender.empty() ? "<>" : sender) + " for " + skip.user +
                  ": " + SkipReasonName(skip.reason) + (skip.detail.empty() ? "" : " " + skip.detail));
   }
@@ -67,6 +76,7 @@ Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
     auto composed = ComposeReply(plan, settings.compose, now);
     if (!composed.ok()) {
       ++report.failed;
+      if (counters_ != nullptr) counters_->CountInternalError();
       logger_.Warning(prefix + "cannot compose reply to " + plan.envelope_recipient + " for " +
                       plan.user + ": " + composed.status().ToString());
       continue;
@@ -92,11 +102,13 @@ Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
     const EnqueueOutcome& outcome = (*outcomes)[i];
     if (outcome.queued) {
       ++report.queued;
+      if (counters_ != nullptr) counters_->CountQueued();
       logger_.Info(prefix + "reply queued to " + replies[i].envelope_recipient + " for " +
                    replies[i].user + " (queue id " + std::to_string(outcome.id) + ", " +
                    replies[i].message_id + ")");
     } else {
       ++report.skipped;
+      if (counters_ != nullptr) counters_->CountSkip(SkipReason::kAlreadyAnswered);
       logger_.Info(prefix + "no reply to " + replies[i].envelope_recipient + " for " +
                    replies[i].user + ": " + SkipReasonName(SkipReason::kAlreadyAnswered) +
                    " (concurrent message)");

@@ -11,6 +11,10 @@
 // Thread-safety: Handle() may be called from many milter threads at once;
 // the Store serialises the writes and re-checks the dedupe inside its
 // transaction, so two messages racing from one sender still give one reply.
+//
+// Counting: with Counters, every logged decision is also counted (skips by
+// reason, replies queued), and every failure (compose, store) as an
+// internal error. Counting is a relaxed atomic add, never a store write.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +25,7 @@
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
+#include "metrics/counters.h"
 #include "policy/policy_settings.h"
 #include "store/store.h"
 
@@ -41,14 +46,20 @@ struct ResponderReport {
 
 class OutOfOfficeResponder {
  public:
-  OutOfOfficeResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
+  // counters may be nullptr (nothing counted); it must outlive the responder.
+  OutOfOfficeResponder(Store& store, Logger& logger, Counters* counters = nullptr)
+      : store_(store), logger_(logger), counters_(counters) {}
 
   Result<ResponderReport> Handle(const Message& message, const ResponderSettings& settings,
                                  TimePoint now);
 
  private:
+  Result<ResponderReport> Decide(const Message& message, const ResponderSettings& settings,
+                                 TimePoint now);
+
   Store& store_;
   Logger& logger_;
+  Counters* counters_;
 };
 
 // The envelope recipients, brackets removed and normalised, each once.

@@ -45,7 +45,7 @@ class SessionTest : public ::testing::Test {
     session.OnMailFrom("<" + sender + ">", false);
     for (const auto& r : rcpts) session.OnRecipient("<" + r + ">");
     for (const auto& [name, value] : headers) session.OnHeader(name, value);
-    return session.OnEndOfMessage(queue_id);
+    return session.OnEndOfMessage(queue_id).verdict;
   }
 
   size_t QueueSize() {
@@ -117,7 +117,7 @@ TEST_F(SessionTest, AbortedMessageLeavesNoTrace) {
   session.OnRecipient("<alice@example.org>");
   for (const auto& [n, v] : kPlainHeaders) session.OnHeader(n, v);
   session.OnAbort();
-  EXPECT_EQ(session.OnEndOfMessage("X"), Verdict::kContinue);
+  EXPECT_EQ(session.OnEndOfMessage("X").verdict, Verdict::kContinue);
   EXPECT_EQ(QueueSize(), 0u);
 }
 
@@ -165,7 +165,7 @@ TEST(SessionFailure, StoreFailureAcceptsMailAndLogsQueueId) {
   Session session(service);
   session.OnMailFrom("<bob@example.net>", false);
   session.OnRecipient("<alice@example.org>");
-  EXPECT_EQ(session.OnEndOfMessage("4Xk2Lz"), Verdict::kContinue);
+  EXPECT_EQ(session.OnEndOfMessage("4Xk2Lz").verdict, Verdict::kContinue);
   EXPECT_TRUE(logger.Contains("4Xk2Lz: cannot record decision, message accepted without reply"));
 }
 
@@ -179,7 +179,7 @@ TEST(SessionFailure, StoreFailureTempfailsOnlyWhenConfigured) {
   Session session(service);
   session.OnMailFrom("<bob@example.net>", false);
   session.OnRecipient("<alice@example.org>");
-  EXPECT_EQ(session.OnEndOfMessage("4Xk2Lz"), Verdict::kTempfail);
+  EXPECT_EQ(session.OnEndOfMessage("4Xk2Lz").verdict, Verdict::kTempfail);
 }
 
 TEST(StripAngleBrackets, HandlesNullAndBareSenders) {

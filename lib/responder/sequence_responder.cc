@@ -1,0 +1,122 @@
+#include "responder/sequence_responder.h"
+
+#include <algorithm>
+
+#include "message/address.h"
+#include "sequence/tokens.h"
+
+namespace ar {
+
+Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Store& store) {
+  SequenceRuntime runtime;
+  runtime.settings.bounce_local_part = options.bounce_local_part;
+  runtime.settings.unsubscribe_local_part = options.unsubscribe_local_part;
+  runtime.secret_key = options.secret_key;
+  runtime.soft_bounce_limit = options.soft_bounce_limit;
+  if (options.directory.empty()) return runtime;
+  SequenceStore* sequences = store.sequences();
+  if (sequences == nullptr) return Status::InvalidArgument("the store does not support sequences");
+  auto loaded = LoadSequenceDirectory(options.directory);
+  if (!loaded.ok()) return loaded.status();
+  for (const LoadedSequence& item : *loaded) {
+    Status put = sequences->PutSequenceVersion(item.definition.name, item.definition.version,
+                                               item.source);
+    if (!put.ok()) return put;
+    auto compiled = CompileSequence(item.definition);
+    if (!compiled.ok()) return compiled.status();
+    runtime.sequences.push_back(std::move(*compiled));
+  }
+  return runtime;
+}
+
+bool HasBounceRecipient(const Envelope& envelope, const SequenceRuntime& runtime) {
+  if (!runtime.enabled()) return false;
+  for (const std::string& rcpt : envelope.recipients)
+    if (TokenFromTaggedAddress(rcpt, runtime.settings.bounce_local_part)) return true;
+  return false;
+}
+
+namespace {
+
+std::string Prefix(const Message& message) {
+  const std::string& qid = message.envelope().queue_id;
+  return (qid.empty() ? std::string("NOQUEUE") : qid) + ": ";
+}
+
+SequenceStateView StateView(SequenceStore& store) {
+  // Read errors count as "nothing known": the write transaction in
+  // ApplySequenceDecision re-checks what matters (duplicates, suppression).
+  SequenceStateView view;
+  view.is_suppressed = [&store](const std::string& person) {
+    auto s = store.GetSuppression(person);
+    return s.ok() && s->has_value();
+  };
+  view.enrolment = [&store](const std::string& person,
+                            const std::string& sequence) -> std::optional<Enrolment> {
+    auto e = store.GetEnrolment(person, sequence);
+    return e.ok() ? *e : std::nullopt;
+  };
+  view.find_message = [&store](const std::string& id) -> std::optional<SentMessageRef> {
+    auto r = store.FindSentMessage(id);
+    return r.ok() ? *r : std::nullopt;
+  };
+  view.trigger_seen = [&store](const std::string& id, const std::string& sequence) {
+    auto seen = store.TriggerSeen(id, sequence);
+    return seen.ok() && *seen;
+  };
+  view.person_for_token = [&store](const std::string& token) -> std::optional<std::string> {
+    auto p = store.PersonForToken(token);
+    return p.ok() ? *p : std::nullopt;
+  };
+  return view;
+}
+
+}  // namespace
+
+Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
+                                                  const SequenceRuntime& runtime, TimePoint now) {
+  SequenceOutcome outcome;
+  if (!runtime.enabled()) return outcome;
+  SequenceStore* store = store_.sequences();
+  if (store == nullptr) return outcome;
+
+  SequenceDecision decision =
+      DecideSequences(message, runtime.sequences, StateView(*store), runtime.settings, now);
+  const std::string prefix = Prefix(message);
+  for (const std::string& note : decision.notes) logger_.Info(prefix + note);
+
+  outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
+                    decision.suppressions.size() + decision.soft_bounces.size();
+  if (outcome.actions > 0) {
+    Status applied =
+        store->ApplySequenceDecision(decision, runtime.secret_key, runtime.soft_bounce_limit, now);
+    if (!applied.ok()) return applied;
+  }
+  for (const auto& exit : decision.exits)
+    logger_.Info(prefix + exit.person + " leaves sequence " + exit.sequence + ": " + exit.reason);
+  for (const auto& enrol : decision.enrols)
+    logger_.Info(prefix + enrol.person + " enrolled in sequence " + enrol.sequence + " (" +
+                 enrol.reason + (enrol.first_due ? ", first step " + FormatIsoUtc(*enrol.first_due)
+                                                 : std::string(", no steps")) +
+                 ")");
+  for (const auto& [person, sequence] : decision.engagements)
+    logger_.Info(prefix + person + " engaged with sequence " + sequence);
+  for (const auto& [person, reason] : decision.suppressions)
+    logger_.Info(prefix + person + " suppressed: " + reason);
+  for (const auto& person : decision.soft_bounces)
+    logger_.Info(prefix + person + " soft bounce counted");
+
+  // Only recipients that are really in the envelope can be removed.
+  for (const std::string& rcpt : decision.consume_recipients) {
+    for (const std::string& candidate : message.envelope().recipients) {
+      if (EqualsIgnoreCase(candidate, rcpt) &&
+          std::find(outcome.consume_recipients.begin(), outcome.consume_recipients.end(),
+                    candidate) == outcome.consume_recipients.end()) {
+        outcome.consume_recipients.push_back(candidate);
+      }
+    }
+  }
+  return outcome;
+}
+
+}  // namespace ar

@@ -1,0 +1,62 @@
+// SequenceResponder: the sequence half of end of message, without the milter.
+// Runs the pure decision (sequence/sequence_decision.h) with the store as
+// its state, applies the result in one durable store transaction, and tells
+// the caller which envelope recipients are control addresses (unsubscribe,
+// VERP bounces) to take out of delivery. Logs one line per action.
+//
+// Thread-safety: as OutOfOfficeResponder; the store serialises writers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/logger.h"
+#include "core/result.h"
+#include "message/message.h"
+#include "sequence/sequence_decision.h"
+#include "store/store.h"
+
+namespace ar {
+
+// Everything a message needs to decide on sequences, built once per config
+// load (compiling RE2 patterns is not for the hot path).
+struct SequenceRuntime {
+  std::vector<CompiledSequence> sequences;
+  SequenceSettings settings;
+  std::string secret_key;
+  uint32_t soft_bounce_limit = 3;
+  bool enabled() const { return !sequences.empty(); }
+};
+
+// Loads options.directory (when set), registers every definition version in
+// the store (so enrolments can always find the version they entered) and
+// compiles the triggers. An empty directory setting gives an empty runtime.
+Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Store& store);
+
+// The pseudo header the caller adds, from the message body, before deciding
+// on a DSN (the milter reads bodies only of mail to bounce addresses).
+inline constexpr const char* kDsnStatusHeader = "X-Autoresponder-Dsn-Status";
+
+// True when some envelope recipient is a VERP bounce address, i.e. the body
+// must be read for its RFC 3464 Status.
+bool HasBounceRecipient(const Envelope& envelope, const SequenceRuntime& runtime);
+
+struct SequenceOutcome {
+  std::vector<std::string> consume_recipients;  // as they appear in the envelope
+  size_t actions = 0;
+};
+
+class SequenceResponder {
+ public:
+  SequenceResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
+
+  Result<SequenceOutcome> Handle(const Message& message, const SequenceRuntime& runtime,
+                                 TimePoint now);
+
+ private:
+  Store& store_;
+  Logger& logger_;
+};
+
+}  // namespace ar
