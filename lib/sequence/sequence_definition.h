@@ -96,6 +96,9 @@ struct SequenceDefinition {
   std::string list_id;       // "<name>.<domain>" default from the From domain
   ReEntry re_entry = ReEntry::kIgnore;
   Seconds re_entry_after{0};  // for kAfter
+  // The {{coupon}} shape: each 'X' becomes a base32 character (tokens.h
+  // Coupon); other characters are kept. At least 8 X.
+  std::string coupon_format = "XXXX-XXXX";
   TriggerSpec trigger;
   std::vector<StepSpec> steps;
   std::vector<ExitSpec> exits;
@@ -126,7 +129,18 @@ struct StepTemplate {
 // checked by LoadSequenceDirectory, which sees all sequences.
 Result<SequenceDefinition> ParseSequence(const SequenceSource& source);
 
+// Parses source.templates[name] (and its ".html" sibling when present);
+// errors are "TEMPLATE:LINE: what", all at once.
 Result<StepTemplate> ParseStepTemplate(const std::string& name, const SequenceSource& source);
+
+// The version of a source: lower-case hex SHA-256 over the file name, the
+// text and every template (name and text, in name order), each piece
+// length-prefixed so that no two different sources share a version.
+std::string SequenceVersion(const SequenceSource& source);
+
+// The ".html" sibling of a template name: "info.txt" -> "info.html",
+// "info" -> "info.html".
+std::string HtmlSiblingName(const std::string& template_name);
 
 struct LoadedSequence {
   SequenceDefinition definition;
