@@ -26,8 +26,13 @@ std::string Describe(const QueueItem& item) {
 }  // namespace
 
 Dispatcher::Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
-                       DispatchSettings settings)
-    : store_(store), transport_(transport), clock_(clock), logger_(logger), settings_(settings) {}
+                       DispatchSettings settings, Counters* counters)
+    : store_(store),
+      transport_(transport),
+      clock_(clock),
+      logger_(logger),
+      settings_(settings),
+      counters_(counters) {}
 
 Seconds Dispatcher::Backoff(uint32_t attempts) const {
   // retry_base * 2^attempts, capped; doubling step by step cannot overflow.
@@ -45,7 +50,10 @@ Result<DispatchStats> Dispatcher::RunOnce() {
   std::set<uint64_t> seen;
   for (;;) {
     Result<std::vector<QueueItem>> batch = store_.ClaimDue(clock_.Now(), batch_size, settings_.lease);
-    if (!batch.ok()) return batch.status();
+    if (!batch.ok()) {
+      CountInternalError();
+      return batch.status();
+    }
     bool repeated = false;
     for (const QueueItem& item : *batch) {
       if (stop_ != nullptr && stop_->load()) return stats;
@@ -60,14 +68,17 @@ Result<DispatchStats> Dispatcher::RunOnce() {
         // Only now, after the MTA took it, does the reply count as sent.
         recorded = store_.MarkSent(item.id, now);
         ++stats.sent;
+        Count(ReplyOutcome::kSent);
         logger_.Info("sent " + Describe(item) + ": " + result.detail);
       } else if (result.kind == SendResult::Kind::kPermanent) {
         recorded = store_.MarkFailed(item.id, now, result.detail);
         ++stats.failed;
+        Count(ReplyOutcome::kFailed);
         logger_.Warning("failed " + Describe(item) + ": " + result.detail);
       } else if (now - item.created > settings_.max_age) {
         recorded = store_.MarkFailed(item.id, now, "too old to retry: " + result.detail);
         ++stats.failed;
+        Count(ReplyOutcome::kFailed);
         logger_.Warning("failed " + Describe(item) + " after " +
                         std::to_string(item.attempts + 1) + " attempts, older than " +
                         std::to_string(settings_.max_age.count()) + "s: " + result.detail);
@@ -75,6 +86,7 @@ Result<DispatchStats> Dispatcher::RunOnce() {
         const TimePoint retry_at = now + Backoff(item.attempts);
         recorded = store_.MarkRetry(item.id, retry_at, result.detail);
         ++stats.retried;
+        Count(ReplyOutcome::kDeferred);
         logger_.Info("deferred " + Describe(item) + " attempt=" +
                      std::to_string(item.attempts + 1) + " retry_at=" + FormatIsoUtc(retry_at) +
                      ": " + result.detail);
@@ -82,6 +94,7 @@ Result<DispatchStats> Dispatcher::RunOnce() {
       if (!recorded.ok()) {
         // The item stays claimed and comes back after the lease: a sent
         // reply may then go out twice, which beats losing it.
+        CountInternalError();
         logger_.Error("cannot record outcome of " + Describe(item) + ": " + recorded.ToString());
         return recorded;
       }
@@ -110,6 +123,7 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
           wait = Seconds(1);
         }
       } else if (!next.ok()) {
+        CountInternalError();
         logger_.Error("cannot read next due time: " + next.status().ToString());
       }
     }

@@ -6,6 +6,9 @@
 // is retried with exponential backoff (retry_base, doubling, at most
 // retry_max) until the item is older than max_age; then, like a permanent
 // failure, it is recorded as failed.
+//
+// With Counters, each outcome is counted (sent, deferred, failed) and every
+// store failure as an internal error.
 #pragma once
 
 #include <atomic>
@@ -14,6 +17,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/result.h"
+#include "metrics/counters.h"
 #include "store/store.h"
 #include "transport/transport.h"
 
@@ -36,8 +40,9 @@ struct DispatchStats {
 
 class Dispatcher {
  public:
+  // counters may be nullptr (nothing counted); it must outlive the dispatcher.
   Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
-             DispatchSettings settings);
+             DispatchSettings settings, Counters* counters = nullptr);
 
   // Sends everything due at clock.Now(), batch after batch, then returns.
   Result<DispatchStats> RunOnce();
@@ -51,12 +56,19 @@ class Dispatcher {
 
  private:
   Seconds Backoff(uint32_t attempts) const;
+  void Count(ReplyOutcome outcome) {
+    if (counters_ != nullptr) counters_->CountReply(outcome);
+  }
+  void CountInternalError() {
+    if (counters_ != nullptr) counters_->CountInternalError();
+  }
 
   Store& store_;
   Transport& transport_;
   const Clock& clock_;
   Logger& logger_;
   DispatchSettings settings_;
+  Counters* counters_;
   const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
 };
 
