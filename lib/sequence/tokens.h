@@ -7,6 +7,15 @@
 //     that is not there (or not well-formed) is invalid.
 //   - Coupon: a per-person code for (person, sequence, step) rendered into a
 //     format where each 'X' becomes a base32 character, e.g. "CAM-XXXX-XXXX".
+//     The MAC gives 52 characters; a format with more X's is cut off at the
+//     52nd (the rest of the format is dropped). VerifyCoupon compares in
+//     constant time, accepts the X positions in either case, and rejects
+//     everything for a format without an X.
+// Inputs are HMAC-ed with a label and NUL separators: PersonToken over
+// "person\0" + NormalizeAddress(person), Coupon over "coupon\0" + normalised
+// person + "\0" + sequence + "\0" + step. Should OpenSSL refuse the key (a
+// FIPS provider and a short key), tokens and coupons come back "" and
+// nothing verifies.
 // Pure functions; thread-safe.
 #pragma once
 
