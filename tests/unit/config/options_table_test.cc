@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 32u);
+  EXPECT_EQ(names.size(), 34u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
