@@ -1,0 +1,47 @@
+// Config: every setting of autoresponder-milter as one immutable value, built
+// once from the options table (options_table.h) out of a config file and the
+// command line. Programs hold it as shared_ptr<const Config>; a reload builds
+// a new one and swaps the pointer, so work in flight keeps its snapshot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compose/reply_composer.h"
+#include "dispatch/dispatcher.h"
+#include "policy/policy_settings.h"
+#include "store/store.h"
+#include "transport/transport.h"
+
+namespace ar {
+
+// Sequences (drip campaigns); see autoresponder-sequence(5).
+struct SequenceOptions {
+  std::string directory;              // sequence_dir: "*.sequence" files; "" = no sequences
+  std::string secret_key_file;        // HMAC key for tokens and coupons
+  std::string secret_key;             // the key file's content, read at load; never printed
+  std::string bounce_local_part = "bounces";          // VERP: bounces+TOKEN@domain
+  std::string unsubscribe_local_part = "unsubscribe"; // unsubscribe+TOKEN@domain
+  std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
+  uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
+};
+
+struct Config {
+  std::string config_file;          // where it was read from; "" for none
+  std::string milter_socket = "inet:8894@127.0.0.1";
+  std::string clock = "system";     // "system" or "file:PATH" (see core/clock.h)
+  std::string log_target = "syslog";
+  std::string log_level = "info";
+  bool tempfail_on_error = false;   // internal failure: accept (default) or tempfail
+  std::string reply_envelope_sender;  // "" means the null sender <>
+  std::string milter_pid_file;       // "" means none; read by autoresponder-ctl reload
+  std::string dispatcher_pid_file;   // "" means none; read by autoresponder-ctl reload
+  StoreOptions store{"/var/lib/autoresponder-milter"};
+  PolicySettings policy;
+  ComposeSettings compose;          // hostname defaults to gethostname()
+  TransportSettings transport;
+  DispatchSettings dispatch;
+  SequenceOptions sequences;
+};
+
+}  // namespace ar

@@ -1,0 +1,514 @@
+// The options table itself. Each row says, once, how a setting is parsed,
+// checked, stored in Config and printed back; the parser, --print-defaults,
+// --print-config and --help all read these rows and nothing else.
+#include <unistd.h>
+
+#include <climits>
+
+#include "config/option_entry.h"
+#include "config/value_syntax.h"
+#include "core/logger.h"
+#include "core/strings.h"
+
+namespace ar {
+
+namespace {
+
+Status Bad(const std::string& message) { return Status::InvalidArgument(message); }
+
+// Printable text that may contain spaces (paths), but no control characters
+// that could split a log line, a header or a command.
+bool IsPrintableText(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 32 || c == 127) return false;
+  }
+  return true;
+}
+
+// List values: each occurrence of a repeatable option may itself hold several
+// items, separated by any of separators (Postfix writes lists the same way).
+std::vector<std::string> SplitList(std::string_view value, std::string_view separators) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t end = value.find_first_of(separators, start);
+    if (end == std::string_view::npos) end = value.size();
+    std::string_view item = Trim(value.substr(start, end - start));
+    if (!item.empty()) items.emplace_back(item);
+    start = end + 1;
+  }
+  return items;
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+constexpr std::string_view kCommaOrSpace = ", \t";
+constexpr std::string_view kSpace = " \t";
+
+std::string LocalHostName() {
+  char buffer[HOST_NAME_MAX + 1] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0) return "localhost";
+  std::string name(buffer);
+  return IsDomainName(name) ? ToLowerAscii(name) : "localhost";
+}
+
+Status CheckMilterSocket(const std::string& value) {
+  // libmilter's smfi_setconn() forms: {unix|local}:/path, inet:port[@host],
+  // inet6:port[@host], or a bare path (a unix socket).
+  if (!value.empty() && value[0] == '/') return Status::Ok();
+  size_t colon = value.find(':');
+  std::string kind = ToLowerAscii(value.substr(0, colon == std::string::npos ? 0 : colon));
+  std::string rest = colon == std::string::npos ? "" : value.substr(colon + 1);
+  if (kind == "unix" || kind == "local") {
+    if (rest.empty() || rest[0] != '/')
+      return Bad("expected unix:/absolute/path, got '" + value + "'");
+    return IsPrintableText(rest) ? Status::Ok() : Bad("control character in socket path");
+  }
+  if (kind == "inet" || kind == "inet6") {
+    size_t at = rest.find('@');
+    std::string port = rest.substr(0, at);
+    if (!ParseInteger(port, 1, 65535).ok())
+      return Bad("expected " + kind + ":PORT@HOST with PORT 1-65535, got '" + value + "'");
+    if (at != std::string::npos && !IsSafeToken(rest.substr(at + 1)))
+      return Bad("bad host in '" + value + "'");
+    return Status::Ok();
+  }
+  return Bad("expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST, got '" + value + "'");
+}
+
+Result<Seconds> DurationAtLeast(const std::string& value, Seconds min, Seconds max) {
+  Result<Seconds> duration = ParseDuration(value);
+  if (!duration.ok()) return duration.status();
+  if (*duration < min || *duration > max)
+    return Bad("out of range: " + value + " (allowed " + FormatDuration(min) + " to " +
+               FormatDuration(max) + ")");
+  return duration;
+}
+
+constexpr Seconds kOneSecond{1};
+constexpr Seconds kOneHour{3600};
+constexpr Seconds kOneDay{86400};
+constexpr Seconds kOneYear{366 * 86400};
+
+// A duration setting: the row reads and writes the Seconds field that
+// field(config) returns (field takes a Config& or a const Config&).
+template <typename Field>
+OptionEntry Duration(std::string name, std::string description, Field field, Seconds min,
+                     Seconds max) {
+  OptionEntry e;
+  e.info.name = std::move(name);
+  e.info.description = std::move(description);
+  e.apply = [field, min, max](Config& c, const std::string& v) -> Status {
+    Result<Seconds> d = DurationAtLeast(v, min, max);
+    if (!d.ok()) return d.status();
+    field(c) = *d;
+    return Status::Ok();
+  };
+  e.print = [field](const Config& c) { return FormatDuration(field(c)); };
+  return e;
+}
+
+OptionEntry Row(std::string name, std::string description,
+                std::function<Status(Config&, const std::string&)> apply,
+                std::function<std::string(const Config&)> print) {
+  OptionEntry e;
+  e.info.name = std::move(name);
+  e.info.description = std::move(description);
+  e.apply = std::move(apply);
+  e.print = std::move(print);
+  return e;
+}
+
+OptionEntry ListRow(std::string name, std::string description,
+                    std::function<Status(Config&, const std::string&)> apply,
+                    std::function<void(Config&)> clear,
+                    std::function<std::string(const Config&)> print) {
+  OptionEntry e = Row(std::move(name), std::move(description), std::move(apply), std::move(print));
+  e.info.repeatable = true;
+  e.clear = std::move(clear);
+  return e;
+}
+
+std::vector<OptionEntry> BuildEntries() {
+  std::vector<OptionEntry> t;
+
+  // --- the programs ---
+  t.push_back(Row(
+      "milter_socket",
+      "Where the milter listens for the MTA (unix:PATH, inet:PORT@HOST, inet6:PORT@HOST).",
+      [](Config& c, const std::string& v) {
+        Status s = CheckMilterSocket(v);
+        if (s.ok()) c.milter_socket = v;
+        return s;
+      },
+      [](const Config& c) { return c.milter_socket; }));
+  t.push_back(Row(
+      "clock", "Where \"now\" comes from: system, or file:PATH holding Unix seconds (for tests).",
+      [](Config& c, const std::string& v) {
+        if (v != "system" && !(v.rfind("file:", 0) == 0 && v.size() > 5 && IsPrintableText(v)))
+          return Bad("expected system or file:PATH, got '" + v + "'");
+        c.clock = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.clock; }));
+  t.push_back(Row(
+      "log_target", "Where log lines go: syslog (mail facility) or stderr.",
+      [](Config& c, const std::string& v) {
+        std::string lower = ToLowerAscii(v);
+        if (lower != "syslog" && lower != "stderr")
+          return Bad("expected syslog or stderr, got '" + v + "'");
+        c.log_target = lower;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.log_target; }));
+  t.push_back(Row(
+      "log_level", "The least severe level logged: error, warning, info or debug.",
+      [](Config& c, const std::string& v) {
+        LogLevel level;
+        std::string lower = ToLowerAscii(v);
+        if (!ParseLogLevel(lower, &level))
+          return Bad("expected error, warning, info or debug, got '" + v + "'");
+        c.log_level = lower;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.log_level; }));
+  t.push_back(Row(
+      "on_internal_error",
+      "What the milter tells the MTA when it fails inside: accept the mail, or tempfail it.",
+      [](Config& c, const std::string& v) {
+        std::string lower = ToLowerAscii(v);
+        if (lower != "accept" && lower != "tempfail")
+          return Bad("expected accept or tempfail, got '" + v + "'");
+        c.tempfail_on_error = lower == "tempfail";
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::string(c.tempfail_on_error ? "tempfail" : "accept"); }));
+  t.push_back(Row(
+      "milter_pid_file",
+      "Where the milter writes its process id (for autoresponder-ctl reload); empty for none.",
+      [](Config& c, const std::string& v) {
+        if (!IsPrintableText(v)) return Bad("expected a file path");
+        c.milter_pid_file = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.milter_pid_file; }));
+  t.push_back(Row(
+      "dispatcher_pid_file",
+      "Where the dispatcher writes its process id (for autoresponder-ctl reload); empty for none.",
+      [](Config& c, const std::string& v) {
+        if (!IsPrintableText(v)) return Bad("expected a file path");
+        c.dispatcher_pid_file = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.dispatcher_pid_file; }));
+
+  // --- the store ---
+  t.push_back(Row(
+      "store_path", "The directory of the LMDB environment shared by all programs.",
+      [](Config& c, const std::string& v) {
+        if (v.empty() || !IsPrintableText(v)) return Bad("expected a directory path");
+        c.store.path = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.store.path; }));
+  t.push_back(Row(
+      "store_map_size", "The largest size the store may grow to, in bytes (K, M, G, T suffixes).",
+      [](Config& c, const std::string& v) {
+        Result<uint64_t> size = ParseByteSize(v);
+        if (!size.ok()) return size.status();
+        if (*size < (1ull << 20) || *size > (16ull << 40))
+          return Bad("out of range: " + v + " (allowed 1M to 16T)");
+        c.store.map_size = *size;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatByteSize(c.store.map_size); }));
+
+  // --- the replies ---
+  t.push_back(Row(
+      "hostname", "The domain on the right of generated Message-IDs; by default this host's name.",
+      [](Config& c, const std::string& v) {
+        if (!IsDomainName(v)) return Bad("not a domain name: '" + v + "'");
+        c.compose.hostname = ToLowerAscii(v);
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.compose.hostname; }));
+  t.push_back(Row(
+      "reply_envelope_sender",
+      "MAIL FROM of the replies; empty (or <>) for the null sender RFC 3834 recommends.",
+      [](Config& c, const std::string& v) {
+        if (v.empty() || v == "<>") {
+          c.reply_envelope_sender.clear();
+          return Status::Ok();
+        }
+        if (!IsSafeMailAddress(v)) return Bad("not a plain mail address: '" + v + "'");
+        c.reply_envelope_sender = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.reply_envelope_sender; }));
+  t.push_back(Row(
+      "loop_marker_header",
+      "The header field each reply carries and whose presence marks a message as one of ours.",
+      [](Config& c, const std::string& v) {
+        if (!IsHeaderFieldName(v)) return Bad("not a header field name: '" + v + "'");
+        // One setting, two readers: the composer writes the field that the
+        // policy looks for, so they can never disagree.
+        c.policy.loop_marker_header = v;
+        c.compose.loop_marker_header = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.policy.loop_marker_header; }));
+
+  // --- who gets no reply ---
+  t.push_back(ListRow(
+      "ignored_sender",
+      "Sender local-part patterns ('*' wildcard) that never get a reply; giving any replaces the "
+      "built-in list.",
+      [](Config& c, const std::string& v) {
+        for (const std::string& pattern : SplitList(v, kCommaOrSpace)) {
+          if (!IsSafeToken(pattern) || pattern.find('@') != std::string::npos)
+            return Bad("not a local-part pattern: '" + pattern + "'");
+          c.policy.ignored_sender_patterns.push_back(pattern);
+        }
+        return Status::Ok();
+      },
+      [](Config& c) { c.policy.ignored_sender_patterns.clear(); },
+      [](const Config& c) { return Join(c.policy.ignored_sender_patterns, ", "); }));
+  t.push_back(Row(
+      "max_received",
+      "A message with more Received: fields than this is taken for a loop and not answered.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> n = ParseInteger(v, 1, 1000);
+        if (!n.ok()) return n.status();
+        c.policy.max_received = static_cast<int>(*n);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.policy.max_received); }));
+  t.push_back(ListRow(
+      "spam_header",
+      "\"Name: value\" pairs a trusted spam filter adds; a message carrying one is not answered.",
+      [](Config& c, const std::string& v) {
+        for (const std::string& pair : SplitList(v, ",")) {
+          size_t colon = pair.find(':');
+          std::string name(Trim(pair.substr(0, colon)));
+          std::string value(colon == std::string::npos ? "" : Trim(pair.substr(colon + 1)));
+          if (colon == std::string::npos || !IsHeaderFieldName(name) || value.empty() ||
+              !IsPrintableText(value))
+            return Bad("expected \"Name: value\", got '" + pair + "'");
+          c.policy.spam_verdict_headers.push_back({name, value});
+        }
+        return Status::Ok();
+      },
+      [](Config& c) { c.policy.spam_verdict_headers.clear(); },
+      [](const Config& c) {
+        std::vector<std::string> pairs;
+        for (const SpamVerdictHeader& h : c.policy.spam_verdict_headers)
+          pairs.push_back(h.name + ": " + h.value);
+        return Join(pairs, ", ");
+      }));
+  t.push_back(Row(
+      "require_authenticated_sender",
+      "Reply only when trusted_authserv_id vouches for the sender with SPF or aligned DKIM (yes or "
+      "no).",
+      [](Config& c, const std::string& v) {
+        Result<bool> b = ParseYesNo(v);
+        if (!b.ok()) return b.status();
+        c.policy.require_authenticated_sender = *b;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatYesNo(c.policy.require_authenticated_sender); }));
+  t.push_back(Row(
+      "trusted_authserv_id",
+      "The authserv-id of Authentication-Results fields added by this site's own verifier.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && (!IsSafeToken(v) || v.find(';') != std::string::npos))
+          return Bad("not an authserv-id: '" + v + "'");
+        c.policy.trusted_authserv_id = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.policy.trusted_authserv_id; }));
+  t.push_back(ListRow(
+      "internal_domain",
+      "Domains whose senders count as internal, besides the domains of each user's own addresses.",
+      [](Config& c, const std::string& v) {
+        for (const std::string& domain : SplitList(v, kCommaOrSpace)) {
+          if (!IsDomainName(domain)) return Bad("not a domain name: '" + domain + "'");
+          c.policy.internal_domains.push_back(ToLowerAscii(domain));
+        }
+        return Status::Ok();
+      },
+      [](Config& c) { c.policy.internal_domains.clear(); },
+      [](const Config& c) { return Join(c.policy.internal_domains, ", "); }));
+
+  // --- reply periods ---
+  t.push_back(Duration(
+      "period_default",
+      "How long one sender waits before the same rule answers again, when the rule sets none.",
+      [](auto& c) -> auto& { return c.policy.default_period; }, kOneSecond, kOneYear));
+  t.push_back(Duration(
+      "period_min", "The shortest period a rule may set; RFC 3834 advises no less than a day.",
+      [](auto& c) -> auto& { return c.policy.min_period; }, kOneSecond, kOneYear));
+  t.push_back(Duration(
+      "period_max", "The longest period a rule may set.",
+      [](auto& c) -> auto& { return c.policy.max_period; }, kOneSecond, kOneYear));
+
+  // --- sending ---
+  t.push_back(Row(
+      "transport", "How the dispatcher hands replies to the MTA: sendmail or smtp.",
+      [](Config& c, const std::string& v) {
+        std::string lower = ToLowerAscii(v);
+        if (lower != "sendmail" && lower != "smtp")
+          return Bad("expected sendmail or smtp, got '" + v + "'");
+        c.transport.kind = lower;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.transport.kind; }));
+  t.push_back(Row(
+      "sendmail_path", "The sendmail(1) program used by transport = sendmail.",
+      [](Config& c, const std::string& v) {
+        if (v.empty() || v[0] != '/' || !IsPrintableText(v))
+          return Bad("expected an absolute path, got '" + v + "'");
+        c.transport.sendmail_path = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.transport.sendmail_path; }));
+  t.push_back(ListRow(
+      "sendmail_arg",
+      "Extra arguments for sendmail_path, separated by spaces (e.g. -C /etc/postfix-out).",
+      [](Config& c, const std::string& v) {
+        for (const std::string& arg : SplitList(v, kSpace)) {
+          if (!IsSafeToken(arg)) return Bad("control character in argument '" + arg + "'");
+          c.transport.sendmail_args.push_back(arg);
+        }
+        return Status::Ok();
+      },
+      [](Config& c) { c.transport.sendmail_args.clear(); },
+      [](const Config& c) { return Join(c.transport.sendmail_args, " "); }));
+  t.push_back(Row(
+      "smtp_host", "The SMTP server used by transport = smtp.",
+      [](Config& c, const std::string& v) {
+        if (!IsSafeToken(v) || v.find('@') != std::string::npos)
+          return Bad("not a host name or address: '" + v + "'");
+        c.transport.smtp_host = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.transport.smtp_host; }));
+  t.push_back(Row(
+      "smtp_port", "The port of smtp_host.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> port = ParseInteger(v, 1, 65535);
+        if (!port.ok()) return port.status();
+        c.transport.smtp_port = static_cast<int>(*port);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.transport.smtp_port); }));
+  t.push_back(Row(
+      "helo_name", "The name the SMTP transport gives in EHLO.",
+      [](Config& c, const std::string& v) {
+        if (!IsSafeToken(v)) return Bad("not a host name: '" + v + "'");
+        c.transport.helo_name = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.transport.helo_name; }));
+  t.push_back(Duration(
+      "transport_timeout",
+      "How long one hand-over to the MTA may take before it counts as a temporary failure.",
+      [](auto& c) -> auto& { return c.transport.timeout; }, kOneSecond, kOneHour));
+
+  // --- the dispatcher ---
+  t.push_back(Row(
+      "dispatch_batch_size", "How many due replies the dispatcher claims at once.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> n = ParseInteger(v, 1, 100000);
+        if (!n.ok()) return n.status();
+        c.dispatch.batch_size = static_cast<size_t>(*n);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.dispatch.batch_size); }));
+  t.push_back(Duration(
+      "dispatch_lease", "How long a claimed reply stays invisible to other dispatchers.",
+      [](auto& c) -> auto& { return c.dispatch.lease; }, kOneSecond, kOneDay));
+  t.push_back(Duration(
+      "retry_base", "The wait after the first temporary failure; it doubles on each further one.",
+      [](auto& c) -> auto& { return c.dispatch.retry_base; }, kOneSecond, kOneDay));
+  t.push_back(Duration(
+      "retry_max", "The longest wait between two attempts.",
+      [](auto& c) -> auto& { return c.dispatch.retry_max; }, kOneSecond, kOneDay));
+  t.push_back(Duration(
+      "max_age", "A reply still not accepted this long after it was queued is given up.",
+      [](auto& c) -> auto& { return c.dispatch.max_age; }, kOneSecond, kOneYear));
+  t.push_back(Duration(
+      "poll_interval", "The longest the dispatcher sleeps before looking at the queue again.",
+      [](auto& c) -> auto& { return c.dispatch.poll_interval; }, kOneSecond, kOneHour));
+
+  Config defaults = DefaultConfig();
+  for (OptionEntry& e : t) e.info.default_value = e.print(defaults);
+  return t;
+}
+
+}  // namespace
+
+Config DefaultConfig() {
+  Config config;
+  config.compose.hostname = LocalHostName();
+  return config;
+}
+
+const std::vector<OptionEntry>& OptionEntries() {
+  static const std::vector<OptionEntry> entries = BuildEntries();
+  return entries;
+}
+
+const OptionEntry* FindOptionEntry(const std::string& name) {
+  for (const OptionEntry& e : OptionEntries())
+    if (e.info.name == name) return &e;
+  return nullptr;
+}
+
+const std::vector<OptionInfo>& OptionsTable() {
+  static const std::vector<OptionInfo> table = [] {
+    std::vector<OptionInfo> infos;
+    for (const OptionEntry& e : OptionEntries()) infos.push_back(e.info);
+    return infos;
+  }();
+  return table;
+}
+
+Status CheckConsistency(const Config& c, std::vector<std::string>* involved) {
+  auto fail = [involved](std::vector<std::string> names, const std::string& message) {
+    if (involved != nullptr) *involved = std::move(names);
+    return Bad(message);
+  };
+  const PolicySettings& p = c.policy;
+  if (p.min_period > p.default_period)
+    return fail({"period_min", "period_default"},
+                "period_default (" + FormatDuration(p.default_period) +
+                    ") is shorter than period_min (" + FormatDuration(p.min_period) + ")");
+  if (p.default_period > p.max_period)
+    return fail({"period_default", "period_max"},
+                "period_default (" + FormatDuration(p.default_period) +
+                    ") is longer than period_max (" + FormatDuration(p.max_period) + ")");
+  if (c.dispatch.retry_base > c.dispatch.retry_max)
+    return fail({"retry_base", "retry_max"},
+                "retry_base (" + FormatDuration(c.dispatch.retry_base) +
+                    ") is longer than retry_max (" + FormatDuration(c.dispatch.retry_max) + ")");
+  // A claim must outlive one hand-over, or a slow MTA lets a second
+  // dispatcher claim the same reply and the sender gets it twice.
+  if (c.dispatch.lease <= c.transport.timeout)
+    return fail({"dispatch_lease", "transport_timeout"},
+                "dispatch_lease (" + FormatDuration(c.dispatch.lease) +
+                    ") must be longer than transport_timeout (" +
+                    FormatDuration(c.transport.timeout) + ")");
+  if (p.require_authenticated_sender && p.trusted_authserv_id.empty())
+    return fail({"require_authenticated_sender", "trusted_authserv_id"},
+                "require_authenticated_sender = yes needs trusted_authserv_id");
+  return Status::Ok();
+}
+
+}  // namespace ar
