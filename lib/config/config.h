@@ -32,6 +32,8 @@ struct Config {
   std::string clock = "system";     // "system" or "file:PATH" (see core/clock.h)
   std::string log_target = "syslog";
   std::string log_level = "info";
+  std::string milter_metrics_file;      // Prometheus textfile; "" means no metrics file
+  std::string dispatcher_metrics_file;  // the same for the dispatcher
   bool tempfail_on_error = false;   // internal failure: accept (default) or tempfail
   std::string reply_envelope_sender;  // "" means the null sender <>
   std::string milter_pid_file;       // "" means none; read by autoresponder-ctl reload

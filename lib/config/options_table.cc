@@ -180,6 +180,26 @@ std::vector<OptionEntry> BuildEntries() {
       },
       [](const Config& c) { return c.log_level; }));
   t.push_back(Row(
+      "milter_metrics_file",
+      "The Prometheus text file the milter rewrites every few seconds; empty for none.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && (v[0] != '/' || !IsPrintableText(v)))
+          return Bad("expected an absolute path, got '" + v + "'");
+        c.milter_metrics_file = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.milter_metrics_file; }));
+  t.push_back(Row(
+      "dispatcher_metrics_file",
+      "The Prometheus text file the dispatcher rewrites every few seconds; empty for none.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && (v[0] != '/' || !IsPrintableText(v)))
+          return Bad("expected an absolute path, got '" + v + "'");
+        c.dispatcher_metrics_file = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.dispatcher_metrics_file; }));
+  t.push_back(Row(
       "on_internal_error",
       "What the milter tells the MTA when it fails inside: accept the mail, or tempfail it.",
       [](Config& c, const std::string& v) {
