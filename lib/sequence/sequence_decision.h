@@ -14,6 +14,38 @@
 //   3. exits on trigger (the purchase) for people enrolled, with moves.
 //   4. enrolment triggers, honouring re_entry and "same trigger Message-ID
 //      never enrols twice"; suppressed people are never enrolled.
+//
+// DSN status contract. The milter negotiates SMFIP_NOBODY, so a Message has
+// no body, yet a DSN's per-recipient Status is in the body (RFC 3464 section
+// 2.3.4). The caller therefore, for a message with a bounces+ recipient,
+// reads the body, removes every received field named
+// kDsnStatusPseudoHeader ("X-Autoresponder-Dsn-Status", control_mail.h) and
+// adds one holding ParseDsnStatus(body) ("5.1.1") before calling
+// DecideSequences. The decision reads the last such field: 5.x.x -> a
+// "hard-bounce" suppression; 4.x.x -> soft_bounces (the caller counts them
+// against its limit); absent or malformed, or a message to bounces+ that is
+// not multipart/report; report-type=delivery-status -> a note only.
+// Control recipients are consumed in every case, also with invalid tokens;
+// with only control recipients, steps 2-4 do not run (nothing is delivered).
+// Steps 2-4 see the message without its control recipients.
+//
+// Re-entry (SequenceDefinition::re_entry), as this decision reads it:
+//   ignore   - a person with any enrolment in the sequence (active, completed
+//              or left) is not enrolled again.
+//   restart  - an active enrolment is restarted from step 0; a completed or
+//              left one is replaced by a new one (restart = true either way).
+//   after D  - like restart, but only when enrolled_at + D <= now; earlier
+//              the trigger is ignored with a note.
+// A person enrolled (or moved) into a sequence earlier in the same decision
+// is not enrolled there twice.
+//
+// Our own mail never enrols: a message carrying the loop marker header
+// (settings.loop_marker_header), and a message that answers another
+// (Auto-Submitted: auto-replied, RFC 3834 section 5.1: out-of-office
+// replies, DSNs) never triggers enrolment or an exit. Auto-Submitted:
+// auto-generated mail does (a shop's order confirmation is a legitimate
+// trigger for both). A person address that is a control address
+// (unsubscribe+ or bounces+) is never enrolled.
 #pragma once
 
 #include <functional>
@@ -54,6 +86,9 @@ struct SequenceStateView {
 struct SequenceSettings {
   std::string bounce_local_part = "bounces";
   std::string unsubscribe_local_part = "unsubscribe";
+  // Present on every message we send (compose settings); such a message is
+  // ours coming back and never enrols anyone.
+  std::string loop_marker_header = "X-Autoresponder-Milter";
 };
 
 struct EnrolAction {

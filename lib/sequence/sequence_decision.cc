@@ -1,0 +1,380 @@
+#include "sequence/sequence_decision.h"
+
+#include <set>
+#include <utility>
+
+#include "core/strings.h"
+#include "sequence/control_mail.h"
+#include "sequence/engagement.h"
+#include "sequence/timeline.h"
+#include "sequence/tokens.h"
+
+namespace ar {
+
+Result<CompiledSequence> CompileSequence(const SequenceDefinition& definition) {
+  const std::string where = (definition.file.empty() ? definition.name : definition.file) + ": ";
+  CompiledSequence compiled;
+  compiled.definition = definition;
+  Result<std::shared_ptr<const TriggerMatcher>> trigger =
+      TriggerMatcher::Compile(definition.trigger);
+  if (!trigger.ok()) {
+    return Status::InvalidArgument(where + "[trigger]: " + trigger.status().message());
+  }
+  compiled.trigger = std::move(trigger.value());
+  for (const ExitSpec& exit : definition.exits) {
+    if (exit.on != ExitOn::kTrigger) continue;
+    Result<std::shared_ptr<const TriggerMatcher>> matcher = TriggerMatcher::Compile(exit.trigger);
+    if (!matcher.ok()) {
+      return Status::InvalidArgument(where + "[exit " + exit.name +
+                                     "]: " + matcher.status().message());
+    }
+    compiled.exit_triggers[exit.name] = std::move(matcher.value());
+  }
+  return compiled;
+}
+
+namespace {
+
+using PersonSequence = std::pair<std::string, std::string>;
+
+const char* StateName(EnrolmentState state) {
+  switch (state) {
+    case EnrolmentState::kActive:
+      return "active";
+    case EnrolmentState::kCompleted:
+      return "completed";
+    case EnrolmentState::kLeft:
+      return "left";
+  }
+  return "unknown";
+}
+
+// One run of DecideSequences: the inputs plus what has been decided so far,
+// so that later steps see the earlier ones (a person unsubscribed by this
+// message is not enrolled by it; nobody is enrolled twice).
+class DecisionRun {
+ public:
+  DecisionRun(const Message& message, const std::vector<CompiledSequence>& sequences,
+              const SequenceStateView& state, const SequenceSettings& settings, TimePoint now)
+      : message_(message), sequences_(sequences), state_(state), settings_(settings), now_(now) {
+    if (std::optional<std::string_view> id = message.First("Message-ID")) {
+      trigger_message_id_ = std::string(Trim(*id));
+    }
+  }
+
+  SequenceDecision Run() {
+    Message delivered = HandleControlMail();
+    if (delivered.envelope().recipients.empty() && !message_.envelope().recipients.empty()) {
+      return std::move(decision_);  // only control recipients: nothing is delivered
+    }
+    HandleEngagement(delivered);
+    // Our own mail coming back, and answers to other mail (out-of-office
+    // replies, DSNs; RFC 3834 section 5.1 "auto-replied"), are never a
+    // purchase or a lead.
+    const bool ours = !settings_.loop_marker_header.empty() &&
+                      delivered.Has(settings_.loop_marker_header);
+    if (ours || IsAutoReplied(delivered)) {
+      NoteIgnoredTriggers(delivered, ours ? "our own mail" : "an automatic reply");
+      return std::move(decision_);
+    }
+    HandleTriggerExits(delivered);
+    HandleEnrolmentTriggers(delivered);
+    return std::move(decision_);
+  }
+
+ private:
+  // --- state access; an unset function means "nothing known" ---
+  bool StoredSuppression(const std::string& person) const {
+    return state_.is_suppressed && state_.is_suppressed(person);
+  }
+  std::optional<Enrolment> StoredEnrolment(const std::string& person,
+                                           const std::string& sequence) const {
+    if (!state_.enrolment) return std::nullopt;
+    return state_.enrolment(person, sequence);
+  }
+  std::optional<SentMessageRef> FindMessage(const std::string& id) const {
+    if (!state_.find_message) return std::nullopt;
+    return state_.find_message(id);
+  }
+  bool TriggerSeen(const std::string& sequence) const {
+    return !trigger_message_id_.empty() && state_.trigger_seen &&
+           state_.trigger_seen(trigger_message_id_, sequence);
+  }
+  std::optional<std::string> PersonForToken(const std::string& token) const {
+    if (!state_.person_for_token) return std::nullopt;
+    return state_.person_for_token(token);
+  }
+
+  const CompiledSequence* Find(const std::string& name) const {
+    for (const CompiledSequence& sequence : sequences_) {
+      if (sequence.definition.name == name) return &sequence;
+    }
+    return nullptr;
+  }
+
+  bool IsControlAddress(std::string_view address) const {
+    return IsTaggedControlAddress(address, settings_.unsubscribe_local_part) ||
+           IsTaggedControlAddress(address, settings_.bounce_local_part);
+  }
+
+  void Note(std::string text) { decision_.notes.push_back(std::move(text)); }
+
+  void Suppress(const std::string& person, const std::string& reason) {
+    if (!suppressed_now_.insert(person).second) return;
+    decision_.suppressions.emplace_back(person, reason);
+    Note(person + ": suppressed in every sequence (" + reason + ")");
+  }
+
+  // --- 1. control mail ---
+  // Returns the message as it is delivered: without its control recipients.
+  Message HandleControlMail() {
+    Message delivered = message_;
+    std::vector<std::string> kept;
+    for (const std::string& recipient : message_.envelope().recipients) {
+      if (IsTaggedControlAddress(recipient, settings_.unsubscribe_local_part)) {
+        decision_.consume_recipients.push_back(recipient);
+        HandleUnsubscribe(recipient);
+      } else if (IsTaggedControlAddress(recipient, settings_.bounce_local_part)) {
+        decision_.consume_recipients.push_back(recipient);
+        HandleBounce(recipient);
+      } else {
+        kept.push_back(recipient);
+      }
+    }
+    delivered.mutable_envelope().recipients = std::move(kept);
+    return delivered;
+  }
+
+  void HandleUnsubscribe(const std::string& recipient) {
+    const std::optional<std::string> token =
+        TokenFromTaggedAddress(recipient, settings_.unsubscribe_local_part);
+    const std::optional<std::string> person = token ? PersonForToken(*token) : std::nullopt;
+    if (!person) {
+      Note("invalid unsubscribe token in <" + recipient + ">; ignored");
+      return;
+    }
+    Suppress(*person, "unsubscribe");
+  }
+
+  void HandleBounce(const std::string& recipient) {
+    const std::optional<std::string> token =
+        TokenFromTaggedAddress(recipient, settings_.bounce_local_part);
+    const std::optional<std::string> person = token ? PersonForToken(*token) : std::nullopt;
+    if (!person) {
+      Note("invalid bounce token in <" + recipient + ">; ignored");
+      return;
+    }
+    if (!IsDeliveryStatusNotification(message_)) {
+      Note("mail to <" + recipient + "> is not a delivery status notification; ignored");
+      return;
+    }
+    // The caller's pseudo field comes last (see the contract in the header).
+    std::optional<std::string> status;
+    for (const HeaderField& field : message_.headers()) {
+      if (EqualsIgnoreCase(field.name, kDsnStatusPseudoHeader)) status = std::string(Trim(field.value));
+    }
+    if (!status || !IsWellFormedDsnStatus(*status)) {
+      Note("delivery status notification for " + *person + " without a Status; ignored");
+      return;
+    }
+    // RFC 3463 section 3.1: class 5 is a permanent failure, 4 a transient one.
+    if ((*status)[0] == '5') {
+      Suppress(*person, "hard-bounce");
+    } else if ((*status)[0] == '4') {
+      decision_.soft_bounces.push_back(*person);
+      Note(*person + ": soft bounce (" + *status + ")");
+    } else {
+      Note("delivery status notification for " + *person + " with status " + *status +
+           "; nothing to do");
+    }
+  }
+
+  // --- 2. engagement ---
+  void HandleEngagement(const Message& delivered) {
+    std::vector<std::pair<std::string, SentMessageRef>> replied;
+    for (const std::string& id : ReferencedMessageIds(delivered)) {
+      if (std::optional<SentMessageRef> ref = FindMessage(id)) replied.emplace_back(id, *ref);
+    }
+    if (replied.empty()) return;
+    if (IsAutomaticMessage(delivered)) {
+      Note("automatic reply naming " + replied.front().first + " is not engagement");
+      return;
+    }
+    std::set<PersonSequence> seen;
+    for (const auto& [id, ref] : replied) {
+      if (!seen.emplace(ref.person, ref.sequence).second) continue;
+      decision_.engagements.emplace_back(ref.person, ref.sequence);
+      Note(ref.person + ": replied to " + id + " (" + ref.sequence + ")");
+      const CompiledSequence* sequence = Find(ref.sequence);
+      if (sequence == nullptr) continue;
+      for (const ExitSpec& exit : sequence->definition.exits) {
+        if (exit.on != ExitOn::kReply) continue;
+        const std::optional<Enrolment> enrolment = StoredEnrolment(ref.person, ref.sequence);
+        if (enrolment && enrolment->state == EnrolmentState::kActive) {
+          Exit(*sequence, *enrolment, exit, {}, "");
+        }
+        break;
+      }
+    }
+  }
+
+  // --- 3. exits on trigger ---
+  void HandleTriggerExits(const Message& delivered) {
+    for (const CompiledSequence& sequence : sequences_) {
+      for (const ExitSpec& exit : sequence.definition.exits) {
+        if (exit.on != ExitOn::kTrigger) continue;
+        const auto matcher = sequence.exit_triggers.find(exit.name);
+        if (matcher == sequence.exit_triggers.end() || !matcher->second) continue;
+        const std::optional<TriggerMatch> match = matcher->second->Match(delivered);
+        if (!match) continue;
+        if (exited_.count({match->person, sequence.definition.name}) > 0) continue;
+        const std::optional<Enrolment> enrolment =
+            StoredEnrolment(match->person, sequence.definition.name);
+        if (!enrolment || enrolment->state != EnrolmentState::kActive) continue;
+        Exit(sequence, *enrolment, exit, match->variables, match->display_name);
+      }
+    }
+  }
+
+  void Exit(const CompiledSequence& sequence, const Enrolment& enrolment, const ExitSpec& exit,
+            const std::map<std::string, std::string>& captured, const std::string& display_name) {
+    const std::string& name = sequence.definition.name;
+    exited_.emplace(enrolment.person, name);
+    decision_.exits.push_back(ExitAction{name, enrolment.person, exit.name});
+    Note(enrolment.person + ": leaves " + name + " (exit " + exit.name + ")");
+    if (exit.move_to.empty()) return;
+    const CompiledSequence* target = Find(exit.move_to);
+    if (target == nullptr) {
+      Note(enrolment.person + ": exit " + exit.name + " of " + name + " moves to unknown sequence " +
+           exit.move_to + "; not moved");
+      return;
+    }
+    // What the exit captured is newer than what the enrolment holds.
+    std::map<std::string, std::string> variables = captured;
+    variables.insert(enrolment.variables.begin(), enrolment.variables.end());
+    Enrol(*target, enrolment.person,
+          enrolment.display_name.empty() ? display_name : enrolment.display_name,
+          std::move(variables), "moved from " + name);
+  }
+
+  // --- 4. enrolment triggers ---
+  void HandleEnrolmentTriggers(const Message& delivered) {
+    for (const CompiledSequence& sequence : sequences_) {
+      if (!sequence.trigger) continue;
+      std::optional<TriggerMatch> match = sequence.trigger->Match(delivered);
+      if (!match) continue;
+      Enrol(sequence, match->person, match->display_name, std::move(match->variables), "trigger");
+    }
+  }
+
+  void NoteIgnoredTriggers(const Message& delivered, const std::string& what) {
+    for (const CompiledSequence& sequence : sequences_) {
+      if (sequence.trigger && sequence.trigger->Match(delivered)) {
+        Note(sequence.definition.name + ": trigger matched " + what + "; not enrolled");
+      }
+    }
+  }
+
+  void Enrol(const CompiledSequence& sequence, const std::string& person,
+             const std::string& display_name, std::map<std::string, std::string> variables,
+             const std::string& reason) {
+    const SequenceDefinition& definition = sequence.definition;
+    const std::string prefix = person + ": not enrolled in " + definition.name + ": ";
+    if (IsControlAddress(person)) {
+      Note(prefix + "a control address");
+      return;
+    }
+    if (suppressed_now_.count(person) > 0 || StoredSuppression(person)) {
+      Note(prefix + "suppressed");
+      return;
+    }
+    if (enrolled_.count({person, definition.name}) > 0) {
+      Note(prefix + "already enrolled by this message");
+      return;
+    }
+    if (exited_.count({person, definition.name}) > 0) {
+      Note(prefix + "this message made them leave it");
+      return;
+    }
+    if (TriggerSeen(definition.name)) {
+      Note(prefix + "trigger " + trigger_message_id_ + " was already seen");
+      return;
+    }
+    bool restart = false;
+    if (const std::optional<Enrolment> existing = StoredEnrolment(person, definition.name)) {
+      const std::string state = StateName(existing->state);
+      switch (definition.re_entry) {
+        case ReEntry::kIgnore:
+          Note(prefix + "already enrolled (" + state + "); re_entry = ignore");
+          return;
+        case ReEntry::kRestart:
+          restart = true;
+          break;
+        case ReEntry::kAfter:
+          if (existing->enrolled_at + definition.re_entry_after > now_) {
+            Note(prefix + "enrolled (" + state + ") at " + FormatIsoUtc(existing->enrolled_at) +
+                 "; re-entry allowed from " +
+                 FormatIsoUtc(existing->enrolled_at + definition.re_entry_after));
+            return;
+          }
+          restart = true;
+          break;
+      }
+    }
+
+    EnrolAction action;
+    action.sequence = definition.name;
+    action.version = definition.version;
+    action.person = person;
+    action.display_name = display_name;
+    action.variables = std::move(variables);
+    action.trigger_message_id = trigger_message_id_;
+    action.restart = restart;
+    action.reason = reason;
+    if (definition.steps.empty()) {
+      Note(definition.name + " has no steps; nothing will be sent to " + person);
+    } else {
+      Enrolment enrolment;
+      enrolment.person = person;
+      enrolment.display_name = display_name;
+      enrolment.sequence = definition.name;
+      enrolment.version = definition.version;
+      enrolment.variables = action.variables;
+      enrolment.enrolled_at = now_;
+      enrolment.trigger_message_id = trigger_message_id_;
+      Result<TimePoint> due = StepDueTime(definition, 0, enrolment);
+      if (due.ok()) {
+        action.first_due = due.value();
+      } else {
+        Note(person + ": first step of " + definition.name +
+             " cannot be scheduled: " + due.status().message());
+      }
+    }
+    enrolled_.emplace(person, definition.name);
+    Note(person + ": enrolled in " + definition.name + " (" + reason +
+         (restart ? ", restart" : "") + ")");
+    decision_.enrols.push_back(std::move(action));
+  }
+
+  const Message& message_;
+  const std::vector<CompiledSequence>& sequences_;
+  const SequenceStateView& state_;
+  const SequenceSettings& settings_;
+  const TimePoint now_;
+  std::string trigger_message_id_;
+  SequenceDecision decision_;
+  std::set<std::string> suppressed_now_;
+  std::set<PersonSequence> exited_;
+  std::set<PersonSequence> enrolled_;
+};
+
+}  // namespace
+
+SequenceDecision DecideSequences(const Message& message,
+                                 const std::vector<CompiledSequence>& sequences,
+                                 const SequenceStateView& state, const SequenceSettings& settings,
+                                 TimePoint now) {
+  return DecisionRun(message, sequences, state, settings, now).Run();
+}
+
+}  // namespace ar
