@@ -10,6 +10,7 @@ F=T (mail is deferred while the milter is down).
 """
 
 import os
+import re
 import shutil
 import smtplib
 import sys
@@ -96,6 +97,15 @@ class SendmailMilter(unittest.TestCase):
         say("  got   sink #%d  %s" % (delivered[0].index, delivered[0].summary()))
         return data, message_id, queue_id, delivered[0]
 
+    def dispatcher_log(self):
+        """What every autoresponder-dispatcher --once run wrote to stderr."""
+        text = ""
+        for name in sorted(os.listdir(self.programs.log_dir)):
+            if name.endswith("-dispatcher.stderr"):
+                with open(os.path.join(self.programs.log_dir, name), errors="replace") as f:
+                    text += f.read()
+        return text
+
     def queued_for(self, recipient):
         return [line for line in self.programs.queued_replies()
                 if line.split("\t")[2:3] == [recipient]]
@@ -138,8 +148,14 @@ class SendmailMilter(unittest.TestCase):
         self.assertEqual(reply.header("In-Reply-To"), message_id)
         self.assertEqual(reply.header("Auto-Submitted"), "auto-replied")
         self.assertIn(ALICE_TEXT, reply.text_body())
-        # The reply went through Sendmail (and its milter) on its way out.
-        self.assertIn("Message accepted for delivery", self.sendmail.transcript())
+        # The stored reply kept the original's Sendmail queue id (origin=),
+        # and Sendmail accepted the reply under a queue id of its own.
+        sent_line = re.search(r"sent id=\d+ to=<%s> origin=(\S+): (.*)" % re.escape(sender),
+                              self.dispatcher_log())
+        self.assertIsNotNone(sent_line, self.dispatcher_log())
+        say("  log   " + sent_line.group(0).strip())
+        self.assertEqual(sent_line.group(1), queue_id)
+        self.assertRegex(sent_line.group(2), r"^250 .*Message accepted for delivery")
         self.assertEqual(self.queued_for(sender), [])
         self.assertEqual(self.programs.failed_replies(), [])
 
