@@ -6,7 +6,9 @@ Sendmail, which relays it to the sink too.
 
 What this proves beyond the Postfix tests: Sendmail's milter protocol and
 macro set (the queue id `i` comes from Sendmail's ENVFROM/EOM macros), and
-F=T (mail is deferred while the milter is down).
+F=T (mail is deferred while the milter is down). The milter lines of the
+generated sendmail.cf are those of conf/sendmail.mc.example (with F=T), so
+the shipped example is what is tested.
 """
 
 import os
