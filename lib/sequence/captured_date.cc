@@ -32,8 +32,7 @@ std::optional<date::local_seconds> ParseCapturedDate(std::string_view raw) {
   const std::string_view text = Trim(raw);
   int y = 0, m = 0, d = 0;
   if (text.size() == 10 && text[2] == '.' && text[5] == '.') {
-    if (!ReadDigits(text, 0, 2, &d) || !ReadDigits(text, 3, 2, &m) ||
-        !ReadDigits(text, 6, 4, &y)) {
+    if (!ReadDigits(text, 0, 2, &d) || !ReadDigits(text, 3, 2, &m) || !ReadDigits(text, 6, 4, &y)) {
       return std::nullopt;
     }
     const auto day = MakeDay(y, m, d);

@@ -8,10 +8,10 @@
 // 23:59, is rejected. Pure; thread-safe.
 #pragma once
 
+#include <date/date.h>
+
 #include <optional>
 #include <string_view>
-
-#include <date/date.h>
 
 namespace ar {
 

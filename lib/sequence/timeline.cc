@@ -176,7 +176,8 @@ Result<TimePoint> StepDueTime(const SequenceDefinition& definition, size_t index
       return Status::InvalidArgument("step " + step.name + ": variable " + step.anchor_variable +
                                      " is not a date: \"" + it->second + "\"");
     }
-    if (!InRange(*date)) return Status::InvalidArgument("step " + step.name + ": date out of range");
+    if (!InRange(*date))
+      return Status::InvalidArgument("step " + step.name + ": date out of range");
     if (calendar_days) {
       due = LocalToSys(*zone, *date + whole_days);
     } else {
@@ -187,7 +188,8 @@ Result<TimePoint> StepDueTime(const SequenceDefinition& definition, size_t index
                                    ? Result<TimePoint>(enrolment.enrolled_at)
                                    : PreviousStepTime(index, enrolment);
     if (!anchor.ok()) return anchor.status();
-    if (!InRange(*anchor)) return Status::InvalidArgument("step " + step.name + ": anchor out of range");
+    if (!InRange(*anchor))
+      return Status::InvalidArgument("step " + step.name + ": anchor out of range");
     if (offset == 0) {
       // Not via local time: that would move a time in a repeated hour to
       // its first occurrence, i.e. into the past.
@@ -198,7 +200,8 @@ Result<TimePoint> StepDueTime(const SequenceDefinition& definition, size_t index
       due = *anchor + step.offset;
     }
   }
-  if (!InRange(due)) return Status::InvalidArgument("step " + step.name + ": due time out of range");
+  if (!InRange(due))
+    return Status::InvalidArgument("step " + step.name + ": due time out of range");
   if (step.window) return NextWindowOpening(due, *step.window, zone_name);
   return due;
 }

@@ -26,9 +26,8 @@ std::string HmacSha256Base32(std::string_view key, std::string_view message) {
   // as "reuse the previous key", so always hand it a real pointer.
   static const unsigned char kEmpty[1] = {0};
   const void* key_data = key.empty() ? static_cast<const void*>(kEmpty) : key.data();
-  const unsigned char* data = message.empty()
-                                  ? kEmpty
-                                  : reinterpret_cast<const unsigned char*>(message.data());
+  const unsigned char* data =
+      message.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(message.data());
   if (HMAC(EVP_sha256(), key_data, static_cast<int>(key.size()), data, message.size(),
            digest.data(), &length) == nullptr ||
       length == 0) {

@@ -36,10 +36,22 @@ TEST(CapturedDate, AcceptsLeapDayOnlyInLeapYears) {
 }
 
 TEST(CapturedDate, RejectsEverythingElse) {
-  const char* bad[] = {"",           "2025-02-30",       "2025-13-01",       "2025-6-15",
-                       "15/06/2025", "15.6.2025",        "2025-06-15T24:00", "2025-06-15T08:60",
-                       "2025-06-15T8:30", "2025-06-15Z", "2025-06-15T08:30Z", "abcd-ef-gh",
-                       "2025-06-15x", "00.06.2025",      "+025-06-15",       "next tuesday"};
+  const char* bad[] = {"",
+                       "2025-02-30",
+                       "2025-13-01",
+                       "2025-6-15",
+                       "15/06/2025",
+                       "15.6.2025",
+                       "2025-06-15T24:00",
+                       "2025-06-15T08:60",
+                       "2025-06-15T8:30",
+                       "2025-06-15Z",
+                       "2025-06-15T08:30Z",
+                       "abcd-ef-gh",
+                       "2025-06-15x",
+                       "00.06.2025",
+                       "+025-06-15",
+                       "next tuesday"};
   for (const char* text : bad) EXPECT_EQ(ParseCapturedDate(text), std::nullopt) << text;
 }
 

@@ -135,9 +135,8 @@ TEST(Timeline, OffsetsThatAreNotWholeDaysAreAbsoluteTime) {
 TEST(Timeline, WholeDaysLandingInADstGapTakeTheFirstInstantAfterIt) {
   // Sat 2025-03-08 02:30 EST + 1 calendar day = 02:30 on Sunday, which does
   // not exist in New York: 03:00 EDT.
-  const auto due =
-      StepDueTime(Definition("America/New_York", {Step(StepAnchor::kEnrolment, kDay)}), 0,
-                  EnrolledAt(Utc(2025, 3, 8, 7, 30)));
+  const auto due = StepDueTime(Definition("America/New_York", {Step(StepAnchor::kEnrolment, kDay)}),
+                               0, EnrolledAt(Utc(2025, 3, 8, 7, 30)));
   ASSERT_TRUE(due.ok()) << due.status().ToString();
   EXPECT_EQ(Local(*due, "America/New_York"), "2025-03-09 Sun 03:00 EDT");
 }
@@ -146,9 +145,9 @@ TEST(Timeline, ZeroOffsetInTheRepeatedHourStaysAtTheAnchor) {
   // 01:30 EST is the second 01:30 of 2025-11-02; going through local time
   // would pick the first and move the step an hour into the past.
   const TimePoint enrolled = Utc(2025, 11, 2, 6, 30);
-  const auto due = StepDueTime(
-      Definition("America/New_York", {Step(StepAnchor::kEnrolment, Seconds{0})}), 0,
-      EnrolledAt(enrolled));
+  const auto due =
+      StepDueTime(Definition("America/New_York", {Step(StepAnchor::kEnrolment, Seconds{0})}), 0,
+                  EnrolledAt(enrolled));
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(*due, enrolled);
 }
@@ -156,8 +155,8 @@ TEST(Timeline, ZeroOffsetInTheRepeatedHourStaysAtTheAnchor) {
 // ---- Anchors ---------------------------------------------------------------
 
 TEST(Timeline, AfterPreviousCountsFromThePreviousStepsSendTime) {
-  const SequenceDefinition def = Definition(
-      "Europe/Oslo", {Step(StepAnchor::kPrevious, 3 * kDay), Step(StepAnchor::kPrevious, 7 * kDay)});
+  const SequenceDefinition def = Definition("Europe/Oslo", {Step(StepAnchor::kPrevious, 3 * kDay),
+                                                            Step(StepAnchor::kPrevious, 7 * kDay)});
   Enrolment e = EnrolledAt(Utc(2025, 3, 3, 9));  // Mon 10:00 CET
   const auto first = StepDueTime(def, 0, e);
   ASSERT_TRUE(first.ok());
@@ -170,8 +169,8 @@ TEST(Timeline, AfterPreviousCountsFromThePreviousStepsSendTime) {
 }
 
 TEST(Timeline, AfterPreviousWithoutHistoryFallsBackToTheEnrolment) {
-  const SequenceDefinition def = Definition(
-      "UTC", {Step(StepAnchor::kPrevious, kDay), Step(StepAnchor::kPrevious, 2 * kDay)});
+  const SequenceDefinition def =
+      Definition("UTC", {Step(StepAnchor::kPrevious, kDay), Step(StepAnchor::kPrevious, 2 * kDay)});
   const auto due = StepDueTime(def, 1, EnrolledAt(Utc(2025, 1, 1, 12)));
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(*due, Utc(2025, 1, 3, 12));
@@ -179,8 +178,9 @@ TEST(Timeline, AfterPreviousWithoutHistoryFallsBackToTheEnrolment) {
 
 TEST(Timeline, AfterEnrolmentIgnoresThePreviousStep) {
   // Product X: 5d coupon, then free shipping 10d after the order itself.
-  const SequenceDefinition def = Definition(
-      "Europe/Oslo", {Step(StepAnchor::kPrevious, 5 * kDay), Step(StepAnchor::kEnrolment, 10 * kDay)});
+  const SequenceDefinition def =
+      Definition("Europe/Oslo",
+                 {Step(StepAnchor::kPrevious, 5 * kDay), Step(StepAnchor::kEnrolment, 10 * kDay)});
   Enrolment e = EnrolledAt(Utc(2025, 5, 5, 10));
   e.history.push_back({0, Utc(2025, 5, 10, 18), "<1@x>"});
   const auto due = StepDueTime(def, 1, e);
@@ -258,8 +258,9 @@ TEST(Timeline, AbsurdStoredTimesAndOffsetsAreErrorsNotOverflow) {
   const auto far = StepDueTime(Definition("UTC", {Step(StepAnchor::kPrevious, kDay)}), 0,
                                EnrolledAt(TimePoint{Seconds{INT64_MAX / 2}}));
   EXPECT_FALSE(far.ok());
-  const auto huge = StepDueTime(Definition("UTC", {Step(StepAnchor::kPrevious, Seconds{INT64_MAX})}),
-                                0, EnrolledAt(Utc(2025, 1, 1, 0)));
+  const auto huge =
+      StepDueTime(Definition("UTC", {Step(StepAnchor::kPrevious, Seconds{INT64_MAX})}), 0,
+                  EnrolledAt(Utc(2025, 1, 1, 0)));
   EXPECT_FALSE(huge.ok());
 }
 
@@ -346,8 +347,8 @@ TEST(SendWindow, FridayEveningMovesToMondayMorningInOslo) {
 
 TEST(SendWindow, FridayEveningMovesToMondayMorningInNewYork) {
   // Fri 18:00 EST; the clocks go forward on the Sunday between.
-  const auto next = NextWindowOpening(Utc(2025, 3, 7, 23), Window(kMonFri, 9, 0, 17, 0),
-                                      "America/New_York");
+  const auto next =
+      NextWindowOpening(Utc(2025, 3, 7, 23), Window(kMonFri, 9, 0, 17, 0), "America/New_York");
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(Local(*next, "America/New_York"), "2025-03-10 Mon 09:00 EDT");
   EXPECT_EQ(*next, Utc(2025, 3, 10, 13));
@@ -355,8 +356,8 @@ TEST(SendWindow, FridayEveningMovesToMondayMorningInNewYork) {
 
 TEST(SendWindow, FridayEveningMovesToMondayMorningInSydney) {
   // Fri 2025-04-04 18:00 AEDT; daylight saving ends on the Sunday between.
-  const auto next = NextWindowOpening(Utc(2025, 4, 4, 7), Window(kMonFri, 9, 0, 17, 0),
-                                      "Australia/Sydney");
+  const auto next =
+      NextWindowOpening(Utc(2025, 4, 4, 7), Window(kMonFri, 9, 0, 17, 0), "Australia/Sydney");
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(Local(*next, "Australia/Sydney"), "2025-04-07 Mon 09:00 AEST");
   EXPECT_EQ(*next, Utc(2025, 4, 6, 23));
@@ -395,16 +396,16 @@ TEST(SendWindow, StartInsideASpringForwardGapOpensAtTheEndOfTheGap) {
 }
 
 TEST(SendWindow, WindowWhollyInsideAGapDoesNotOpenThatDay) {
-  const auto next = NextWindowOpening(Utc(2025, 3, 8, 11), Window(kEveryDay, 2, 0, 2, 45),
-                                      "America/New_York");
+  const auto next =
+      NextWindowOpening(Utc(2025, 3, 8, 11), Window(kEveryDay, 2, 0, 2, 45), "America/New_York");
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(Local(*next, "America/New_York"), "2025-03-10 Mon 02:00 EDT");
 }
 
 TEST(SendWindow, StartInTheRepeatedHourTakesTheFirstOccurrence) {
   // 01:30 happens twice in New York on 2025-11-02: EDT first.
-  const auto next = NextWindowOpening(Utc(2025, 11, 1, 16), Window(kEveryDay, 1, 30, 4, 0),
-                                      "America/New_York");
+  const auto next =
+      NextWindowOpening(Utc(2025, 11, 1, 16), Window(kEveryDay, 1, 30, 4, 0), "America/New_York");
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(Local(*next, "America/New_York"), "2025-11-02 Sun 01:30 EDT");
   EXPECT_EQ(*next, Utc(2025, 11, 2, 5, 30));

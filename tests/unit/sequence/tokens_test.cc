@@ -58,8 +58,7 @@ TEST(Coupon, ReplacesEachXWithSuccessiveHmacCharactersAndKeepsTheRest) {
   const std::string mac = "JHLRYDPHV6M5DEENCQVG7WZUVQAX6JUAPWMFE3A5KLH6UFRP6BJA";
   EXPECT_EQ(Coupon(kKey, "alice@example.com", "canon-eos-5d", "coupon", "CAM-XXXX-XXXX"),
             "CAM-" + mac.substr(0, 4) + "-" + mac.substr(4, 4));
-  EXPECT_EQ(Coupon(kKey, "alice@example.com", "canon-eos-5d", "coupon", std::string(52, 'X')),
-            mac);
+  EXPECT_EQ(Coupon(kKey, "alice@example.com", "canon-eos-5d", "coupon", std::string(52, 'X')), mac);
 }
 
 TEST(Coupon, FormatWithMoreThan52XsIsCutAtTheEndOfTheHmac) {
@@ -103,8 +102,7 @@ TEST(VerifyCoupon, RejectsEveryOneCharacterChange) {
   for (size_t i = 0; i < code.size(); ++i) {
     std::string changed = code;
     changed[i] = changed[i] == 'A' ? 'B' : 'A';
-    EXPECT_FALSE(
-        VerifyCoupon(kKey, changed, "alice@example.com", "canon-eos-5d", "coupon", format))
+    EXPECT_FALSE(VerifyCoupon(kKey, changed, "alice@example.com", "canon-eos-5d", "coupon", format))
         << "position " << i << ": " << changed;
   }
 }
@@ -134,8 +132,7 @@ TEST(TokenFromTaggedAddress, RoundTripsAPersonToken) {
   const std::string token = PersonToken(kKey, "alice@example.com");
   const std::string address = TaggedAddress("bounces", token, "shop.example");
   EXPECT_EQ(TokenFromTaggedAddress(address, "bounces"), token);
-  EXPECT_EQ(TokenFromTaggedAddress(TaggedAddress("unsubscribe", token, "x.example"),
-                                   "unsubscribe"),
+  EXPECT_EQ(TokenFromTaggedAddress(TaggedAddress("unsubscribe", token, "x.example"), "unsubscribe"),
             token);
 }
 
@@ -149,17 +146,17 @@ TEST(TokenFromTaggedAddress, IgnoresCaseOfLocalAndTokenAndAcceptsAngleBrackets) 
 TEST(TokenFromTaggedAddress, RejectsMalformedAddressesAndTokens) {
   const char* bad[] = {
       "",
-      "bounces@shop.example",                      // no token
-      "bounces+@shop.example",                     // empty token
-      "bounces+QNW75U626QVCZHE@shop.example",      // 15 characters
-      "bounces+QNW75U626QVCZHEYA@shop.example",    // 17 characters
-      "bounces+QNW75U626QVCZHE1@shop.example",     // '1' is not base32
-      "bounces+QNW75U626QVCZH-Y@shop.example",     // '-' is not base32
-      "bounces+QNW75U626QVCZHEY",                  // no domain
-      "bounces+QNW75U626QVCZHEY@",                 // empty domain
-      "unsubscribe+QNW75U626QVCZHEY@shop.example", // another local part
+      "bounces@shop.example",                       // no token
+      "bounces+@shop.example",                      // empty token
+      "bounces+QNW75U626QVCZHE@shop.example",       // 15 characters
+      "bounces+QNW75U626QVCZHEYA@shop.example",     // 17 characters
+      "bounces+QNW75U626QVCZHE1@shop.example",      // '1' is not base32
+      "bounces+QNW75U626QVCZH-Y@shop.example",      // '-' is not base32
+      "bounces+QNW75U626QVCZHEY",                   // no domain
+      "bounces+QNW75U626QVCZHEY@",                  // empty domain
+      "unsubscribe+QNW75U626QVCZHEY@shop.example",  // another local part
       "xbounces+QNW75U626QVCZHEY@shop.example",
-      "bounces-QNW75U626QVCZHEY@shop.example",     // wrong separator
+      "bounces-QNW75U626QVCZHEY@shop.example",  // wrong separator
       "bounces+QNW75U626QVCZHEY+X@shop.example",
       "\"bounces+QNW75U626QVCZHEY\"@shop.example",
   };
