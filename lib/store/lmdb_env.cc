@@ -151,6 +151,17 @@ LmdbCursor::~LmdbCursor() {
 Result<std::optional<LmdbCursor::Entry>> LmdbCursor::First() { return Step(MDB_FIRST); }
 Result<std::optional<LmdbCursor::Entry>> LmdbCursor::Next() { return Step(MDB_NEXT); }
 
+Result<std::optional<LmdbCursor::Entry>> LmdbCursor::Seek(std::string_view key) {
+  // An empty key is not allowed by LMDB; every key is >= "", so it is First.
+  if (key.empty()) return First();
+  MDB_val k = ToVal(key);
+  MDB_val v{0, nullptr};
+  int rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+  if (rc == MDB_NOTFOUND) return std::optional<Entry>();
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "cursor seek");
+  return std::optional<Entry>(Entry{FromVal(k), FromVal(v)});
+}
+
 Result<std::optional<LmdbCursor::Entry>> LmdbCursor::Step(MDB_cursor_op op) {
   MDB_val k{0, nullptr};
   MDB_val v{0, nullptr};

@@ -104,6 +104,8 @@ class LmdbCursor {
   // Positions on the first entry / the next entry; nullopt past the end.
   Result<std::optional<Entry>> First();
   Result<std::optional<Entry>> Next();
+  // Positions on the first entry whose key is >= key (MDB_SET_RANGE).
+  Result<std::optional<Entry>> Seek(std::string_view key);
 
  private:
   explicit LmdbCursor(MDB_cursor* cursor) : cursor_(cursor) {}

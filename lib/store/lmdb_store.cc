@@ -9,8 +9,14 @@ namespace ar {
 
 namespace {
 
-// The named databases (FORMAT.md). max_databases leaves room for new ones.
-constexpr unsigned kMaxDatabases = 16;
+// The named databases (FORMAT.md): 14 today; max_databases leaves room for
+// new ones (LMDB's cost per slot is small).
+constexpr unsigned kMaxDatabases = 32;
+
+// Stores of format version 1 predate the sequence databases; the first
+// writable open creates them and records version 2 (queue and failed records
+// of version 1 keep decoding, so nothing else is rewritten).
+constexpr uint64_t kFormatVersionBeforeSequences = 1;
 
 }  // namespace
 
@@ -44,34 +50,45 @@ Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
     const char* name;
     MDB_dbi* dbi;
   };
-  for (Named n :
-       {Named{"meta", &dbs.meta}, Named{"rules", &dbs.rules}, Named{"addresses", &dbs.addresses},
-        Named{"responses", &dbs.responses}, Named{"queue", &dbs.queue}, Named{"due", &dbs.due},
-        Named{"failed", &dbs.failed}}) {
-    Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
-    if (!dbi.ok()) {
-      if (dbi.status().IsNotFound()) {
-        return Status::NotFound("store has no database '" + std::string(n.name) +
-                                "' (never opened for writing?)");
+  auto open_all = [&txn, create](std::initializer_list<Named> names) -> Status {
+    for (Named n : names) {
+      Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
+      if (!dbi.ok()) {
+        if (dbi.status().IsNotFound()) {
+          return Status::NotFound("store has no database '" + std::string(n.name) +
+                                  "' (never opened for writing, or not since an upgrade?)");
+        }
+        return dbi.status();
       }
-      return dbi.status();
+      *n.dbi = dbi.value();
     }
-    *n.dbi = dbi.value();
-  }
+    return Status::Ok();
+  };
+  AR_RETURN_IF_ERROR(
+      open_all({Named{"meta", &dbs.meta}, Named{"rules", &dbs.rules},
+                Named{"addresses", &dbs.addresses}, Named{"responses", &dbs.responses},
+                Named{"queue", &dbs.queue}, Named{"due", &dbs.due}, Named{"failed", &dbs.failed}}));
 
   AR_ASSIGN_OR_RETURN(std::optional<std::string_view> version,
                       txn.Get(dbs.meta, kMetaFormatVersionKey));
+  uint64_t found = 0;
   if (version) {
-    AR_ASSIGN_OR_RETURN(uint64_t found, DecodeMetaU64(*version));
-    if (found != kFormatVersion) {
+    AR_ASSIGN_OR_RETURN(found, DecodeMetaU64(*version));
+    if (found != kFormatVersion && found != kFormatVersionBeforeSequences) {
       return Status::Corruption("store format version " + std::to_string(found) +
                                 " is not supported (expected " + std::to_string(kFormatVersion) +
                                 ")");
     }
-  } else if (create) {
-    AR_RETURN_IF_ERROR(txn.Put(dbs.meta, kMetaFormatVersionKey, EncodeMetaU64(kFormatVersion)));
-  } else {
+  } else if (!create) {
     return Status::NotFound("store has no format version (never opened for writing?)");
+  }
+  AR_RETURN_IF_ERROR(
+      open_all({Named{"seq_versions", &dbs.seq_versions}, Named{"enrolments", &dbs.enrolments},
+                Named{"sent_ids", &dbs.sent_ids}, Named{"triggers_seen", &dbs.triggers_seen},
+                Named{"tokens", &dbs.tokens}, Named{"suppressions", &dbs.suppressions},
+                Named{"soft_bounces", &dbs.soft_bounces}}));
+  if (create && found != kFormatVersion) {
+    AR_RETURN_IF_ERROR(txn.Put(dbs.meta, kMetaFormatVersionKey, EncodeMetaU64(kFormatVersion)));
   }
   AR_RETURN_IF_ERROR(txn.Commit());
   return dbs;

@@ -1,5 +1,6 @@
-// LmdbStore: the Store (store/store.h) over one LMDB environment. Layout and
-// record versions are in FORMAT.md.
+// LmdbStore: the Store (store/store.h) and its SequenceStore
+// (store/sequence_store.h) over one LMDB environment. Layout and record
+// versions are in FORMAT.md.
 //
 // Every method runs in exactly one LMDB transaction: reads in a read
 // transaction, each mutation in one write transaction that commits (and
@@ -18,14 +19,16 @@
 
 #include "store/lmdb_env.h"
 #include "store/record_codec.h"
+#include "store/sequence_record_codec.h"
 #include "store/store.h"
 
 namespace ar {
 
-class LmdbStore final : public Store {
+class LmdbStore final : public Store, public SequenceStore {
  public:
-  // The on-disk format this code reads and writes (meta "format_version").
-  static constexpr uint32_t kFormatVersion = 1;
+  // The on-disk format this code writes (meta "format_version"). Version 1
+  // stores (before sequences) are upgraded by the first writable open.
+  static constexpr uint32_t kFormatVersion = 2;
 
   static Result<std::unique_ptr<LmdbStore>> OpenLmdb(const StoreOptions& options);
 
@@ -50,6 +53,31 @@ class LmdbStore final : public Store {
   Result<std::vector<QueueItem>> ListQueue(size_t limit) override;
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
   Result<StoreStats> Stats() override;
+  SequenceStore& sequences() override { return *this; }
+
+  // --- SequenceStore (lmdb_store_sequences.cc, lmdb_store_sequence_apply.cc) ---
+  Status PutSequenceVersion(const std::string& name, const std::string& version,
+                            const SequenceSource& source) override;
+  Result<std::optional<SequenceSource>> GetSequenceVersion(const std::string& name,
+                                                           const std::string& version) override;
+  Result<std::optional<Enrolment>> GetEnrolment(const std::string& person,
+                                                const std::string& sequence) override;
+  Result<std::vector<Enrolment>> ListEnrolments(const std::string& person) override;
+  Result<std::vector<Enrolment>> ListMembers(const std::string& sequence, size_t limit) override;
+  Result<std::optional<SentMessageRef>> FindSentMessage(const std::string& message_id) override;
+  Result<bool> TriggerSeen(const std::string& message_id, const std::string& sequence) override;
+  Result<std::optional<std::string>> PersonForToken(const std::string& token) override;
+  Result<std::optional<Suppression>> GetSuppression(const std::string& person) override;
+  Result<std::vector<Suppression>> ListSuppressions(size_t limit) override;
+  Status Suppress(const std::string& person, const std::string& reason, TimePoint now) override;
+  Status Unsuppress(const std::string& person) override;
+  Status ApplySequenceDecision(const SequenceDecision& decision, const std::string& token_key,
+                               uint32_t soft_bounce_limit, TimePoint now) override;
+  Status RecordStepSent(uint64_t queue_id, const std::string& message_id, TimePoint sent_at,
+                        std::optional<TimePoint> next_due) override;
+  Status DropStep(uint64_t queue_id) override;
+  Result<std::vector<QueueItem>> ListDueBetween(TimePoint from, TimePoint to,
+                                                size_t limit) override;
 
  private:
   struct Databases {
@@ -60,6 +88,14 @@ class LmdbStore final : public Store {
     MDB_dbi queue = 0;
     MDB_dbi due = 0;
     MDB_dbi failed = 0;
+    // Sequence databases (format version 2).
+    MDB_dbi seq_versions = 0;
+    MDB_dbi enrolments = 0;
+    MDB_dbi sent_ids = 0;
+    MDB_dbi triggers_seen = 0;
+    MDB_dbi tokens = 0;
+    MDB_dbi suppressions = 0;
+    MDB_dbi soft_bounces = 0;
   };
 
   LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs) : env_(std::move(env)), dbs_(dbs) {}
@@ -78,6 +114,24 @@ class LmdbStore final : public Store {
   Status RewriteQueueItem(LmdbTxn& txn, const std::string& old_due_key, const QueueItem& item);
   // Removes the item and its due index entry.
   Status RemoveQueueItem(LmdbTxn& txn, const QueueItem& item);
+
+  // --- sequence helpers; each works inside the caller's transaction ---
+  Result<std::optional<StoredEnrolment>> ReadEnrolment(LmdbTxn& txn, const std::string& key);
+  Status WriteEnrolment(LmdbTxn& txn, const StoredEnrolment& stored);
+  Result<std::optional<Suppression>> ReadSuppression(LmdbTxn& txn, const std::string& key);
+  // Removes the enrolment's queued step item, if it is still there and still
+  // that enrolment's step, and clears queued_step_id.
+  Status RemoveQueuedStep(LmdbTxn& txn, StoredEnrolment& stored);
+  // Queues step `step` of the enrolment at due and records its id.
+  Status QueueStep(LmdbTxn& txn, StoredEnrolment& stored, uint32_t step, TimePoint due,
+                   TimePoint now);
+  // Ends an active enrolment: state left with reason, queued step removed.
+  Status EndEnrolment(LmdbTxn& txn, StoredEnrolment& stored, const std::string& reason,
+                      TimePoint now);
+  // Suppress() inside a transaction; soft_bounces is the count to record.
+  Status SuppressIn(LmdbTxn& txn, const std::string& person, const std::string& reason,
+                    uint32_t soft_bounces, TimePoint now);
+  Result<uint32_t> ReadSoftBounceCount(LmdbTxn& txn, const std::string& person_key);
 
   std::unique_ptr<LmdbEnv> env_;
   Databases dbs_;

@@ -162,6 +162,11 @@ Result<std::vector<QueueItem>> LmdbStore::ClaimDue(TimePoint now, size_t limit, 
 Status LmdbStore::MarkSent(uint64_t id, TimePoint now) {
   AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
   AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
+  // A sent step must also advance its enrolment: RecordStepSent does both.
+  if (item.kind != QueueItemKind::kReply) {
+    return Status::InvalidArgument("queue item " + std::to_string(id) +
+                                   " is a sequence step (use RecordStepSent)");
+  }
   AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
   std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
   AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
@@ -193,7 +198,9 @@ Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& erro
   item.last_error = error;
   AR_RETURN_IF_ERROR(txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
   // Drop the pending record so the sender's next message may be answered;
-  // a sent record or one of another generation is left alone.
+  // a sent record or one of another generation is left alone. Sequence steps
+  // have no response record (their user is the person, not a rule).
+  if (item.kind != QueueItemKind::kReply) return txn.Commit();
   std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
   AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
   if (existing && existing->state == ResponseState::kPending &&

@@ -12,7 +12,9 @@ namespace {
 constexpr uint8_t kRuleV1 = 1;
 constexpr uint8_t kResponseV1 = 1;
 constexpr uint8_t kQueueItemV1 = 1;
+constexpr uint8_t kQueueItemV2 = 2;
 constexpr uint8_t kFailedV1 = 1;
+constexpr uint8_t kFailedV2 = 2;
 
 // Rule flag bits (FORMAT.md, "rules").
 constexpr uint8_t kEnabled = 1 << 0;
@@ -38,8 +40,32 @@ Status GetTime(ByteReader& in, TimePoint* t) {
   return Status::Ok();
 }
 
-Status DecodeQueueItemFields(ByteReader& in, QueueItem* item) {
+// Reads the record's version byte: one of the two accepted versions.
+Status GetVersion(ByteReader& in, uint8_t v1, uint8_t v2, const char* what, uint8_t* version) {
+  AR_RETURN_IF_ERROR(in.GetByte(version));
+  if (*version != v1 && *version != v2) {
+    return Status::Corruption(std::string(what) + " record has unknown version " +
+                              std::to_string(*version));
+  }
+  return Status::Ok();
+}
+
+// Version 1 items predate sequences: every one is an out-of-office reply.
+// Version 2 adds kind, sequence and step after the id (FORMAT.md).
+Status DecodeQueueItemFields(ByteReader& in, bool v2, QueueItem* item) {
   AR_RETURN_IF_ERROR(in.GetVarint(&item->id));
+  item->kind = QueueItemKind::kReply;
+  if (v2) {
+    uint8_t kind = 0;
+    AR_RETURN_IF_ERROR(in.GetByte(&kind));
+    if (kind != static_cast<uint8_t>(QueueItemKind::kReply) &&
+        kind != static_cast<uint8_t>(QueueItemKind::kSequenceStep)) {
+      return Status::Corruption("queue item record has unknown kind " + std::to_string(kind));
+    }
+    item->kind = static_cast<QueueItemKind>(kind);
+    AR_RETURN_IF_ERROR(in.GetString(&item->sequence));
+    AR_RETURN_IF_ERROR(in.GetVarint32(&item->step));
+  }
   AR_RETURN_IF_ERROR(in.GetString(&item->user));
   AR_RETURN_IF_ERROR(in.GetVarint(&item->generation));
   AR_RETURN_IF_ERROR(in.GetString(&item->dedupe_sender));
@@ -55,8 +81,12 @@ Status DecodeQueueItemFields(ByteReader& in, QueueItem* item) {
   return Status::Ok();
 }
 
+// Always version 2.
 void EncodeQueueItemFields(const QueueItem& item, ByteWriter& out) {
   out.PutVarint(item.id);
+  out.PutByte(static_cast<uint8_t>(item.kind));
+  out.PutString(item.sequence);
+  out.PutVarint(item.step);
   out.PutString(item.user);
   out.PutVarint(item.generation);
   out.PutString(item.dedupe_sender);
@@ -181,23 +211,24 @@ Result<ResponseRecord> DecodeResponse(std::string_view bytes) {
 
 std::string EncodeQueueItem(const QueueItem& item) {
   ByteWriter out;
-  out.PutByte(kQueueItemV1);
+  out.PutByte(kQueueItemV2);
   EncodeQueueItemFields(item, out);
   return out.Release();
 }
 
 Result<QueueItem> DecodeQueueItem(std::string_view bytes) {
   ByteReader in(bytes, "queue item");
-  AR_RETURN_IF_ERROR(CheckVersion(in, kQueueItemV1, "queue item"));
+  uint8_t version = 0;
+  AR_RETURN_IF_ERROR(GetVersion(in, kQueueItemV1, kQueueItemV2, "queue item", &version));
   QueueItem item;
-  AR_RETURN_IF_ERROR(DecodeQueueItemFields(in, &item));
+  AR_RETURN_IF_ERROR(DecodeQueueItemFields(in, version == kQueueItemV2, &item));
   AR_RETURN_IF_ERROR(in.ExpectEnd());
   return item;
 }
 
 std::string EncodeFailed(const FailedRecord& record) {
   ByteWriter out;
-  out.PutByte(kFailedV1);
+  out.PutByte(kFailedV2);
   out.PutFixed64(ToUnixSeconds(record.failed_at));
   EncodeQueueItemFields(record.item, out);
   return out.Release();
@@ -205,10 +236,11 @@ std::string EncodeFailed(const FailedRecord& record) {
 
 Result<FailedRecord> DecodeFailed(std::string_view bytes) {
   ByteReader in(bytes, "failed item");
-  AR_RETURN_IF_ERROR(CheckVersion(in, kFailedV1, "failed item"));
+  uint8_t version = 0;
+  AR_RETURN_IF_ERROR(GetVersion(in, kFailedV1, kFailedV2, "failed item", &version));
   FailedRecord record;
   AR_RETURN_IF_ERROR(GetTime(in, &record.failed_at));
-  AR_RETURN_IF_ERROR(DecodeQueueItemFields(in, &record.item));
+  AR_RETURN_IF_ERROR(DecodeQueueItemFields(in, version == kFailedV2, &record.item));
   AR_RETURN_IF_ERROR(in.ExpectEnd());
   return record;
 }

@@ -31,8 +31,8 @@
 namespace ar {
 
 struct StoreOptions {
-  std::string path;                           // a directory; created if missing
-  uint64_t map_size = 1ull << 30;             // bytes; LMDB's map is sparse
+  std::string path;                // a directory; created if missing
+  uint64_t map_size = 1ull << 30;  // bytes; LMDB's map is sparse
   bool read_only = false;
 };
 
@@ -48,7 +48,7 @@ struct NewReply {
   std::string message_id;          // "<...>" of the composed reply
   std::string message;             // the complete RFC 5322 message, CRLF line ends
   TimePoint due;
-  std::string origin_queue_id;     // the MTA queue id of the triggering mail, for logs
+  std::string origin_queue_id;  // the MTA queue id of the triggering mail, for logs
 };
 
 // What a queue item is: an out-of-office reply composed by the milter, or a
@@ -82,7 +82,7 @@ enum class ResponseState { kPending = 1, kSent = 2 };
 struct ResponseRecord {
   uint64_t generation = 0;
   ResponseState state = ResponseState::kPending;
-  TimePoint at;          // when queued (pending) or when the MTA accepted it (sent)
+  TimePoint at;  // when queued (pending) or when the MTA accepted it (sent)
 };
 
 // What the store holds right now, for metrics and `autoresponder-ctl stats`.
@@ -96,8 +96,8 @@ struct StoreStats {
 };
 
 struct EnqueueOutcome {
-  bool queued = false;   // false: already answered (pending, or sent within period)
-  uint64_t id = 0;       // the queue id when queued
+  bool queued = false;  // false: already answered (pending, or sent within period)
+  uint64_t id = 0;      // the queue id when queued
 };
 
 class Store {
@@ -120,7 +120,7 @@ class Store {
 
   // --- response log ---
   virtual Result<std::optional<ResponseRecord>> GetResponse(const std::string& user,
-                                                           const std::string& dedupe_sender) = 0;
+                                                            const std::string& dedupe_sender) = 0;
 
   // --- queue: the milter ---
   // In one write transaction, for each reply: skip it if the response log
@@ -150,6 +150,11 @@ class Store {
   // Counts and sizes from one read transaction; never writes. Not pure so
   // that test doubles need not provide it: they report an error.
   virtual Result<StoreStats> Stats() { return Status::IoError("store statistics not available"); }
+
+  // --- sequences (store/sequence_store.h): the same environment ---
+  // Valid as long as this Store. Not pure so that test doubles need not
+  // provide it: theirs fails every call with IoError.
+  virtual SequenceStore& sequences();
 };
 
 }  // namespace ar

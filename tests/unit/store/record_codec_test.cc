@@ -154,7 +154,8 @@ TEST(RecordCodec, UnknownVersionIsCorruption) {
   std::string response = EncodeResponse(ResponseRecord{});
   std::string item = EncodeQueueItem(FullItem());
   std::string failed = EncodeFailed(FailedRecord{FullItem(), At(1)});
-  for (char version : {'\0', '\2', '\xff'}) {
+  // Queue and failed records have versions 1 and 2; the others only 1.
+  for (char version : {'\0', '\3', '\xff'}) {
     rule[0] = response[0] = item[0] = failed[0] = version;
     EXPECT_EQ(DecodeRule(rule).status().code(), Status::Code::kCorruption);
     EXPECT_EQ(DecodeResponse(response).status().code(), Status::Code::kCorruption);

@@ -235,7 +235,7 @@ TEST_F(StoreDurability, DueEntryWithoutItemIsCorruption) {
 
 TEST_F(StoreDurability, UnknownFormatVersionRefusesToOpen) {
   store_.reset();
-  WriteRaw(dir_.string(), "meta", kMetaFormatVersionKey, std::string("\x02\0\0\0\0\0\0\0", 8));
+  WriteRaw(dir_.string(), "meta", kMetaFormatVersionKey, std::string("\x03\0\0\0\0\0\0\0", 8));
   Result<std::unique_ptr<Store>> store = Store::Open(Options());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kCorruption);

@@ -1,0 +1,219 @@
+// LmdbStore: the sequence writes of the milter (ApplySequenceDecision) and of
+// the dispatcher (RecordStepSent, DropStep), and ListDueBetween (FORMAT.md,
+// "Sequence databases"). Each is one transaction, durable on return.
+#include <limits>
+
+#include "message/address.h"
+#include "sequence/tokens.h"
+#include "store/keys.h"
+#include "store/lmdb_store.h"
+#include "store/sequence_keys.h"
+#include "store/status_macros.h"
+
+namespace ar {
+
+namespace {
+
+uint32_t AddOne(uint32_t v) { return v < std::numeric_limits<uint32_t>::max() ? v + 1 : v; }
+
+}  // namespace
+
+Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
+                                        const std::string& token_key, uint32_t soft_bounce_limit,
+                                        TimePoint now) {
+  // Everything is checked before the transaction: a decision is applied
+  // whole or not at all.
+  const size_t max_key = env_->max_key_size();
+  auto check_pair = [&](const std::string& person, const std::string& sequence) -> Status {
+    AR_RETURN_IF_ERROR(ValidatePerson(person));
+    AR_RETURN_IF_ERROR(ValidateSequenceName(sequence));
+    if (EncodeEnrolmentKey(person, sequence).size() > max_key) {
+      return Status::InvalidArgument("person and sequence are too long for a key");
+    }
+    return Status::Ok();
+  };
+  for (const auto& [person, reason] : decision.suppressions) {
+    AR_RETURN_IF_ERROR(check_pair(person, "-"));
+  }
+  for (const std::string& person : decision.soft_bounces)
+    AR_RETURN_IF_ERROR(check_pair(person, "-"));
+  for (const ExitAction& exit : decision.exits) {
+    AR_RETURN_IF_ERROR(check_pair(exit.person, exit.sequence));
+  }
+  for (const auto& [person, sequence] : decision.engagements) {
+    AR_RETURN_IF_ERROR(check_pair(person, sequence));
+  }
+  for (const EnrolAction& enrol : decision.enrols) {
+    AR_RETURN_IF_ERROR(check_pair(enrol.person, enrol.sequence));
+  }
+
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
+
+  // 1. Suppressions (unsubscribe, hard bounces).
+  for (const auto& [person, reason] : decision.suppressions) {
+    AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, EncodePersonKey(person)));
+    AR_RETURN_IF_ERROR(SuppressIn(txn, person, reason, count, now));
+  }
+
+  // 2. Soft bounces (RFC 3464 Status 4.x.x): counted; at the limit the person
+  // is suppressed. A limit of 0 only counts.
+  for (const std::string& person : decision.soft_bounces) {
+    const std::string key = EncodePersonKey(person);
+    AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, key));
+    count = AddOne(count);
+    AR_RETURN_IF_ERROR(txn.Put(dbs_.soft_bounces, key, EncodeSoftBounceCount(count)));
+    AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed, ReadSuppression(txn, key));
+    if (suppressed) {
+      suppressed->soft_bounces = count;
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.suppressions, key, EncodeSuppression(*suppressed)));
+    } else if (soft_bounce_limit > 0 && count >= soft_bounce_limit) {
+      AR_RETURN_IF_ERROR(SuppressIn(txn, person, "soft-bounces", count, now));
+    }
+  }
+
+  // 3. Exits: before the enrols, so an exit with move_to is a move.
+  for (const ExitAction& exit : decision.exits) {
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(exit.person, exit.sequence)));
+    if (stored) AR_RETURN_IF_ERROR(EndEnrolment(txn, *stored, exit.reason, now));
+  }
+
+  // 4. Engagements reset the no-engagement count of active enrolments.
+  for (const auto& [person, sequence] : decision.engagements) {
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(person, sequence)));
+    if (!stored || stored->enrolment.state != EnrolmentState::kActive) continue;
+    stored->enrolment.steps_since_engagement = 0;
+    stored->enrolment.last_engagement = now;
+    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+  }
+
+  // 5. Enrols. Checked here, inside the write transaction, so a suppression
+  // or enrolment made above (or by another process just before) counts.
+  for (const EnrolAction& enrol : decision.enrols) {
+    const std::string person = NormalizeAddress(enrol.person);
+    AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed,
+                        ReadSuppression(txn, EncodePersonKey(person)));
+    if (suppressed) continue;
+    std::string seen_key;
+    if (!enrol.trigger_message_id.empty()) {
+      seen_key = EncodeTriggerSeenKey(enrol.trigger_message_id, enrol.sequence, max_key);
+      AR_ASSIGN_OR_RETURN(std::optional<std::string_view> seen,
+                          txn.Get(dbs_.triggers_seen, seen_key));
+      if (seen) continue;
+    }
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> existing,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(person, enrol.sequence)));
+    if (existing) {
+      if (existing->enrolment.state == EnrolmentState::kActive && !enrol.restart) continue;
+      AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *existing));
+    }
+
+    StoredEnrolment stored;
+    Enrolment& e = stored.enrolment;
+    e.person = person;
+    e.display_name = enrol.display_name;
+    e.sequence = enrol.sequence;
+    e.version = enrol.version;
+    e.variables = enrol.variables;
+    e.enrolled_at = now;
+    e.trigger_message_id = enrol.trigger_message_id;
+    if (enrol.first_due) {
+      AR_RETURN_IF_ERROR(QueueStep(txn, stored, 0, *enrol.first_due, now));
+    } else {
+      e.state = EnrolmentState::kCompleted;  // nothing to send
+    }
+    AR_RETURN_IF_ERROR(WriteEnrolment(txn, stored));
+    if (!seen_key.empty()) {
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.triggers_seen, seen_key, EncodeTriggerSeen(now)));
+    }
+    // The token in the person's VERP and unsubscribe addresses must resolve
+    // before the first step goes out.
+    AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens, PersonToken(token_key, person), person));
+  }
+  return txn.Commit();
+}
+
+Status LmdbStore::RecordStepSent(uint64_t queue_id, const std::string& message_id,
+                                 TimePoint sent_at, std::optional<TimePoint> next_due) {
+  AR_RETURN_IF_ERROR(CheckKey(message_id, "message id"));
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
+  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
+  if (item.kind != QueueItemKind::kSequenceStep) {
+    return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
+                                   " is not a sequence step");
+  }
+  AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+  const std::string person = NormalizeAddress(item.user);
+  // Indexed whatever happened to the enrolment meanwhile: the mail went out,
+  // and a reply to it must still be recognised.
+  AR_RETURN_IF_ERROR(
+      txn.Put(dbs_.sent_ids, message_id,
+              EncodeSentMessageRef(SentMessageRef{person, item.sequence, item.step})));
+
+  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                      ReadEnrolment(txn, EncodeEnrolmentKey(person, item.sequence)));
+  if (stored) {
+    Enrolment& e = stored->enrolment;
+    e.history.push_back(SentStep{item.step, sent_at, message_id});
+    // Only the enrolment's own queued step advances it: after an exit or a
+    // restart while the mail was in flight, the new state stands.
+    if (e.state == EnrolmentState::kActive && stored->queued_step_id == queue_id) {
+      stored->queued_step_id = 0;
+      e.steps_since_engagement = AddOne(e.steps_since_engagement);
+      const uint32_t next_step = AddOne(item.step);
+      if (next_due) {
+        AR_RETURN_IF_ERROR(QueueStep(txn, *stored, next_step, *next_due, sent_at));
+      } else {
+        e.next_step = next_step;
+        e.next_due.reset();
+        e.state = EnrolmentState::kCompleted;
+      }
+    }
+    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+  }
+  return txn.Commit();
+}
+
+Status LmdbStore::DropStep(uint64_t queue_id) {
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
+  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
+  if (item.kind != QueueItemKind::kSequenceStep) {
+    return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
+                                   " is not a sequence step");
+  }
+  AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                      ReadEnrolment(txn, EncodeEnrolmentKey(item.user, item.sequence)));
+  if (stored && stored->queued_step_id == queue_id) {
+    stored->queued_step_id = 0;
+    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<QueueItem>> LmdbStore::ListDueBetween(TimePoint from, TimePoint to,
+                                                         size_t limit) {
+  std::vector<QueueItem> items;
+  if (limit == 0) return items;
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginRead(*env_));
+  AR_ASSIGN_OR_RETURN(LmdbCursor cursor, LmdbCursor::Open(txn, dbs_.due));
+  AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> entry, cursor.Seek(EncodeDueKey(from, 0)));
+  while (entry && items.size() < limit) {
+    std::optional<DueKey> key = DecodeDueKey(entry->key);
+    if (!key) return Status::Corruption("due index has a malformed key");
+    if (key->due >= to) break;
+    Result<QueueItem> item = ReadQueueItem(txn, key->id);
+    if (!item.ok()) {
+      if (item.status().IsNotFound()) {
+        return Status::Corruption("due index names missing queue item " + std::to_string(key->id));
+      }
+      return item.status();
+    }
+    items.push_back(std::move(item).value());
+    AR_ASSIGN_OR_RETURN(entry, cursor.Next());
+  }
+  return items;
+}
+
+}  // namespace ar
