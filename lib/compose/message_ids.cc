@@ -13,6 +13,19 @@ bool IsIdCharacter(char c) {
   return u > 0x20 && u < 0x7F && c != '<' && c != '>';
 }
 
+// "<ar.HEX@hostname>" with HEX the first 16 bytes of SHA-256(input); ""
+// when SHA-256 is unavailable.
+std::string HashedMessageId(std::string_view input, std::string_view hostname) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+  if (EVP_Digest(input.data(), input.size(), digest, &digest_length, EVP_sha256(), nullptr) != 1 ||
+      digest_length < 16) {
+    return "";
+  }
+  const std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(digest), 16));
+  return "<ar." + hex + "@" + std::string(hostname) + ">";
+}
+
 }  // namespace
 
 std::vector<std::string> ExtractMessageIds(std::string_view text) {
@@ -76,14 +89,22 @@ std::string MakeReplyMessageId(std::string_view user, uint64_t generation,
   input.append(dedupe_sender).push_back('\0');
   input.append(std::to_string(ToUnixSeconds(now))).push_back('\0');
   input.append(hostname);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  if (EVP_Digest(input.data(), input.size(), digest, &digest_length, EVP_sha256(), nullptr) != 1 ||
-      digest_length < 16) {
-    return "";
-  }
-  const std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(digest), 16));
-  return "<ar." + hex + "@" + std::string(hostname) + ">";
+  return HashedMessageId(input, hostname);
+}
+
+std::string MakeStepMessageId(std::string_view person, std::string_view sequence,
+                              std::string_view version, uint32_t step, TimePoint enrolled_at,
+                              std::string_view hostname) {
+  // A leading tag keeps step ids apart from reply ids even for equal fields.
+  std::string input = "sequence-step";
+  input.push_back('\0');
+  input.append(person).push_back('\0');
+  input.append(sequence).push_back('\0');
+  input.append(version).push_back('\0');
+  input.append(std::to_string(step)).push_back('\0');
+  input.append(std::to_string(ToUnixSeconds(enrolled_at))).push_back('\0');
+  input.append(hostname);
+  return HashedMessageId(input, hostname);
 }
 
 }  // namespace ar

@@ -1,4 +1,4 @@
-// Message-ID handling for replies: the reply's own deterministic id and the
+// Message-ID handling for replies and sequence steps: our own deterministic ids and the
 // threading fields In-Reply-To and References (RFC 5322 section 3.6.4).
 // Ids from the original message are untrusted: only well-formed "<...>"
 // tokens of printable ASCII are kept.
@@ -39,5 +39,14 @@ std::string ReferencesValue(std::string_view original_references,
 std::string MakeReplyMessageId(std::string_view user, uint64_t generation,
                                std::string_view dedupe_sender, TimePoint now,
                                std::string_view hostname);
+
+// The id of one sequence step sent to one person: "<ar.HEX@hostname>" over
+// (person, sequence, version, step, enrolled_at, hostname). The same step of
+// the same enrolment always gets the same id, so a resend after a crash is
+// recognisable; a restarted enrolment (new enrolled_at) gets new ids, so
+// receivers that drop repeated Message-IDs do not swallow it.
+std::string MakeStepMessageId(std::string_view person, std::string_view sequence,
+                              std::string_view version, uint32_t step, TimePoint enrolled_at,
+                              std::string_view hostname);
 
 }  // namespace ar

@@ -41,10 +41,19 @@ struct StepMessageInput {
   std::string unsubscribe_mailto;  // "unsubscribe+TOKEN@shop.example"
   std::string unsubscribe_url;     // "" or "https://shop.example/u/TOKEN"
   TimePoint now;
+  TimePoint enrolled_at;           // part of the Message-ID: a restart gets new ids
 };
 
 // The Message-ID is deterministic: from (person, sequence, version, step,
-// settings.hostname), so a resend after a crash carries the same id.
+// enrolled_at, settings.hostname; message_ids.h MakeStepMessageId), so a
+// resend after a crash carries the same id.
+//
+// Headers rendered from the template have CR, LF and other controls
+// replaced by spaces before use, so no variable can add a header field.
+// InvalidArgument when an address (person, From, Reply-To, the unsubscribe
+// address), the list id, the unsubscribe URL (https only), the hostname or
+// the loop marker is unusable, when Subject is missing, or when a template
+// does not render. Pure function; thread-safe.
 Result<ComposedReply> ComposeStepMessage(const StepMessageInput& input,
                                          const ComposeSettings& settings);
 
