@@ -20,6 +20,10 @@ std::string EffectiveTimeZone(const SequenceDefinition& definition, const Enrolm
 // The earliest instant >= t inside window, in zone. DST-correct: local
 // times that do not exist are skipped, repeated ones taken at their first
 // occurrence.
+// A window start inside a spring-forward gap opens at the first instant
+// after the gap (a window wholly inside the gap does not open that day).
+// At most 8 days ahead are searched; a window that never opens (no
+// weekday, start >= end) or an unknown zone is InvalidArgument.
 Result<TimePoint> NextWindowOpening(TimePoint t, const SendWindow& window, const std::string& zone);
 
 // When step `index` of the definition is due for this enrolment:
@@ -29,6 +33,11 @@ Result<TimePoint> NextWindowOpening(TimePoint t, const SendWindow& window, const
 // Calendar days: an offset in whole days keeps the local wall time across DST
 // (3 days after 10:00 is 10:00 local even across a change).
 // InvalidArgument when the variable is missing or not a date.
+// Captured dates: "YYYY-MM-DD", "DD.MM.YYYY" or "YYYY-MM-DDTHH:MM" (see
+// captured_date.h). "7d before exam_date" is offset -7d: 00:00 local seven
+// calendar days earlier. A calendar-day result inside a DST gap becomes the
+// first instant after it. kPrevious with no history entry for the previous
+// step uses the latest earlier step sent, else enrolled_at.
 Result<TimePoint> StepDueTime(const SequenceDefinition& definition, size_t index,
                               const Enrolment& enrolment);
 
