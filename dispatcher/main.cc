@@ -14,6 +14,10 @@
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
 #include "dispatcher/stop_signal.h"
+#include "metrics/counters.h"
+#include "metrics/exposition.h"
+#include "metrics/metric_samples.h"
+#include "metrics/textfile_exporter.h"
 #include "store/store.h"
 #include "transport/transport.h"
 
@@ -85,10 +89,29 @@ int Main(int argc, char** argv) {
     logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
     return kExitFailure;
   }
-  ar::Dispatcher dispatcher(**store, **transport, **clock, *logger, config.dispatch);
+  ar::Counters counters;
+  ar::Dispatcher dispatcher(**store, **transport, **clock, *logger, config.dispatch, &counters);
+  // The dispatcher reads the store anyway: its file also carries the
+  // store's gauges, computed afresh at each write.
+  ar::Store& store_ref = **store;
+  const ar::Clock& clock_ref = **clock;
+  ar::TextfileExporter metrics(
+      config.dispatcher_metrics_file,
+      [&counters, &store_ref, &clock_ref] {
+        std::vector<ar::Sample> samples =
+            ar::CounterSamples(counters.Snapshot(), ar::MetricsProgram::kDispatcher);
+        auto stats = store_ref.Stats();
+        if (stats.ok()) {
+          for (ar::Sample& gauge : ar::StoreGaugeSamples(*stats, clock_ref.Now()))
+            samples.push_back(std::move(gauge));
+        }
+        return ar::FormatExposition(samples);
+      },
+      *logger);
 
   if (command_line->Has("once")) {
     auto stats = dispatcher.RunOnce();
+    metrics.WriteNow();
     if (!stats.ok()) {
       logger->Error("dispatch failed: " + stats.status().ToString());
       return kExitFailure;
@@ -100,7 +123,9 @@ int Main(int argc, char** argv) {
   }
 
   logger->Info("started: transport " + config.transport.kind + ", store " + config.store.path);
+  metrics.Start();
   dispatcher.Run(stop);
+  metrics.Stop();  // the last counts before exit
   logger->Info("stopped");
   return kExitOk;
 }

@@ -12,6 +12,10 @@
 #include "config/options_table.h"
 #include "core/clock.h"
 #include "core/logger.h"
+#include "metrics/counters.h"
+#include "metrics/exposition.h"
+#include "metrics/metric_samples.h"
+#include "metrics/textfile_exporter.h"
 #include "milter/milter_callbacks.h"
 #include "milter/milter_service.h"
 #include "store/store.h"
@@ -80,8 +84,17 @@ int Run(int argc, char** argv) {
     logger->Error(settings.status().message());
     return 2;
   }
+  // Counted in memory on the mail path; written out by a background thread.
+  ar::Counters counters;
   ar::MilterService service(std::make_shared<const ar::MessageSettings>(std::move(*settings)),
-                            **store, **clock, *logger);
+                            **store, **clock, *logger, &counters);
+  ar::TextfileExporter metrics(
+      config.milter_metrics_file,
+      [&counters] {
+        return ar::FormatExposition(
+            ar::CounterSamples(counters.Snapshot(), ar::MetricsProgram::kMilter));
+      },
+      *logger);
   if (!ar::RegisterMilter(service)) {
     logger->Error("libmilter refused the filter registration");
     return 1;
@@ -98,7 +111,9 @@ int Run(int argc, char** argv) {
     return 1;
   }
   logger->Info("listening on " + socket + ", store " + config.store.path);
+  metrics.Start();
   int rc = smfi_main();
+  metrics.Stop();  // the last counts before exit
   logger->Info("stopped");
   return rc == MI_SUCCESS ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/logger.h"
+#include "metrics/counters.h"
 #include "responder/out_of_office_responder.h"
 #include "responder/sequence_responder.h"
 #include "store/store.h"
@@ -35,10 +36,11 @@ Result<MessageSettings> LoadMessageSettings(const Config& config, Store& store);
 
 class MilterService {
  public:
+  // counters may be nullptr (metrics off); it must outlive the service.
   MilterService(std::shared_ptr<const MessageSettings> settings, Store& store, const Clock& clock,
-                Logger& logger)
+                Logger& logger, Counters* counters = nullptr)
       : settings_(std::move(settings)), store_(store), clock_(clock), logger_(logger),
-        responder_(store, logger), sequence_responder_(store, logger) {}
+        responder_(store, logger, counters), sequence_responder_(store, logger) {}
 
   std::shared_ptr<const MessageSettings> Snapshot() const { return std::atomic_load(&settings_); }
   void Replace(std::shared_ptr<const MessageSettings> settings) {
