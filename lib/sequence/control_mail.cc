@@ -79,7 +79,7 @@ bool IsTaggedControlAddress(std::string_view address, std::string_view local) {
   const size_t at = a.rfind('@');
   if (local.empty() || at == std::string_view::npos) return false;
   const std::string_view local_part = a.substr(0, at);
-  return local_part.size() > local.size() &&
+  return local_part.size() > local.size() + 1 &&
          EqualsIgnoreCase(local_part.substr(0, local.size()), local) &&
          local_part[local.size()] == '+';
 }

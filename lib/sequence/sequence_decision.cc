@@ -71,8 +71,8 @@ class DecisionRun {
     // Our own mail coming back, and answers to other mail (out-of-office
     // replies, DSNs; RFC 3834 section 5.1 "auto-replied"), are never a
     // purchase or a lead.
-    const bool ours = !settings_.loop_marker_header.empty() &&
-                      delivered.Has(settings_.loop_marker_header);
+    const bool ours =
+        !settings_.loop_marker_header.empty() && delivered.Has(settings_.loop_marker_header);
     if (ours || IsAutoReplied(delivered)) {
       NoteIgnoredTriggers(delivered, ours ? "our own mail" : "an automatic reply");
       return std::move(decision_);
@@ -171,7 +171,8 @@ class DecisionRun {
     // The caller's pseudo field comes last (see the contract in the header).
     std::optional<std::string> status;
     for (const HeaderField& field : message_.headers()) {
-      if (EqualsIgnoreCase(field.name, kDsnStatusPseudoHeader)) status = std::string(Trim(field.value));
+      if (EqualsIgnoreCase(field.name, kDsnStatusPseudoHeader))
+        status = std::string(Trim(field.value));
     }
     if (!status || !IsWellFormedDsnStatus(*status)) {
       Note("delivery status notification for " + *person + " without a Status; ignored");
@@ -245,8 +246,8 @@ class DecisionRun {
     if (exit.move_to.empty()) return;
     const CompiledSequence* target = Find(exit.move_to);
     if (target == nullptr) {
-      Note(enrolment.person + ": exit " + exit.name + " of " + name + " moves to unknown sequence " +
-           exit.move_to + "; not moved");
+      Note(enrolment.person + ": exit " + exit.name + " of " + name +
+           " moves to unknown sequence " + exit.move_to + "; not moved");
       return;
     }
     // What the exit captured is newer than what the enrolment holds.

@@ -81,8 +81,8 @@ Result<std::shared_ptr<const TriggerMatcher>> TriggerMatcher::Compile(const Trig
       compiled->field = Field::kSubject;
     } else if (StartsWithIgnoreCase(field, "header:") && !Trim(field.substr(7)).empty()) {
       compiled->field = Field::kHeader;
-      compiled->header_name = std::string(Trim(std::string_view(condition.field).substr(
-          condition.field.find(':') + 1)));
+      compiled->header_name = std::string(
+          Trim(std::string_view(condition.field).substr(condition.field.find(':') + 1)));
     } else {
       return Status::InvalidArgument(where + "unknown match field '" + condition.field + "'");
     }
@@ -90,8 +90,8 @@ Result<std::shared_ptr<const TriggerMatcher>> TriggerMatcher::Compile(const Trig
     compiled->re = std::make_unique<RE2>(condition.pattern, RE2::Quiet);
     if (!compiled->re->ok()) {
       return Status::InvalidArgument(where + "field '" + condition.field + "': pattern '" +
-                                     condition.pattern + "' does not compile: " +
-                                     compiled->re->error());
+                                     condition.pattern +
+                                     "' does not compile: " + compiled->re->error());
     }
     for (const auto& [name, index] : compiled->re->NamedCapturingGroups()) {
       compiled->groups.emplace_back(name, index);
