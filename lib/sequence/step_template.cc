@@ -65,8 +65,11 @@ std::vector<std::string_view> Lines(std::string_view text) {
 void CheckMustacheTags(std::string_view text, int first_line, ParseErrors* errors) {
   std::vector<std::pair<std::string, int>> open_sections;
   size_t pos = 0;
+  size_t counted = 0;  // newlines before `counted` are in `line`: linear work
+  int line = first_line;
   while ((pos = text.find("{{", pos)) != std::string_view::npos) {
-    int line = first_line + static_cast<int>(std::count(text.begin(), text.begin() + pos, '\n'));
+    line += static_cast<int>(std::count(text.begin() + counted, text.begin() + pos, '\n'));
+    counted = pos;
     bool triple = text.substr(pos, 3) == "{{{";
     std::string_view closer = triple ? "}}}" : "}}";
     size_t body = pos + (triple ? 3 : 2);

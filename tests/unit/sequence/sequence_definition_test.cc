@@ -481,3 +481,52 @@ TEST(SequenceVersion, PiecesCannotBeShiftedBetweenNameAndText) {
 
 }  // namespace
 }  // namespace ar
+
+namespace ar {
+namespace {
+
+// Untrusted files never crash the parser: random bytes drawn from the
+// characters the format gives meaning to, with a fixed seed.
+TEST(SequenceDefinitionHostile, RandomTextNeverCrashes) {
+  const std::string alphabet = "[]=#:\n\r\t {}()?P<>^$\\+*.|abcdefghstuvwxyz0123456789-_/\xC3\xA5\xFF";
+  const std::vector<std::string> words = {"[sequence]\n", "[trigger]\n", "[step a]\n", "[exit b]\n",
+                                          "from = a@b.example\n", "when = ", "window = ",
+                                          "template = t.txt\n", "on = ", "recipient = ",
+                                          "header = ", "person = header:", "move_to = "};
+  uint32_t state = 12345;
+  auto next = [&state]() {
+    state = state * 1103515245u + 12345u;
+    return state >> 8;
+  };
+  for (int round = 0; round < 500; ++round) {
+    SequenceSource source;
+    source.file_name = "fuzz.sequence";
+    int pieces = static_cast<int>(next() % 60);
+    for (int i = 0; i < pieces; ++i) {
+      if (next() % 3 == 0) {
+        source.text += words[next() % words.size()];
+      } else {
+        source.text += alphabet[next() % alphabet.size()];
+      }
+    }
+    std::string tmpl;
+    for (int i = 0; i < pieces; ++i) tmpl += alphabet[next() % alphabet.size()];
+    source.templates["t.txt"] = tmpl;
+    source.templates["t.html"] = tmpl;
+    Result<SequenceDefinition> def = ParseSequence(source);
+    if (!def.ok()) {
+      EXPECT_FALSE(def.status().message().empty());
+    }
+    (void)ParseStepTemplate("t.txt", source);
+  }
+}
+
+TEST(SequenceDefinitionHostile, ManyTagsParseInLinearTime) {
+  std::string body;
+  for (int i = 0; i < 100000; ++i) body += "{{name}}\n";
+  Result<StepTemplate> t = Template("Subject: s\n\n" + body);
+  EXPECT_TRUE(t.ok());
+}
+
+}  // namespace
+}  // namespace ar
