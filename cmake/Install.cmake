@@ -44,7 +44,8 @@ install(CODE "
   else()
     set(ar_confdir \"\${CMAKE_INSTALL_PREFIX}/etc/autoresponder-milter\")
   endif()
-  file(INSTALL DESTINATION \"\$ENV{DESTDIR}\${ar_confdir}\" TYPE FILE
+  # file(INSTALL) prepends DESTDIR itself (CPack stages through it).
+  file(INSTALL DESTINATION \"\${ar_confdir}\" TYPE FILE
        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
        FILES \"${AR_CONFIG_SOURCE}\")
 ")

@@ -47,14 +47,17 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT ${AR_PACKAGE_MAINTAINER})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "out-of-office replies for Postfix and Sendmail (milter)")
 set(CPACK_PACKAGE_DESCRIPTION
-    "autoresponder-milter is a mail filter (milter) for Postfix and Sendmail that sends\n"
-    "automatic replies for the mail flowing through the server. A person who is away\n"
-    "gets out-of-office replies sent on their behalf: one per sender and period, and\n"
-    "never to mailing lists, robots, bounces or spam (RFC 3834, RFC 5230).\n"
+    "autoresponder-milter is a mail filter (milter) for Postfix and Sendmail\n"
+    "that sends automatic replies for the mail flowing through the server.\n"
+    "A person who is away gets out-of-office replies sent on their behalf:\n"
+    "one per sender and period, and never to mailing lists, robots, bounces\n"
+    "or spam (RFC 3834, RFC 5230).\n"
     "\n"
-    "The milter only decides and records in an LMDB store; autoresponder-dispatcher\n"
-    "sends the replies through sendmail(1) or SMTP, and autoresponder-ctl manages\n"
-    "the rules. No service is enabled on installation.")
+    "The milter only decides and records in an LMDB store. The\n"
+    "autoresponder-dispatcher sends the replies through sendmail(1) or SMTP,\n"
+    "and autoresponder-ctl manages the rules. No service is enabled on\n"
+    "installation.")
+# (No semicolons above: CMake would read them as list separators.)
 string(JOIN "" CPACK_PACKAGE_DESCRIPTION ${CPACK_PACKAGE_DESCRIPTION})
 # Absolute destinations (/etc, systemd's unit directory) must land in the
 # package, not on the build machine: install into a DESTDIR staging tree.
@@ -62,7 +65,6 @@ set(CPACK_SET_DESTDIR ON)
 set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
-set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR}/packages)
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION mail)

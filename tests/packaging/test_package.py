@@ -125,11 +125,13 @@ class DebianPackage(unittest.TestCase):
 
     def test_maintainer_scripts_create_the_user_and_never_start_services(self):
         postinst = self.control_file("postinst")
+        commands = "\n".join(line for line in postinst.splitlines()
+                             if not line.lstrip().startswith("#"))
         self.assertIn("adduser --system", postinst)
         self.assertIn("systemd-tmpfiles --create", postinst)
         self.assertIn("daemon-reload", postinst)
-        for word in ("systemctl enable", "systemctl start", "systemctl restart"):
-            self.assertNotIn(word, postinst)
+        for word in (" enable", " start", " restart", "--now"):
+            self.assertNotIn(word, commands)
         self.assertIn("purge)", self.control_file("postrm"))
         for script in ("postinst", "prerm", "postrm"):
             mode = os.stat(os.path.join(self.control_dir, script)).st_mode & 0o777
@@ -138,7 +140,7 @@ class DebianPackage(unittest.TestCase):
             self.assertEqual(checked.returncode, 0, checked.stderr)
 
     def test_lintian_reports_no_errors(self):
-        result = run(["lintian", "--no-tag-display-limit", self.deb])
+        result = run(["lintian", "--tag-display-limit", "0", self.deb])
         say("$ lintian %s\n%s%s" % (os.path.basename(self.deb), result.stdout, result.stderr))
         errors = [line for line in result.stdout.splitlines() if line.startswith("E:")]
         self.assertEqual(errors, [])
