@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <utility>
 
 namespace ar {
 namespace {
@@ -27,12 +28,42 @@ std::string Describe(const QueueItem& item) {
 
 Dispatcher::Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
                        DispatchSettings settings, Counters* counters)
+    : Dispatcher(store, transport, clock, logger, settings, SequenceSendSettings{}, counters) {}
+
+Dispatcher::Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
+                       DispatchSettings settings, SequenceSendSettings sequences,
+                       Counters* counters)
     : store_(store),
       transport_(transport),
       clock_(clock),
       logger_(logger),
       settings_(settings),
-      counters_(counters) {}
+      counters_(counters),
+      step_sender_(store, transport, logger, std::move(sequences)) {}
+
+Status Dispatcher::HandleStep(const QueueItem& item, DispatchStats& stats) {
+  const TimePoint now = clock_.Now();
+  const StepRetry retry{now + Backoff(item.attempts), settings_.max_age};
+  Result<StepOutcome> outcome = step_sender_.Handle(item, now, retry);
+  if (!outcome.ok()) return outcome.status();
+  switch (*outcome) {
+    // Not counted as replies: the reply counters are out-of-office replies.
+    case StepOutcome::kSent:
+      ++stats.sent;
+      break;
+    case StepOutcome::kDeferred:
+      ++stats.retried;
+      break;
+    case StepOutcome::kFailed:
+      ++stats.failed;
+      break;
+    case StepOutcome::kDropped:
+    case StepOutcome::kExited:
+      ++stats.dropped;
+      break;
+  }
+  return Status::Ok();
+}
 
 Seconds Dispatcher::Backoff(uint32_t attempts) const {
   // retry_base * 2^attempts, capped; doubling step by step cannot overflow.
@@ -49,7 +80,8 @@ Result<DispatchStats> Dispatcher::RunOnce() {
   // remembering ids guards against a clock that moves while we work.
   std::set<uint64_t> seen;
   for (;;) {
-    Result<std::vector<QueueItem>> batch = store_.ClaimDue(clock_.Now(), batch_size, settings_.lease);
+    Result<std::vector<QueueItem>> batch =
+        store_.ClaimDue(clock_.Now(), batch_size, settings_.lease);
     if (!batch.ok()) {
       CountInternalError();
       return batch.status();
@@ -60,6 +92,17 @@ Result<DispatchStats> Dispatcher::RunOnce() {
       if (!seen.insert(item.id).second) {
         repeated = true;
         continue;  // still claimed; it comes back when the lease ends
+      }
+      if (item.kind == QueueItemKind::kSequenceStep) {
+        Status handled = HandleStep(item, stats);
+        if (!handled.ok()) {
+          // Like a reply below: the item comes back after its lease.
+          CountInternalError();
+          logger_.Error("cannot handle step id=" + std::to_string(item.id) + ": " +
+                        handled.ToString());
+          return handled;
+        }
+        continue;
       }
       SendResult result = transport_.Send(MailFor(item));
       const TimePoint now = clock_.Now();
@@ -79,17 +122,17 @@ Result<DispatchStats> Dispatcher::RunOnce() {
         recorded = store_.MarkFailed(item.id, now, "too old to retry: " + result.detail);
         ++stats.failed;
         Count(ReplyOutcome::kFailed);
-        logger_.Warning("failed " + Describe(item) + " after " +
-                        std::to_string(item.attempts + 1) + " attempts, older than " +
-                        std::to_string(settings_.max_age.count()) + "s: " + result.detail);
+        logger_.Warning("failed " + Describe(item) + " after " + std::to_string(item.attempts + 1) +
+                        " attempts, older than " + std::to_string(settings_.max_age.count()) +
+                        "s: " + result.detail);
       } else {
         const TimePoint retry_at = now + Backoff(item.attempts);
         recorded = store_.MarkRetry(item.id, retry_at, result.detail);
         ++stats.retried;
         Count(ReplyOutcome::kDeferred);
-        logger_.Info("deferred " + Describe(item) + " attempt=" +
-                     std::to_string(item.attempts + 1) + " retry_at=" + FormatIsoUtc(retry_at) +
-                     ": " + result.detail);
+        logger_.Info("deferred " + Describe(item) +
+                     " attempt=" + std::to_string(item.attempts + 1) +
+                     " retry_at=" + FormatIsoUtc(retry_at) + ": " + result.detail);
       }
       if (!recorded.ok()) {
         // The item stays claimed and comes back after the lease: a sent
@@ -131,7 +174,8 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
     // injected clock only says what is due, not how long to sleep.
     const auto until = Steady::now() + wait;
     while (!stop.load() && Steady::now() < until) {
-      auto slice = std::min<Steady::duration>(until - Steady::now(), std::chrono::milliseconds(100));
+      auto slice =
+          std::min<Steady::duration>(until - Steady::now(), std::chrono::milliseconds(100));
       std::this_thread::sleep_for(slice);
     }
   }

@@ -7,6 +7,10 @@
 // retry_max) until the item is older than max_age; then, like a permanent
 // failure, it is recorded as failed.
 //
+// Sequence steps (QueueItemKind::kSequenceStep) go through a
+// SequenceStepSender (sequence_step_sender.h), which composes them at send
+// time; the same backoff applies, counted from the step's due time.
+//
 // With Counters, each outcome is counted (sent, deferred, failed) and every
 // store failure as an internal error.
 #pragma once
@@ -17,6 +21,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/result.h"
+#include "dispatch/sequence_step_sender.h"
 #include "metrics/counters.h"
 #include "store/store.h"
 #include "transport/transport.h"
@@ -25,7 +30,7 @@ namespace ar {
 
 struct DispatchSettings {
   size_t batch_size = 100;
-  Seconds lease = Seconds(300);        // how long a claimed item stays invisible
+  Seconds lease = Seconds(300);  // how long a claimed item stays invisible
   Seconds retry_base = Seconds(60);
   Seconds retry_max = Seconds(3600);
   Seconds max_age = Seconds(5 * 86400);
@@ -36,6 +41,7 @@ struct DispatchStats {
   size_t sent = 0;
   size_t retried = 0;
   size_t failed = 0;
+  size_t dropped = 0;  // sequence steps not sent: stale, ended, suppressed or exited
 };
 
 class Dispatcher {
@@ -43,6 +49,11 @@ class Dispatcher {
   // counters may be nullptr (nothing counted); it must outlive the dispatcher.
   Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
              DispatchSettings settings, Counters* counters = nullptr);
+  // With sequences: steps are composed with these settings (the secret key,
+  // the VERP and unsubscribe local parts, the hostname of Message-IDs).
+  Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
+             DispatchSettings settings, SequenceSendSettings sequences,
+             Counters* counters = nullptr);
 
   // Sends everything due at clock.Now(), batch after batch, then returns.
   Result<DispatchStats> RunOnce();
@@ -56,6 +67,7 @@ class Dispatcher {
 
  private:
   Seconds Backoff(uint32_t attempts) const;
+  Status HandleStep(const QueueItem& item, DispatchStats& stats);
   void Count(ReplyOutcome outcome) {
     if (counters_ != nullptr) counters_->CountReply(outcome);
   }
@@ -69,6 +81,7 @@ class Dispatcher {
   Logger& logger_;
   DispatchSettings settings_;
   Counters* counters_;
+  SequenceStepSender step_sender_;
   const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
 };
 

@@ -1,0 +1,356 @@
+// The dispatcher sending sequence steps, on the real LMDB store, with a
+// recording transport and a ManualClock: the camera story through the
+// dispatcher alone, the no-engagement move, and items that must not be sent.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/logger.h"
+#include "dispatch/dispatcher.h"
+#include "sequence/timeline.h"
+#include "sequence/tokens.h"
+
+namespace ar {
+namespace {
+
+// 2026-01-05 (a Monday) 10:00 UTC.
+const TimePoint kStart = FromUnixSeconds(1767607200);
+constexpr Seconds kDay{86400};
+const std::string kKey = "0123456789abcdef-test-key";
+const std::string kPerson = "ola@example.net";
+
+class RecordingTransport final : public Transport {
+ public:
+  SendResult Send(const OutgoingMail& mail) override {
+    sent.push_back(mail);
+    SendResult result;
+    result.kind = next_kind;
+    result.detail = next_kind == SendResult::Kind::kSent ? "250 2.0.0 Ok" : "451 4.3.0 later";
+    return result;
+  }
+  std::vector<OutgoingMail> sent;
+  SendResult::Kind next_kind = SendResult::Kind::kSent;
+};
+
+// The camera story's sequences, small enough to read in one go.
+const std::map<std::string, std::string> kFiles = {
+    {"camera.sequence", R"([sequence]
+name = camera
+time_zone = UTC
+from = Nettbutikken <shop@shop.example>
+list_id = camera.shop.example
+coupon_format = CAM-XXXX-XXXX
+
+[trigger]
+recipient = ^leads\+camera@shop\.example$
+person = reply-to
+
+[step info]
+when = 3d after previous
+template = info.txt
+
+[step coupon]
+when = 7d after previous
+template = coupon.txt
+
+[exit purchase]
+on = trigger
+sender = ^orders@shop\.example$
+person = envelope-recipient
+)"},
+    {"info.txt", "Subject: Om kameraet, {{first_name}}\n\nHei {{first_name}} ({{email}})!\n"},
+    {"coupon.txt",
+     "Subject: Kode {{coupon}}\n\nBruk {{coupon}}. Avmelding: {{unsubscribe_mailto}}\n"},
+    {"loud.sequence", R"([sequence]
+name = loud
+time_zone = UTC
+from = Shop <shop@shop.example>
+
+[trigger]
+recipient = ^leads\+loud@shop\.example$
+
+[step one]
+when = 1d after previous
+template = loud.txt
+
+[step two]
+when = 1d after previous
+template = loud.txt
+
+[step three]
+when = 1d after previous
+template = loud.txt
+
+[exit quiet]
+on = no-engagement 2
+move_to = gentle
+)"},
+    {"loud.txt", "Subject: Loud\n\nLoud mail.\n"},
+    {"gentle.sequence", R"([sequence]
+name = gentle
+time_zone = UTC
+from = Shop <shop@shop.example>
+
+[trigger]
+recipient = ^leads\+gentle@shop\.example$
+
+[step news]
+when = 2d after enrolment
+template = gentle.txt
+)"},
+    {"gentle.txt", "Subject: Gentle news\n\nQuiet mail.\n"},
+};
+
+class SequenceDispatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::string(::testing::TempDir()) + "/seqdispatch_" + info->name() + "_" +
+           std::to_string(getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ + "/sequences");
+    for (const auto& [name, text] : kFiles) std::ofstream(dir_ + "/sequences/" + name) << text;
+    auto loaded = LoadSequenceDirectory(dir_ + "/sequences");
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    for (LoadedSequence& sequence : *loaded) sequences_[sequence.definition.name] = sequence;
+
+    StoreOptions options;
+    options.path = dir_ + "/store";
+    options.map_size = 16u << 20;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store.value());
+
+    send_.directory = dir_ + "/sequences";
+    send_.addresses.secret_key = kKey;
+    send_.compose.hostname = "mx.shop.example";
+    settings_.retry_base = Seconds(60);
+    settings_.max_age = Seconds(86400);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Dispatcher MakeDispatcher() {
+    return Dispatcher(*store_, transport_, clock_, logger_, settings_, send_);
+  }
+
+  // What the milter does on a trigger mail: store the version, then enrol.
+  void Enrol(const std::string& sequence, bool restart = false) {
+    const LoadedSequence& loaded = sequences_.at(sequence);
+    ASSERT_TRUE(store_->sequences()
+                    .PutSequenceVersion(sequence, loaded.definition.version, loaded.source)
+                    .ok());
+    Enrolment fresh;
+    fresh.person = kPerson;
+    fresh.display_name = "Ola Nordmann";
+    fresh.sequence = sequence;
+    fresh.enrolled_at = clock_.Now();
+    auto due = StepDueTime(loaded.definition, 0, fresh);
+    ASSERT_TRUE(due.ok()) << due.status().ToString();
+    EnrolAction enrol;
+    enrol.sequence = sequence;
+    enrol.version = loaded.definition.version;
+    enrol.person = kPerson;
+    enrol.display_name = "Ola Nordmann";
+    enrol.first_due = *due;
+    enrol.restart = restart;
+    enrol.reason = "trigger";
+    SequenceDecision decision;
+    decision.enrols.push_back(enrol);
+    ASSERT_TRUE(store_->sequences().ApplySequenceDecision(decision, kKey, 3, clock_.Now()).ok());
+  }
+
+  DispatchStats RunAt(TimePoint t) {
+    clock_.Set(t);
+    auto stats = MakeDispatcher().RunOnce();
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? *stats : DispatchStats{};
+  }
+
+  Enrolment EnrolmentIn(const std::string& sequence) {
+    auto enrolment = store_->sequences().GetEnrolment(kPerson, sequence);
+    EXPECT_TRUE(enrolment.ok() && enrolment->has_value()) << sequence;
+    return enrolment.ok() && enrolment->has_value() ? **enrolment : Enrolment{};
+  }
+
+  bool LogHas(const std::string& text) {
+    for (const auto& line : logger_.Lines())
+      if (line.find(text) != std::string::npos) return true;
+    return false;
+  }
+
+  std::string dir_;
+  std::map<std::string, LoadedSequence> sequences_;
+  std::unique_ptr<Store> store_;
+  RecordingTransport transport_;
+  ManualClock clock_{kStart};
+  CapturingLogger logger_;
+  DispatchSettings settings_;
+  SequenceSendSettings send_;
+};
+
+TEST_F(SequenceDispatchTest, CameraStorySendsInfoThenCouponFromTheVerpAddress) {
+  Enrol("camera");
+  EXPECT_EQ(RunAt(kStart + kDay).sent, 0u);
+  EXPECT_TRUE(transport_.sent.empty());
+
+  const std::string token = PersonToken(kKey, kPerson);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).sent, 1u);
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  const OutgoingMail& info = transport_.sent[0];
+  EXPECT_EQ(info.recipient, kPerson);
+  EXPECT_EQ(info.envelope_sender, "bounces+" + token + "@shop.example");
+  EXPECT_NE(info.message.find("Subject: Om kameraet, Ola\r\n"), std::string::npos) << info.message;
+  EXPECT_NE(info.message.find("List-Id: <camera.shop.example>\r\n"), std::string::npos);
+  EXPECT_NE(info.message.find("List-Unsubscribe: <mailto:unsubscribe+" + token + "@shop.example>"),
+            std::string::npos);
+  EXPECT_NE(info.message.find("Auto-Submitted: auto-generated\r\n"), std::string::npos);
+
+  Enrolment after_info = EnrolmentIn("camera");
+  EXPECT_EQ(after_info.next_step, 1u);
+  ASSERT_EQ(after_info.history.size(), 1u);
+  EXPECT_EQ(after_info.history[0].sent_at, kStart + 3 * kDay);
+  ASSERT_TRUE(after_info.next_due.has_value());
+  EXPECT_EQ(*after_info.next_due, kStart + 10 * kDay);
+  EXPECT_TRUE(LogHas("sent step id="));
+
+  EXPECT_EQ(RunAt(kStart + 10 * kDay - Seconds(1)).sent, 0u);
+  EXPECT_EQ(RunAt(kStart + 10 * kDay).sent, 1u);
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  const std::string coupon = Coupon(kKey, kPerson, "camera", "coupon", "CAM-XXXX-XXXX");
+  ASSERT_EQ(coupon.size(), 13u);
+  EXPECT_NE(transport_.sent[1].message.find("Subject: Kode " + coupon + "\r\n"), std::string::npos)
+      << transport_.sent[1].message;
+  EXPECT_TRUE(VerifyCoupon(kKey, coupon, kPerson, "camera", "coupon", "CAM-XXXX-XXXX"));
+  EXPECT_EQ(EnrolmentIn("camera").state, EnrolmentState::kCompleted);
+
+  EXPECT_EQ(RunAt(kStart + 60 * kDay).sent, 0u);
+  EXPECT_EQ(transport_.sent.size(), 2u);
+}
+
+TEST_F(SequenceDispatchTest, SuppressedPersonGetsNothingMore) {
+  Enrol("camera");
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).sent, 1u);
+  ASSERT_TRUE(store_->sequences().Suppress(kPerson, "unsubscribe", clock_.Now()).ok());
+  RunAt(kStart + 10 * kDay);
+  RunAt(kStart + 30 * kDay);
+  EXPECT_EQ(transport_.sent.size(), 1u);
+}
+
+TEST_F(SequenceDispatchTest, NoEngagementExitMovesInsteadOfSending) {
+  Enrol("loud");
+  EXPECT_EQ(RunAt(kStart + 1 * kDay).sent, 1u);
+  EXPECT_EQ(RunAt(kStart + 2 * kDay).sent, 1u);
+  // Two steps went out without a reply: the third is not sent.
+  const DispatchStats third = RunAt(kStart + 3 * kDay);
+  EXPECT_EQ(third.sent, 0u);
+  EXPECT_EQ(third.dropped, 1u);
+  EXPECT_EQ(transport_.sent.size(), 2u);
+  const Enrolment loud = EnrolmentIn("loud");
+  EXPECT_EQ(loud.state, EnrolmentState::kLeft);
+  EXPECT_EQ(loud.left_reason, "quiet");
+  const Enrolment gentle = EnrolmentIn("gentle");
+  EXPECT_EQ(gentle.state, EnrolmentState::kActive);
+  EXPECT_EQ(gentle.display_name, "Ola Nordmann");
+  ASSERT_TRUE(gentle.next_due.has_value());
+  EXPECT_EQ(*gentle.next_due, kStart + 5 * kDay);  // 2d after entering gentle
+  EXPECT_TRUE(LogHas("exit=quiet moved_to=gentle"));
+
+  EXPECT_EQ(RunAt(kStart + 5 * kDay).sent, 1u);
+  ASSERT_EQ(transport_.sent.size(), 3u);
+  EXPECT_NE(transport_.sent[2].message.find("Subject: Gentle news\r\n"), std::string::npos);
+}
+
+TEST_F(SequenceDispatchTest, EngagementKeepsTheSequenceGoing) {
+  Enrol("loud");
+  EXPECT_EQ(RunAt(kStart + 1 * kDay).sent, 1u);
+  EXPECT_EQ(RunAt(kStart + 2 * kDay).sent, 1u);
+  SequenceDecision reply;
+  reply.engagements.emplace_back(kPerson, "loud");
+  ASSERT_TRUE(store_->sequences().ApplySequenceDecision(reply, kKey, 3, clock_.Now()).ok());
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).sent, 1u);
+  EXPECT_EQ(transport_.sent.size(), 3u);
+}
+
+TEST_F(SequenceDispatchTest, RestartedEnrolmentSendsTheFirstStepOnce) {
+  Enrol("camera");
+  clock_.Set(kStart + kDay);
+  Enrol("camera", /*restart=*/true);
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).sent, 0u);  // the first enrolment's item is gone
+  EXPECT_EQ(RunAt(kStart + 4 * kDay).sent, 1u);
+  RunAt(kStart + 5 * kDay);
+  EXPECT_EQ(transport_.sent.size(), 1u);
+}
+
+TEST_F(SequenceDispatchTest, ItemForAnEndedEnrolmentIsDropped) {
+  Enrol("camera");
+  // The step is claimed (as by a dispatcher that then crashed) before the
+  // purchase exit ends the enrolment; when its lease ends it must not go out.
+  clock_.Set(kStart + 3 * kDay);
+  auto claimed = store_->ClaimDue(clock_.Now(), 10, Seconds(60));
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  const QueueItem item = (*claimed)[0];
+  SequenceDecision purchase;
+  purchase.exits.push_back(ExitAction{"camera", kPerson, "purchase"});
+  ASSERT_TRUE(store_->sequences().ApplySequenceDecision(purchase, kKey, 3, clock_.Now()).ok());
+
+  SequenceStepSender sender(*store_, transport_, logger_, send_);
+  auto outcome = sender.Handle(item, clock_.Now(), StepRetry{clock_.Now(), Seconds(86400)});
+  if (outcome.ok()) {
+    EXPECT_EQ(*outcome, StepOutcome::kDropped);
+  } else {
+    // The store already removed the item with the exit; DropStep says so.
+    EXPECT_FALSE(outcome.status().ok());
+  }
+  EXPECT_TRUE(transport_.sent.empty());
+  EXPECT_EQ(RunAt(kStart + 20 * kDay).sent, 0u);
+  EXPECT_TRUE(transport_.sent.empty());
+}
+
+TEST_F(SequenceDispatchTest, TemporaryFailureIsRetriedWithTheSameMessageId) {
+  Enrol("camera");
+  transport_.next_kind = SendResult::Kind::kTemporary;
+  const DispatchStats first = RunAt(kStart + 3 * kDay);
+  EXPECT_EQ(first.retried, 1u);
+  EXPECT_EQ(EnrolmentIn("camera").next_step, 0u);
+  transport_.next_kind = SendResult::Kind::kSent;
+  EXPECT_EQ(RunAt(kStart + 3 * kDay + Seconds(60)).sent, 1u);
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  auto message_id = [](const std::string& message) {
+    const size_t at = message.find("Message-ID: ");
+    return message.substr(at, message.find("\r\n", at) - at);
+  };
+  EXPECT_EQ(message_id(transport_.sent[0].message), message_id(transport_.sent[1].message));
+  EXPECT_EQ(EnrolmentIn("camera").next_step, 1u);
+}
+
+TEST_F(SequenceDispatchTest, PermanentFailureGoesToTheFailedList) {
+  Enrol("camera");
+  transport_.next_kind = SendResult::Kind::kPermanent;
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).failed, 1u);
+  auto failed = store_->ListFailed(10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].sequence, "camera");
+  EXPECT_TRUE(LogHas("failed step id="));
+}
+
+TEST_F(SequenceDispatchTest, WithoutASecretKeyStepsWaitInsteadOfGoingOut) {
+  Enrol("camera");
+  send_.addresses.secret_key.clear();
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).retried, 1u);
+  EXPECT_TRUE(transport_.sent.empty());
+}
+
+}  // namespace
+}  // namespace ar
