@@ -37,6 +37,7 @@ const std::string& UsageText() {
       "  ooo clear ADDRESS    delete the rule\n"
       "  queue list [--limit N]    replies waiting to be sent\n"
       "  queue failed [--limit N]  replies that could not be delivered\n"
+      "  reload [milter|dispatcher]  make the daemons re-read the configuration (SIGHUP)\n"
       "  stats [--prometheus]      counters from the metrics files, store gauges now\n"
       "\n"
       "WHEN: 2026-12-20 (a whole day; as --end it includes that day),\n"

@@ -8,6 +8,7 @@
 #include "ctl/ooo_commands.h"
 #include "ctl/output_format.h"
 #include "ctl/queue_commands.h"
+#include "ctl/reload_command.h"
 #include "ctl/stats_command.h"
 
 namespace ar {
@@ -49,6 +50,7 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   const std::vector<std::string> rest(positional.begin() + 1, positional.end());
   if (positional[0] == "ooo") return RunOooCommand(ctx, rest);
   if (positional[0] == "queue") return RunQueueCommand(ctx, rest);
+  if (positional[0] == "reload") return RunReloadCommand(ctx, rest);
   if (positional[0] == "stats") return RunStatsCommand(ctx, rest);
   return UsageError(ctx, "unknown command '" + PrintableLine(positional[0]) + "'");
 }
