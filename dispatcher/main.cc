@@ -4,6 +4,8 @@
 //
 // Exit status: 0 done, 1 runtime failure (store, transport setup), 2 usage
 // or configuration error.
+#include <atomic>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,7 +14,10 @@
 #include "config/options_table.h"
 #include "core/clock.h"
 #include "core/logger.h"
+#include "daemon/pid_file.h"
+#include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
+#include "dispatcher/settings_reload.h"
 #include "dispatcher/stop_signal.h"
 #include "metrics/counters.h"
 #include "metrics/exposition.h"
@@ -43,6 +48,37 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
 int UsageError(const std::string& message) {
   std::cerr << kProgram << ": " << message << "\n";
   return kExitUsage;
+}
+
+// The send loop until SIGTERM. A SIGHUP ends the current Run() between two
+// sends; the configuration is read again, and the loop goes on with the new
+// transport and dispatch settings (or the old ones if the new are broken).
+// Items a batch had claimed but not sent yet come back when their lease ends.
+void RunUntilStopped(
+    int argc, char** argv, ar::Dispatcher& first, const ar::Config& config,
+    std::unique_ptr<ar::Transport> transport,
+    const std::function<std::unique_ptr<ar::Dispatcher>(ar::Transport&,
+                                                        const ar::DispatchSettings&)>& make,
+    const std::atomic<bool>& interrupted, ar::Logger& logger) {
+  const ar::ConfigLoader load = [argc, argv]() -> ar::Result<ar::Config> {
+    auto again = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
+    if (!again.ok()) return again.status();
+    return again->config;
+  };
+  ar::Config running = config;
+  std::unique_ptr<ar::Dispatcher> reloaded;  // null until the first reload
+  for (;;) {
+    (reloaded ? *reloaded : first).Run(interrupted);
+    if (ar::StopRequested()) return;
+    if (ar::TakeReloadRequest()) {
+      ar::NotifyReloading();
+      if (ar::ReloadDispatcherSettings(load, running, transport, logger).ok()) {
+        reloaded = make(*transport, running.dispatch);
+      }
+      ar::NotifyReady("transport " + running.transport.kind);
+    }
+    ar::ResumeAfterReload();
+  }
 }
 
 int Main(int argc, char** argv) {
@@ -124,8 +160,20 @@ int Main(int argc, char** argv) {
 
   logger->Info("started: transport " + config.transport.kind + ", store " + config.store.path);
   metrics.Start();
-  dispatcher.Run(stop);
+  if (!config.dispatcher_pid_file.empty()) {
+    ar::Status written = ar::WritePidFile(config.dispatcher_pid_file);
+    if (!written.ok()) logger->Warning(written.message());
+  }
+  ar::NotifyReady("transport " + config.transport.kind);
+  RunUntilStopped(argc, argv, dispatcher, config, std::move(*transport),
+                  [&](ar::Transport& in_use, const ar::DispatchSettings& settings) {
+                    return std::make_unique<ar::Dispatcher>(**store, in_use, **clock, *logger,
+                                                            settings, &counters);
+                  },
+                  stop, *logger);
+  ar::NotifyStopping();
   metrics.Stop();  // the last counts before exit
+  if (!config.dispatcher_pid_file.empty()) ar::RemovePidFile(config.dispatcher_pid_file);
   logger->Info("stopped");
   return kExitOk;
 }

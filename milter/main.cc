@@ -8,16 +8,21 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "config/options_table.h"
 #include "core/clock.h"
 #include "core/logger.h"
+#include "daemon/pid_file.h"
+#include "daemon/service_readiness.h"
 #include "metrics/counters.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
 #include "metrics/textfile_exporter.h"
 #include "milter/milter_callbacks.h"
 #include "milter/milter_service.h"
+#include "milter/reload_signal.h"
+#include "milter/settings_reload.h"
 #include "store/store.h"
 
 namespace {
@@ -72,6 +77,12 @@ int Run(int argc, char** argv) {
   ar::LogLevel level = ar::LogLevel::kInfo;
   ar::ParseLogLevel(config.log_level, &level);
   std::unique_ptr<ar::Logger> logger = ar::MakeLogger(config.log_target, kProgram, level);
+  // Before anything slow: from here on SIGHUP reloads instead of killing.
+  auto signals = ar::ReloadSignal::Install();
+  if (!signals.ok()) {
+    logger->Error(signals.status().message());
+    return 1;
+  }
 
   auto store = ar::Store::Open(config.store);
   if (!store.ok()) {
@@ -112,8 +123,36 @@ int Run(int argc, char** argv) {
   }
   logger->Info("listening on " + socket + ", store " + config.store.path);
   metrics.Start();
-  int rc = smfi_main();
+  if (!config.milter_pid_file.empty()) {
+    ar::Status written = ar::WritePidFile(config.milter_pid_file);
+    if (!written.ok()) logger->Warning(written.message());
+  }
+  ar::NotifyReady("listening on " + socket);
+
+  // smfi_main() in its own thread, so that the main thread can take SIGHUP
+  // away from libmilter (see milter/reload_signal.h).
+  int rc = MI_FAILURE;
+  ar::ReloadSignal& reload_signal = **signals;
+  std::thread milter = ar::ReloadSignal::StartWithSignalsBlocked([&rc, &reload_signal] {
+    rc = smfi_main();
+    reload_signal.Shutdown();
+  });
+  const ar::ConfigLoader load = [argc, argv]() -> ar::Result<ar::Config> {
+    auto again = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
+    if (!again.ok()) return again.status();
+    return again->config;
+  };
+  ar::Config running = config;
+  while (reload_signal.Wait() == ar::ReloadSignal::Event::kReload) {
+    ar::NotifyReloading();
+    auto reloaded = ar::ReloadMilterSettings(load, running, service);
+    if (reloaded.ok()) running = std::move(*reloaded);
+    ar::NotifyReady("listening on " + socket);
+  }
+  ar::NotifyStopping();
+  milter.join();
   metrics.Stop();  // the last counts before exit
+  if (!config.milter_pid_file.empty()) ar::RemovePidFile(config.milter_pid_file);
   logger->Info("stopped");
   return rc == MI_SUCCESS ? 0 : 1;
 }
