@@ -17,9 +17,10 @@ namespace ar {
 
 // Sequences (drip campaigns); see autoresponder-sequence(5).
 struct SequenceOptions {
-  std::string directory;              // sequence_dir: "*.sequence" files; "" = no sequences
-  std::string secret_key_file;        // HMAC key for tokens and coupons
-  std::string secret_key;             // the key file's content, read at load; never printed
+  // sequence_dir: "*.sequence" files; "" or a missing directory = no sequences
+  std::string directory = "/etc/autoresponder-milter/sequences";
+  std::string secret_key_file = "/etc/autoresponder-milter/secret.key";  // HMAC key
+  std::string secret_key;  // the key file's content, read at load; never printed
   std::string bounce_local_part = "bounces";          // VERP: bounces+TOKEN@domain
   std::string unsubscribe_local_part = "unsubscribe"; // unsubscribe+TOKEN@domain
   std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"

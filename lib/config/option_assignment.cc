@@ -3,6 +3,7 @@
 #include <map>
 
 #include "config/option_entry.h"
+#include "config/sequence_secret.h"
 
 namespace ar {
 
@@ -69,6 +70,7 @@ Result<Config> AssembleConfig(const std::vector<OptionAssignment>& from_file,
     std::string prefix = blame == nullptr ? "" : blame->place + ": ";
     return Status::InvalidArgument(prefix + s.message());
   }
+  if (Status s = LoadSequenceSecret(&config); !s.ok()) return s;
   return config;
 }
 

@@ -49,6 +49,30 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+// A local part we tag with "+TOKEN": letters, digits, '.', '-' and '_',
+// no '+' of its own (the tag starts at the first one), at most 48 octets.
+bool IsPlainLocalPart(std::string_view text) {
+  if (text.empty() || text.size() > 48 || text.front() == '.' || text.back() == '.') return false;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// RFC 8058 section 3.1: one-click needs https. The URL goes between angle
+// brackets in a header, so no spaces, controls, quotes or brackets.
+bool IsUnsubscribeUrl(std::string_view url) {
+  if (!StartsWithIgnoreCase(url, "https://") || url.size() <= 8 || url.size() > 800) return false;
+  if (url.find("{token}") == std::string_view::npos) return false;
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == '<' || c == '>' || c == '"') return false;
+  }
+  return true;
+}
+
 constexpr std::string_view kCommaOrSpace = ", \t";
 constexpr std::string_view kSpace = " \t";
 
@@ -467,6 +491,69 @@ std::vector<OptionEntry> BuildEntries() {
       "poll_interval", "The longest the dispatcher sleeps before looking at the queue again.",
       [](auto& c) -> auto& { return c.dispatch.poll_interval; }, kOneSecond, kOneHour));
 
+  // --- sequences ---
+  t.push_back(Row(
+      "sequence_dir",
+      "The directory of *.sequence files (autoresponder-sequence(5)); empty, or a directory "
+      "that does not exist, for no sequences.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && (v[0] != '/' || !IsPrintableText(v)))
+          return Bad("expected an absolute path or nothing, got '" + v + "'");
+        c.sequences.directory = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.directory; }));
+  t.push_back(Row(
+      "secret_key_file",
+      "The file holding the key (at least 16 bytes) that signs tokens and coupons; read when "
+      "sequence_dir exists.",
+      [](Config& c, const std::string& v) {
+        if (v.empty() || v[0] != '/' || !IsPrintableText(v))
+          return Bad("expected an absolute path, got '" + v + "'");
+        c.sequences.secret_key_file = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.secret_key_file; }));
+  t.push_back(Row(
+      "bounce_local_part",
+      "The local part of the VERP envelope sender of sequence mail (bounces+TOKEN@domain).",
+      [](Config& c, const std::string& v) {
+        if (!IsPlainLocalPart(v)) return Bad("expected a plain local part, got '" + v + "'");
+        c.sequences.bounce_local_part = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.bounce_local_part; }));
+  t.push_back(Row(
+      "unsubscribe_local_part",
+      "The local part of the unsubscribe address in List-Unsubscribe (unsubscribe+TOKEN@domain).",
+      [](Config& c, const std::string& v) {
+        if (!IsPlainLocalPart(v)) return Bad("expected a plain local part, got '" + v + "'");
+        c.sequences.unsubscribe_local_part = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.unsubscribe_local_part; }));
+  t.push_back(Row(
+      "unsubscribe_url",
+      "An https URL for one-click unsubscription (RFC 8058) in which {token} is replaced; empty "
+      "for mail only.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && !IsUnsubscribeUrl(v))
+          return Bad("expected an https:// URL containing {token}, got '" + v + "'");
+        c.sequences.unsubscribe_url = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.unsubscribe_url; }));
+  t.push_back(Row(
+      "soft_bounce_limit",
+      "How many temporary delivery failures (4.x.x) suppress a person in every sequence.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> n = ParseInteger(v, 1, 1000);
+        if (!n.ok()) return n.status();
+        c.sequences.soft_bounce_limit = static_cast<uint32_t>(*n);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.sequences.soft_bounce_limit); }));
+
   Config defaults = DefaultConfig();
   for (OptionEntry& e : t) e.info.default_value = e.print(defaults);
   return t;
@@ -525,6 +612,10 @@ Status CheckConsistency(const Config& c, std::vector<std::string>* involved) {
                 "dispatch_lease (" + FormatDuration(c.dispatch.lease) +
                     ") must be longer than transport_timeout (" +
                     FormatDuration(c.transport.timeout) + ")");
+  // The milter tells control mail apart by the local part alone.
+  if (EqualsIgnoreCase(c.sequences.bounce_local_part, c.sequences.unsubscribe_local_part))
+    return fail({"bounce_local_part", "unsubscribe_local_part"},
+                "bounce_local_part and unsubscribe_local_part must differ");
   if (p.require_authenticated_sender && p.trusted_authserv_id.empty())
     return fail({"require_authenticated_sender", "trusted_authserv_id"},
                 "require_authenticated_sender = yes needs trusted_authserv_id");

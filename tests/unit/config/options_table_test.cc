@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 34u);
+  EXPECT_EQ(names.size(), 42u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
@@ -56,7 +56,13 @@ TEST(OptionsTable, HasEverySettingOfTheBrief) {
                            "retry_base",
                            "retry_max",
                            "max_age",
-                           "poll_interval"}) {
+                           "poll_interval",
+                           "sequence_dir",
+                           "secret_key_file",
+                           "bounce_local_part",
+                           "unsubscribe_local_part",
+                           "unsubscribe_url",
+                           "soft_bounce_limit"}) {
     EXPECT_NE(FindOptionEntry(name), nullptr) << name;
   }
 }

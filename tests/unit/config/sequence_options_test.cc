@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "config/options_table.h"
+#include "config_test_support.h"
+
+namespace ar {
+namespace {
+
+using testing_support::Parse;
+using testing_support::WriteConfigFile;
+
+const std::string kKey = "k3y-of-at-least-16-bytes";
+
+class SequenceOptionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/seqopts_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+           std::to_string(getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ + "/sequences");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string WriteKey(const std::string& contents) {
+    const std::string path = dir_ + "/secret.key";
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
+    return path;
+  }
+  Result<CommandLine> ParseWith(const std::string& key_file) {
+    return Parse({"--sequence_dir", dir_ + "/sequences", "--secret_key_file", key_file});
+  }
+
+  std::string dir_;
+};
+
+TEST_F(SequenceOptionsTest, DefaultsAreTheDocumentedOnes) {
+  const Config c = DefaultConfig();
+  EXPECT_EQ(c.sequences.directory, "/etc/autoresponder-milter/sequences");
+  EXPECT_EQ(c.sequences.secret_key_file, "/etc/autoresponder-milter/secret.key");
+  EXPECT_EQ(c.sequences.bounce_local_part, "bounces");
+  EXPECT_EQ(c.sequences.unsubscribe_local_part, "unsubscribe");
+  EXPECT_EQ(c.sequences.unsubscribe_url, "");
+  EXPECT_EQ(c.sequences.soft_bounce_limit, 3u);
+}
+
+TEST_F(SequenceOptionsTest, ReadsTheKeyWhenTheSequenceDirectoryExists) {
+  auto parsed = ParseWith(WriteKey(kKey + "\n"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->config.sequences.secret_key, kKey);  // trailing newline dropped
+}
+
+TEST_F(SequenceOptionsTest, KeyIsNeverPrinted) {
+  auto parsed = ParseWith(WriteKey(kKey));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const std::string printed = PrintNonDefaults(parsed->config);
+  EXPECT_NE(printed.find("secret_key_file = " + dir_ + "/secret.key"), std::string::npos)
+      << printed;
+  EXPECT_EQ(printed.find(kKey), std::string::npos) << printed;
+  EXPECT_EQ(PrintDefaults().find(kKey), std::string::npos);
+}
+
+TEST_F(SequenceOptionsTest, UnreadableOrShortKeyIsAnErrorNamingTheFile) {
+  auto missing = ParseWith(dir_ + "/no-such.key");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(dir_ + "/no-such.key"), std::string::npos)
+      << missing.status().message();
+
+  const std::string short_key = WriteKey("fifteen-bytes!!\n");
+  auto too_short = ParseWith(short_key);
+  ASSERT_FALSE(too_short.ok());
+  EXPECT_NE(too_short.status().message().find(short_key), std::string::npos);
+  EXPECT_NE(too_short.status().message().find("shorter than 16 bytes"), std::string::npos);
+
+  auto sixteen = ParseWith(WriteKey("sixteen-bytes!!!"));
+  EXPECT_TRUE(sixteen.ok()) << sixteen.status().ToString();
+}
+
+TEST_F(SequenceOptionsTest, NoKeyIsReadWhenSequencesAreOff) {
+  auto off = Parse({"--sequence_dir", "", "--secret_key_file", dir_ + "/no-such.key"});
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(off->config.sequences.secret_key, "");
+  auto absent_dir =
+      Parse({"--sequence_dir", dir_ + "/not-there", "--secret_key_file", dir_ + "/no-such.key"});
+  ASSERT_TRUE(absent_dir.ok()) << absent_dir.status().ToString();
+  EXPECT_EQ(absent_dir->config.sequences.secret_key, "");
+}
+
+TEST_F(SequenceOptionsTest, FromTheConfigFile) {
+  const std::string key_file = WriteKey(kKey);
+  const std::string conf = WriteConfigFile(
+      "seq.conf", "sequence_dir = " + dir_ + "/sequences\nsecret_key_file = " + key_file +
+                      "\nbounce_local_part = return\nunsubscribe_local_part = leave\n"
+                      "unsubscribe_url = https://shop.example/u/{token}\nsoft_bounce_limit = 5\n");
+  auto parsed = Parse({"--config", conf});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const SequenceOptions& s = parsed->config.sequences;
+  EXPECT_EQ(s.bounce_local_part, "return");
+  EXPECT_EQ(s.unsubscribe_local_part, "leave");
+  EXPECT_EQ(s.unsubscribe_url, "https://shop.example/u/{token}");
+  EXPECT_EQ(s.soft_bounce_limit, 5u);
+  EXPECT_EQ(s.secret_key, kKey);
+}
+
+TEST_F(SequenceOptionsTest, RefusesBadValues) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--sequence_dir", "relative/dir"},
+           {"--secret_key_file", "secret.key"},
+           {"--bounce_local_part", "bounces+x"},
+           {"--bounce_local_part", ""},
+           {"--unsubscribe_local_part", "un subscribe"},
+           {"--unsubscribe_url", "http://shop.example/u/{token}"},
+           {"--unsubscribe_url", "https://shop.example/u/"},
+           {"--unsubscribe_url", "https://shop.example/u/{token} x"},
+           {"--soft_bounce_limit", "0"},
+           {"--bounce_local_part", "same", "--unsubscribe_local_part", "SAME"}}) {
+    std::vector<std::string> full = args;
+    full.insert(full.end(), {"--sequence_dir", ""});
+    if (args[0] == "--sequence_dir") full = args;
+    EXPECT_FALSE(Parse(full).ok()) << args[0] << " " << args[1];
+  }
+}
+
+}  // namespace
+}  // namespace ar
