@@ -73,6 +73,7 @@ class LmdbStore final : public Store, public SequenceStore {
   Status Unsuppress(const std::string& person) override;
   Status ApplySequenceDecision(const SequenceDecision& decision, const std::string& token_key,
                                uint32_t soft_bounce_limit, TimePoint now) override;
+  Status ReplaceEnrolment(const Enrolment& enrolment) override;
   Status RecordStepSent(uint64_t queue_id, const std::string& message_id, TimePoint sent_at,
                         std::optional<TimePoint> next_due) override;
   Status DropStep(uint64_t queue_id) override;

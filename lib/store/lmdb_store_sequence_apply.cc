@@ -1,6 +1,6 @@
 // LmdbStore: the sequence writes of the milter (ApplySequenceDecision) and of
-// the dispatcher (RecordStepSent, DropStep), and ListDueBetween (FORMAT.md,
-// "Sequence databases"). Each is one transaction, durable on return.
+// the dispatcher (RecordStepSent, DropStep), the operator's ReplaceEnrolment,
+// and ListDueBetween (FORMAT.md, "Sequence databases"). Each is one transaction, durable on return.
 #include <limits>
 
 #include "message/address.h"
@@ -131,6 +131,40 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
     // before the first step goes out.
     AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens, PersonToken(token_key, person), person));
   }
+  return txn.Commit();
+}
+
+Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {
+  AR_RETURN_IF_ERROR(ValidatePerson(enrolment.person));
+  AR_RETURN_IF_ERROR(ValidateSequenceName(enrolment.sequence));
+  if (enrolment.state == EnrolmentState::kActive && !enrolment.next_due) {
+    return Status::InvalidArgument("an active enrolment needs a next due time");
+  }
+  const std::string person = NormalizeAddress(enrolment.person);
+  const std::string key = EncodeEnrolmentKey(person, enrolment.sequence);
+  AR_RETURN_IF_ERROR(CheckKey(key, "enrolment key"));
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
+  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored, ReadEnrolment(txn, key));
+  if (!stored) {
+    return Status::NotFound("no enrolment of " + person + " in " + enrolment.sequence);
+  }
+  // The old item keeps its creation time on the new one: the step was
+  // scheduled then, only its version and due time change.
+  TimePoint created = stored->enrolment.enrolled_at;
+  if (stored->queued_step_id != 0) {
+    Result<QueueItem> old = ReadQueueItem(txn, stored->queued_step_id);
+    if (old.ok()) created = old->created;
+  }
+  AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *stored));
+  const TimePoint enrolled_at = stored->enrolment.enrolled_at;
+  stored->enrolment = enrolment;
+  stored->enrolment.person = person;
+  stored->enrolment.enrolled_at = enrolled_at;
+  if (enrolment.state == EnrolmentState::kActive) {
+    AR_RETURN_IF_ERROR(
+        QueueStep(txn, *stored, enrolment.next_step, *enrolment.next_due, created));
+  }
+  AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
   return txn.Commit();
 }
 

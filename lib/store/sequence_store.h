@@ -66,6 +66,16 @@ class SequenceStore {
                                        const std::string& token_key,
                                        uint32_t soft_bounce_limit, TimePoint now) = 0;
 
+  // Rewrites the enrolment of (enrolment.person, enrolment.sequence) as given
+  // (version, variables, state, next_step, next_due, history...), for an
+  // operator's explicit migration to another definition version
+  // (`autoresponder-ctl sequence migrate`). Its queued step item is replaced
+  // to match: removed, and, when the enrolment is active with a next_due, a
+  // new kSequenceStep item for next_step queued at next_due. enrolled_at and
+  // the person and sequence stay the store's. NotFound when there is no such
+  // enrolment; InvalidArgument for an active enrolment without next_due.
+  virtual Status ReplaceEnrolment(const Enrolment& enrolment) = 0;
+
   // The dispatcher sent step item `queue_id` and the MTA accepted it: remove
   // the item, append to history, index message_id -> (person, sequence,
   // step), steps_since_engagement + 1, and either queue the next step at

@@ -50,6 +50,7 @@ class UnavailableSequenceStore final : public SequenceStore {
                                TimePoint) override {
     return Unavailable();
   }
+  Status ReplaceEnrolment(const Enrolment&) override { return Unavailable(); }
   Status RecordStepSent(uint64_t, const std::string&, TimePoint,
                         std::optional<TimePoint>) override {
     return Unavailable();
