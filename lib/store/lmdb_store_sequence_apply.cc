@@ -148,12 +148,33 @@ Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {
   if (!stored) {
     return Status::NotFound("no enrolment of " + person + " in " + enrolment.sequence);
   }
+  // The caller read the enrolment before; a step sent (or a restart) since
+  // then would be lost or sent twice by writing the old copy back.
+  const Enrolment& now_stored = stored->enrolment;
+  if (now_stored.enrolled_at != enrolment.enrolled_at ||
+      now_stored.history.size() != enrolment.history.size() ||
+      now_stored.state != EnrolmentState::kActive) {
+    return Status::Temporary("the enrolment of " + person + " in " + enrolment.sequence +
+                             " changed meanwhile; read it again");
+  }
   // The old item keeps its creation time on the new one: the step was
   // scheduled then, only its version and due time change.
   TimePoint created = stored->enrolment.enrolled_at;
   if (stored->queued_step_id != 0) {
     Result<QueueItem> old = ReadQueueItem(txn, stored->queued_step_id);
-    if (old.ok()) created = old->created;
+    if (old.ok()) {
+      // A claimed item's due time is its lease, a deferred one's its retry:
+      // the dispatcher may have the step in flight, and replacing the item
+      // now could send it twice.
+      if (!now_stored.next_due || old->due != *now_stored.next_due) {
+        return Status::Temporary("step " + std::to_string(now_stored.next_step + 1) + " of " +
+                                 person + " in " + enrolment.sequence +
+                                 " is being sent or retried; try again later");
+      }
+      created = old->created;
+    } else if (!old.status().IsNotFound()) {
+      return old.status();
+    }
   }
   AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *stored));
   const TimePoint enrolled_at = stored->enrolment.enrolled_at;

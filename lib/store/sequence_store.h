@@ -66,14 +66,18 @@ class SequenceStore {
                                        const std::string& token_key,
                                        uint32_t soft_bounce_limit, TimePoint now) = 0;
 
-  // Rewrites the enrolment of (enrolment.person, enrolment.sequence) as given
-  // (version, variables, state, next_step, next_due, history...), for an
-  // operator's explicit migration to another definition version
+  // Rewrites the active enrolment of (enrolment.person, enrolment.sequence)
+  // as given (version, variables, state, next_step, next_due, history...),
+  // for an operator's explicit migration to another definition version
   // (`autoresponder-ctl sequence migrate`). Its queued step item is replaced
-  // to match: removed, and, when the enrolment is active with a next_due, a
-  // new kSequenceStep item for next_step queued at next_due. enrolled_at and
-  // the person and sequence stay the store's. NotFound when there is no such
-  // enrolment; InvalidArgument for an active enrolment without next_due.
+  // to match: removed, and, when the given enrolment is active, a new
+  // kSequenceStep item for next_step queued at next_due. enrolled_at, the
+  // person and the sequence stay the store's.
+  // NotFound when there is no such enrolment; InvalidArgument for an active
+  // enrolment without next_due. Temporary, writing nothing, when the stored
+  // enrolment is no longer the one the caller read (not active, another
+  // enrolled_at, more history) or its queued step is claimed or waiting for
+  // a retry (its due time is not next_due): the dispatcher may be sending it.
   virtual Status ReplaceEnrolment(const Enrolment& enrolment) = 0;
 
   // The dispatcher sent step item `queue_id` and the MTA accepted it: remove

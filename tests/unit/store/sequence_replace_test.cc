@@ -85,3 +85,39 @@ TEST_F(SequenceReplace, RefusesAMissingEnrolmentOrAnActiveOneWithoutDueTime) {
 
 }  // namespace
 }  // namespace ar
+
+namespace ar {
+namespace {
+
+using ::ar::testing::At;
+using ::ar::testing::MakeEnrol;
+using ::ar::testing::SequenceStoreTest;
+
+using SequenceReplaceRace = SequenceStoreTest;
+
+TEST_F(SequenceReplaceRace, RefusesWhenAStepWasSentSinceTheRead) {
+  Enrol(MakeEnrol("kari@example.org", "canon-eos-5d", At(100)), At(0));
+  std::optional<Enrolment> read = Get("kari@example.org", "canon-eos-5d");
+  ASSERT_TRUE(read.has_value());
+  ASSERT_OK(seq().RecordStepSent(OnlyStepOf("kari@example.org", "canon-eos-5d").id, "<s0@shop>",
+                                 At(100), At(700)));
+  read->next_due = At(50);
+  EXPECT_EQ(seq().ReplaceEnrolment(*read).code(), Status::Code::kTemporary);
+  std::optional<Enrolment> after = Get("kari@example.org", "canon-eos-5d");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->history.size(), 1u);
+  EXPECT_EQ(OnlyStepOf("kari@example.org", "canon-eos-5d").due, At(700));
+}
+
+TEST_F(SequenceReplaceRace, RefusesWhileTheDispatcherHoldsTheStep) {
+  Enrol(MakeEnrol("kari@example.org", "canon-eos-5d", At(100)), At(0));
+  ASSERT_TRUE(store_->ClaimDue(At(100), 10, Seconds(300)).ok());
+  std::optional<Enrolment> read = Get("kari@example.org", "canon-eos-5d");
+  ASSERT_TRUE(read.has_value());
+  read->next_due = At(900);
+  EXPECT_EQ(seq().ReplaceEnrolment(*read).code(), Status::Code::kTemporary);
+  EXPECT_EQ(OnlyStepOf("kari@example.org", "canon-eos-5d").due, At(400));
+}
+
+}  // namespace
+}  // namespace ar
