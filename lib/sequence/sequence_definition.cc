@@ -4,10 +4,9 @@
 // fixes a file in one round.
 #include "sequence/sequence_definition.h"
 
+#include <date/tz.h>
 #include <openssl/evp.h>
 #include <re2/re2.h>
-
-#include <date/tz.h>
 
 #include <algorithm>
 #include <array>
@@ -33,9 +32,9 @@ namespace {
 // of these names would silently shadow it.
 const std::set<std::string>& ReservedVariables() {
   static const std::set<std::string> names = {
-      "name",           "first_name",         "email", "coupon",
-      "unsubscribe_url", "unsubscribe_mailto", "enrolled_date", "today",
-      "recipient_detail"};
+      "name",          "first_name",      "email",
+      "coupon",        "unsubscribe_url", "unsubscribe_mailto",
+      "enrolled_date", "today",           "recipient_detail"};
   return names;
 }
 
@@ -109,8 +108,8 @@ class SectionKeys {
 };
 
 const std::set<std::string>& ConditionKeys() {
-  static const std::set<std::string> keys = {"sender", "recipient", "from",
-                                             "reply-to", "subject", "header"};
+  static const std::set<std::string> keys = {"sender",   "recipient", "from",
+                                             "reply-to", "subject",   "header"};
   return keys;
 }
 
@@ -136,8 +135,7 @@ void CheckPattern(const std::string& pattern, int line, std::set<std::string>* c
 }
 
 std::optional<MatchCondition> ParseCondition(const SequenceFileEntry& entry,
-                                             std::set<std::string>* captured,
-                                             ParseErrors* errors) {
+                                             std::set<std::string>* captured, ParseErrors* errors) {
   MatchCondition condition;
   condition.line = entry.line;
   if (entry.key == "header") {
@@ -229,8 +227,8 @@ std::set<std::string> TriggerKeySet(std::initializer_list<std::string> extra) {
 void ParseSequenceSection(const SequenceFileSection& section, const SequenceSource& source,
                           SequenceDefinition* def, ParseErrors* errors) {
   static const std::set<std::string> allowed = {
-      "name", "description", "time_zone", "person_time_zone", "from",
-      "list_id", "re_entry", "coupon_format"};
+      "name", "description", "time_zone", "person_time_zone",
+      "from", "list_id",     "re_entry",  "coupon_format"};
   SectionKeys keys(section, allowed, {}, "[sequence]", errors);
 
   if (const SequenceFileEntry* e = keys.Get("name")) {
@@ -248,8 +246,8 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
     if (IsSequenceName(stem)) {
       def->name = stem;
     } else {
-      errors->Add(section.line, "the file name " + Quoted(stem) +
-                                    " is not a sequence name; set name = ...");
+      errors->Add(section.line,
+                  "the file name " + Quoted(stem) + " is not a sequence name; set name = ...");
     }
   }
   if (const SequenceFileEntry* e = keys.Get("description")) def->description = e->value;
@@ -258,8 +256,8 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
       date::locate_zone(e->value);
       def->time_zone = e->value;
     } catch (const std::exception&) {
-      errors->Add(e->line, "unknown time zone " + Quoted(e->value) +
-                               " (an IANA name such as Europe/Oslo)");
+      errors->Add(e->line,
+                  "unknown time zone " + Quoted(e->value) + " (an IANA name such as Europe/Oslo)");
     }
   }
   if (const SequenceFileEntry* e = keys.Get("person_time_zone")) {
@@ -277,8 +275,10 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
     std::vector<Mailbox> boxes = ParseAddressList(from->value);
     if (boxes.size() != 1 || !IsSafeAddress(boxes[0].address) ||
         from->value.find_first_of("\r\n") != std::string::npos) {
-      errors->Add(from->line, "from must be one address such as \"Shop <shop@shop.example>\", "
-                              "not " + Quoted(from->value));
+      errors->Add(from->line,
+                  "from must be one address such as \"Shop <shop@shop.example>\", "
+                  "not " +
+                      Quoted(from->value));
     } else {
       def->from = from->value;
       from_domain = DomainOf(boxes[0].address);
@@ -313,8 +313,8 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
         def->re_entry_after = *d;
       }
     } else {
-      errors->Add(e->line, "re_entry is ignore, restart or \"after <duration>\", not " +
-                               Quoted(e->value));
+      errors->Add(e->line,
+                  "re_entry is ignore, restart or \"after <duration>\", not " + Quoted(e->value));
     }
   }
   if (const SequenceFileEntry* e = keys.Get("coupon_format")) {
@@ -326,8 +326,9 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
     }
     // 8 base32 characters are 40 bits: too many to guess a valid code.
     if (!printable || xs < 8) {
-      errors->Add(e->line, "coupon_format needs at least 8 X (each becomes a code character) "
-                           "and no blanks, e.g. CAM-XXXX-XXXX");
+      errors->Add(e->line,
+                  "coupon_format needs at least 8 X (each becomes a code character) "
+                  "and no blanks, e.g. CAM-XXXX-XXXX");
     } else {
       def->coupon_format = e->value;
     }
@@ -373,8 +374,8 @@ void ParseStepSection(const SequenceFileSection& section, const SequenceSource& 
     step.template_name = tmpl->value;
     Result<StepTemplate> parsed = ParseStepTemplate(tmpl->value, source);
     if (parsed.status().IsNotFound()) {
-      errors->Add(tmpl->line, "template " + tmpl->value + " does not exist next to " +
-                                  source.file_name);
+      errors->Add(tmpl->line,
+                  "template " + tmpl->value + " does not exist next to " + source.file_name);
     } else if (!parsed.ok()) {
       errors->Add(tmpl->line, "template " + tmpl->value + " has errors:");
       errors->AddAll(SplitTrimmed(parsed.status().message(), '\n'));
@@ -392,8 +393,8 @@ void ParseExitSection(const SequenceFileSection& section, SequenceDefinition* de
   exit.name = section.name;
   exit.line = section.line;
   ParseTriggerKeys(keys, &exit.trigger, nullptr, errors);
-  bool has_trigger_keys = !exit.trigger.conditions.empty() || keys.Get("person") ||
-                          keys.Get("direction");
+  bool has_trigger_keys =
+      !exit.trigger.conditions.empty() || keys.Get("person") || keys.Get("direction");
   const SequenceFileEntry* on = keys.Get("on");
   if (on == nullptr) {
     errors->Add(section.line, where + " needs on = trigger, reply or no-engagement N");
@@ -402,8 +403,9 @@ void ParseExitSection(const SequenceFileSection& section, SequenceDefinition* de
     if (words.size() == 1 && words[0] == "trigger") {
       exit.on = ExitOn::kTrigger;
       if (exit.trigger.conditions.empty()) {
-        errors->Add(on->line, "on = trigger needs at least one condition "
-                              "(sender, recipient, from, reply-to, subject, header)");
+        errors->Add(on->line,
+                    "on = trigger needs at least one condition "
+                    "(sender, recipient, from, reply-to, subject, header)");
       }
     } else if (words.size() == 1 && words[0] == "reply") {
       exit.on = ExitOn::kReply;
@@ -421,8 +423,8 @@ void ParseExitSection(const SequenceFileSection& section, SequenceDefinition* de
         exit.steps = n;
       }
     } else {
-      errors->Add(on->line, "on is trigger, reply or \"no-engagement N\", not " +
-                                Quoted(on->value));
+      errors->Add(on->line,
+                  "on is trigger, reply or \"no-engagement N\", not " + Quoted(on->value));
     }
     if (exit.on != ExitOn::kTrigger && has_trigger_keys) {
       errors->Add(on->line, "conditions, person and direction only apply to on = trigger");
@@ -501,8 +503,9 @@ Result<SequenceDefinition> ParseSequence(const SequenceSource& source) {
 
   std::set<std::string> captured;
   if (trigger_section == nullptr) {
-    errors.Add(1, "no [trigger] section (a sequence entered only by moves can trigger on an "
-                  "address nobody else writes to)");
+    errors.Add(1,
+               "no [trigger] section (a sequence entered only by moves can trigger on an "
+               "address nobody else writes to)");
   } else {
     SectionKeys keys(*trigger_section, TriggerKeySet({}), {"header"}, "[trigger]", &errors);
     ParseTriggerKeys(keys, &def.trigger, &captured, &errors);
@@ -550,8 +553,8 @@ Result<SequenceDefinition> ParseSequence(const SequenceSource& source) {
     if (step.anchor == StepAnchor::kVariable && trigger_section != nullptr &&
         !captured.count(step.anchor_variable)) {
       errors.Add(when_lines[i], "[step " + step.name + "]: no trigger pattern captures " +
-                                Quoted(step.anchor_variable) + " (write (?P<" +
-                                step.anchor_variable + ">...) in a [trigger] condition)");
+                                    Quoted(step.anchor_variable) + " (write (?P<" +
+                                    step.anchor_variable + ">...) in a [trigger] condition)");
     }
   }
   if (!errors.empty()) return errors.ToStatus();

@@ -92,8 +92,9 @@ std::vector<SequenceFileSection> SplitSequenceFile(std::string_view text, ParseE
       std::string_view name =
           space == std::string_view::npos ? std::string_view() : Trim(inside.substr(space));
       if (!IsSectionWord(kind) || (!name.empty() && !IsSectionWord(name))) {
-        errors->Add(line_number, "a section header is [kind] or [kind name] with a name of "
-                                 "letters, digits, '-', '_' and '.'");
+        errors->Add(line_number,
+                    "a section header is [kind] or [kind name] with a name of "
+                    "letters, digits, '-', '_' and '.'");
         continue;
       }
       sections.push_back({ToLowerAscii(kind), std::string(name), line_number, {}});

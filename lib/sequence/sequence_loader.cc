@@ -123,10 +123,9 @@ Result<std::vector<LoadedSequence>> LoadSequenceDirectory(const std::string& dir
     item.definition = std::move(*def);
     auto [owner, inserted] = claimed.emplace(item.definition.name, file);
     if (!inserted && owner->second != file) {
-      errors.push_back(file + ":" +
-                       std::to_string(LineOf(file, item.source.text, "sequence", "", "name", 1)) +
-                       ": the sequence name " + item.definition.name + " is also used by " +
-                       owner->second);
+      errors.push_back(
+          file + ":" + std::to_string(LineOf(file, item.source.text, "sequence", "", "name", 1)) +
+          ": the sequence name " + item.definition.name + " is also used by " + owner->second);
       continue;
     }
     loaded.push_back(std::move(item));

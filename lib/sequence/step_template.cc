@@ -75,8 +75,8 @@ void CheckMustacheTags(std::string_view text, int first_line, ParseErrors* error
     size_t body = pos + (triple ? 3 : 2);
     size_t close = text.find(closer, body);
     if (close == std::string_view::npos) {
-      errors->Add(line, "\"" + std::string(closer.size() == 3 ? "{{{" : "{{") +
-                            "\" is never closed");
+      errors->Add(line,
+                  "\"" + std::string(closer.size() == 3 ? "{{{" : "{{") + "\" is never closed");
       return;
     }
     std::string_view tag = Trim(text.substr(body, close - body));
@@ -136,7 +136,7 @@ Result<StepTemplate> ParseStepTemplate(const std::string& name, const SequenceSo
   StepTemplate result;
   std::vector<std::string_view> lines = Lines(text);
   size_t i = 0;
-  std::string current;  // the field being read, for continuation lines
+  std::string current;              // the field being read, for continuation lines
   std::map<std::string, int> seen;  // lower-cased name -> line
   for (; i < lines.size(); ++i) {
     std::string_view line = lines[i];
@@ -156,17 +156,18 @@ Result<StepTemplate> ParseStepTemplate(const std::string& name, const SequenceSo
       continue;
     }
     size_t colon = line.find(':');
-    std::string field(colon == std::string_view::npos ? std::string_view()
-                                                      : line.substr(0, colon));
+    std::string field(colon == std::string_view::npos ? std::string_view() : line.substr(0, colon));
     current.clear();
     if (colon == std::string_view::npos || !IsFieldName(field)) {
-      errors.Add(number, "not a header field \"Name: value\" (a blank line must separate the "
-                         "headers from the body)");
+      errors.Add(number,
+                 "not a header field \"Name: value\" (a blank line must separate the "
+                 "headers from the body)");
       continue;
     }
     if (!IsAllowedTemplateField(field)) {
-      errors.Add(number, "header field " + field +
-                             " is not allowed in a template (only Subject, From, Reply-To and X-*)");
+      errors.Add(number,
+                 "header field " + field +
+                     " is not allowed in a template (only Subject, From, Reply-To and X-*)");
       continue;
     }
     std::string value(Trim(line.substr(colon + 1)));

@@ -27,12 +27,23 @@ Result<Seconds> ParseSequenceDuration(std::string_view text) {
   }
   int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: break;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    case 'w':
+      unit = 7 * 86400;
+      break;
+    default:
+      break;
   }
   std::string_view digits = text.substr(0, text.size() - 1);
   bool ok = unit != 0 && !digits.empty() && digits.size() <= 10;
@@ -90,8 +101,8 @@ Result<StepWhen> ParseStepWhen(std::string_view text) {
       return Status::InvalidArgument("a step cannot be due before the " + ToLowerAscii(anchor) +
                                      "; \"before\" needs a date variable");
     }
-    when.anchor = EqualsIgnoreCase(anchor, "previous") ? StepAnchor::kPrevious
-                                                       : StepAnchor::kEnrolment;
+    when.anchor =
+        EqualsIgnoreCase(anchor, "previous") ? StepAnchor::kPrevious : StepAnchor::kEnrolment;
   } else if (IsVariableName(anchor)) {
     when.anchor = StepAnchor::kVariable;
     when.variable = anchor;
@@ -108,9 +119,12 @@ std::string FormatStepWhen(const StepSpec& step) {
   std::string text = FormatSequenceDuration(magnitude);
   text += step.offset < Seconds(0) ? " before " : " after ";
   switch (step.anchor) {
-    case StepAnchor::kPrevious: return text + "previous";
-    case StepAnchor::kEnrolment: return text + "enrolment";
-    case StepAnchor::kVariable: return text + step.anchor_variable;
+    case StepAnchor::kPrevious:
+      return text + "previous";
+    case StepAnchor::kEnrolment:
+      return text + "enrolment";
+    case StepAnchor::kVariable:
+      return text + step.anchor_variable;
   }
   return text;
 }

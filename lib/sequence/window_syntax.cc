@@ -26,9 +26,8 @@ Result<unsigned> ParseDays(std::string_view text) {
   for (const std::string& item : items) {
     size_t dash = item.find('-');
     std::string_view first = Trim(std::string_view(item).substr(0, dash));
-    std::string_view last = dash == std::string::npos
-                                ? first
-                                : Trim(std::string_view(item).substr(dash + 1));
+    std::string_view last =
+        dash == std::string::npos ? first : Trim(std::string_view(item).substr(dash + 1));
     int from = DayIndex(first);
     int to = DayIndex(last);
     if (from < 0 || to < 0) {

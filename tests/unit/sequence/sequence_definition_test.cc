@@ -73,14 +73,15 @@ SequenceSource CanonSource() {
 SequenceSource Minimal(const std::string& extra, const std::string& head = "") {
   SequenceSource source;
   source.file_name = "s.sequence";
-  source.text = "[sequence]\n"                        // line 1
-                "from = Shop <shop@shop.example>\n"   // line 2
-                + head +
-                "[trigger]\n"                          // line 3 (+head lines)
-                "recipient = ^a@shop\\.example$\n"     // line 4
-                "[step one]\n"                         // line 5
-                "template = t.txt\n"                   // line 6
-                + extra;
+  source.text =
+      "[sequence]\n"                       // line 1
+      "from = Shop <shop@shop.example>\n"  // line 2
+      + head +
+      "[trigger]\n"                       // line 3 (+head lines)
+      "recipient = ^a@shop\\.example$\n"  // line 4
+      "[step one]\n"                      // line 5
+      "template = t.txt\n"                // line 6
+      + extra;
   source.templates["t.txt"] = "Subject: Hello\n\nBody\n";
   return source;
 }
@@ -110,7 +111,8 @@ TEST(SequenceDefinition, FullExampleParsesIntoItsStructure) {
   EXPECT_EQ(def->trigger.person, PersonSource::kReplyTo);
   ASSERT_EQ(def->trigger.conditions.size(), 2u);
   EXPECT_EQ(def->trigger.conditions[0].field, "recipient");
-  EXPECT_EQ(def->trigger.conditions[0].pattern, R"(^leads\+(?P<product>canon-eos-5d)@shop\.example$)");
+  EXPECT_EQ(def->trigger.conditions[0].pattern,
+            R"(^leads\+(?P<product>canon-eos-5d)@shop\.example$)");
   EXPECT_EQ(def->trigger.conditions[0].line, 13);
   EXPECT_EQ(def->trigger.conditions[1].field, "header:X-Exam-Date");
   EXPECT_EQ(def->trigger.conditions[1].pattern, R"(^(?P<exam_date>\d{4}-\d\d-\d\d)$)");
@@ -204,9 +206,10 @@ TEST(SequenceDefinitionErrors, UnknownKeyInSequenceAndTrigger) {
 }
 
 TEST(SequenceDefinitionErrors, DuplicateKeysAndSections) {
-  std::string e = ErrorsOf(Minimal("template = u.txt\n[step one]\ntemplate = t.txt\n[trigger]\n"
-                                   "recipient = x\n",
-                                   "from = Other <o@shop.example>\n"));
+  std::string e =
+      ErrorsOf(Minimal("template = u.txt\n[step one]\ntemplate = t.txt\n[trigger]\n"
+                       "recipient = x\n",
+                       "from = Other <o@shop.example>\n"));
   EXPECT_THAT(e, HasSubstr("s.sequence:3: duplicate key \"from\" (first at line 2)"));
   EXPECT_THAT(e, HasSubstr("s.sequence:8: duplicate key \"template\" (first at line 7)"));
   EXPECT_THAT(e, HasSubstr("s.sequence:9: a second [step one] (first at line 6)"));
@@ -318,25 +321,28 @@ TEST(SequenceDefinitionErrors, BadNamesAddressesAndFormats) {
   EXPECT_THAT(ErrorsOf(Minimal("", "person_time_zone = 1tz\n")),
               HasSubstr("s.sequence:3: person_time_zone names a variable"));
   SequenceSource two_from = Minimal("");
-  two_from.text.replace(two_from.text.find("Shop <shop@shop.example>"), 24, "a@x.example, b@x.example");
+  two_from.text.replace(two_from.text.find("Shop <shop@shop.example>"), 24,
+                        "a@x.example, b@x.example");
   EXPECT_THAT(ErrorsOf(two_from), HasSubstr("s.sequence:2: from must be one address"));
 }
 
 TEST(SequenceDefinitionErrors, ExitMistakes) {
-  std::string e = ErrorsOf(Minimal(
-      "[exit a]\nmove_to = elsewhere\n"         // 7, 8: no on
-      "[exit b]\non = no-engagement\n"          // 9, 10
-      "[exit c]\non = no-engagement 0\n"        // 11, 12
-      "[exit d]\non = trigger\n"                // 13, 14
-      "[exit e]\non = reply\nsender = ^x$\n"    // 15, 16, 17
-      "[exit f]\non = eventually\n"             // 18, 19
-      "[exit g]\non = reply\nmove_to = s\n"     // 20, 21, 22
-      "[exit h]\non = reply\nmove_to = Bad_Name\n"));  // 23, 24, 25
+  std::string e =
+      ErrorsOf(Minimal("[exit a]\nmove_to = elsewhere\n"                // 7, 8: no on
+                       "[exit b]\non = no-engagement\n"                 // 9, 10
+                       "[exit c]\non = no-engagement 0\n"               // 11, 12
+                       "[exit d]\non = trigger\n"                       // 13, 14
+                       "[exit e]\non = reply\nsender = ^x$\n"           // 15, 16, 17
+                       "[exit f]\non = eventually\n"                    // 18, 19
+                       "[exit g]\non = reply\nmove_to = s\n"            // 20, 21, 22
+                       "[exit h]\non = reply\nmove_to = Bad_Name\n"));  // 23, 24, 25
   EXPECT_THAT(e, HasSubstr("s.sequence:7: [exit a] needs on = trigger, reply or no-engagement N"));
-  EXPECT_THAT(e, HasSubstr("s.sequence:10: on = no-engagement N needs a number of steps N above zero"));
+  EXPECT_THAT(
+      e, HasSubstr("s.sequence:10: on = no-engagement N needs a number of steps N above zero"));
   EXPECT_THAT(e, HasSubstr("s.sequence:12: on = no-engagement N needs"));
   EXPECT_THAT(e, HasSubstr("s.sequence:14: on = trigger needs at least one condition"));
-  EXPECT_THAT(e, HasSubstr("s.sequence:16: conditions, person and direction only apply to on = trigger"));
+  EXPECT_THAT(
+      e, HasSubstr("s.sequence:16: conditions, person and direction only apply to on = trigger"));
   EXPECT_THAT(e, HasSubstr("s.sequence:19: on is trigger, reply or \"no-engagement N\""));
   EXPECT_THAT(e, HasSubstr("s.sequence:22: move_to names this sequence"));
   EXPECT_THAT(e, HasSubstr("s.sequence:25: move_to \"Bad_Name\" is not a sequence name"));
@@ -360,7 +366,8 @@ TEST(SequenceDefinitionErrors, TemplateMissingUnsafeOrBroken) {
               HasSubstr("s.sequence:8: template \"../etc/passwd\" must be a file name"));
   EXPECT_THAT(ErrorsOf(Minimal("[step two]\ntemplate = /etc/passwd\n")),
               HasSubstr("s.sequence:8: template \"/etc/passwd\""));
-  EXPECT_THAT(ErrorsOf(Minimal("[step two]\n")), HasSubstr("s.sequence:7: [step two] needs template"));
+  EXPECT_THAT(ErrorsOf(Minimal("[step two]\n")),
+              HasSubstr("s.sequence:7: [step two] needs template"));
   SequenceSource source = Minimal("");
   source.templates["t.txt"] = "X-Note: no subject\n\nBody\n";
   std::string e = ErrorsOf(source);
@@ -402,8 +409,8 @@ TEST(StepTemplate, HtmlSiblingBecomesTheHtmlBody) {
 }
 
 TEST(StepTemplate, HeaderInjectionAndForeignFieldsAreRefused) {
-  std::string e = Template("Subject: s\nBcc: all@x.example\nTo: y@x.example\n\nbody\n")
-                      .status().message();
+  std::string e =
+      Template("Subject: s\nBcc: all@x.example\nTo: y@x.example\n\nbody\n").status().message();
   EXPECT_THAT(e, HasSubstr("t.txt:2: header field Bcc is not allowed"));
   EXPECT_THAT(e, HasSubstr("t.txt:3: header field To is not allowed"));
   EXPECT_THAT(Template("Subject: s\nX Bad: v\n\nbody\n").status().message(),
@@ -425,7 +432,8 @@ TEST(StepTemplate, SubjectIsRequired) {
 }
 
 TEST(StepTemplate, BrokenUtf8AndMustacheTagsAreReportedWithLines) {
-  std::string e = Template("Subject: ok\n\nline 3\nbad \xC3\x28 here\n{{#open}}\n").status().message();
+  std::string e =
+      Template("Subject: ok\n\nline 3\nbad \xC3\x28 here\n{{#open}}\n").status().message();
   EXPECT_THAT(e, HasSubstr("t.txt:4: not valid UTF-8"));
   EXPECT_THAT(e, HasSubstr("t.txt:5: {{#open}} is never closed"));
   EXPECT_THAT(Template("Subject: {{name\n\nx\n").status().message(),
@@ -436,7 +444,8 @@ TEST(StepTemplate, BrokenUtf8AndMustacheTagsAreReportedWithLines) {
               HasSubstr("t.txt:3: {{/b}} closes no open {{#b}}"));
   EXPECT_THAT(Template("Subject: s\n\nok\n", "<p>{{#a}}</p>\n").status().message(),
               HasSubstr("t.html:1: {{#a}} is never closed"));
-  EXPECT_TRUE(Template("Subject: {{{raw}}} {{! note }}\n\n{{#a}}{{b}}{{/a}}{{^a}}none{{/a}}\n").ok());
+  EXPECT_TRUE(
+      Template("Subject: {{{raw}}} {{! note }}\n\n{{#a}}{{b}}{{/a}}{{^a}}none{{/a}}\n").ok());
 }
 
 TEST(StepTemplate, MissingTemplateIsNotFound) {
@@ -488,11 +497,21 @@ namespace {
 // Untrusted files never crash the parser: random bytes drawn from the
 // characters the format gives meaning to, with a fixed seed.
 TEST(SequenceDefinitionHostile, RandomTextNeverCrashes) {
-  const std::string alphabet = "[]=#:\n\r\t {}()?P<>^$\\+*.|abcdefghstuvwxyz0123456789-_/\xC3\xA5\xFF";
-  const std::vector<std::string> words = {"[sequence]\n", "[trigger]\n", "[step a]\n", "[exit b]\n",
-                                          "from = a@b.example\n", "when = ", "window = ",
-                                          "template = t.txt\n", "on = ", "recipient = ",
-                                          "header = ", "person = header:", "move_to = "};
+  const std::string alphabet =
+      "[]=#:\n\r\t {}()?P<>^$\\+*.|abcdefghstuvwxyz0123456789-_/\xC3\xA5\xFF";
+  const std::vector<std::string> words = {"[sequence]\n",
+                                          "[trigger]\n",
+                                          "[step a]\n",
+                                          "[exit b]\n",
+                                          "from = a@b.example\n",
+                                          "when = ",
+                                          "window = ",
+                                          "template = t.txt\n",
+                                          "on = ",
+                                          "recipient = ",
+                                          "header = ",
+                                          "person = header:",
+                                          "move_to = "};
   uint32_t state = 12345;
   auto next = [&state]() {
     state = state * 1103515245u + 12345u;

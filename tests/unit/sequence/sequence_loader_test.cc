@@ -19,8 +19,9 @@ using ::testing::HasSubstr;
 class SequenceLoader : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("seqdir-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::path(::testing::TempDir()) /
+        ("seqdir-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -34,8 +35,11 @@ class SequenceLoader : public ::testing::Test {
                      const std::string& extra_head = "") {
     std::string text = "[sequence]\n" + extra_head +
                        "from = Shop <shop@shop.example>\n"
-                       "[trigger]\nrecipient = ^" + name + "@shop\\.example$\n"
-                       "[step one]\ntemplate = " + name + ".txt\n";
+                       "[trigger]\nrecipient = ^" +
+                       name +
+                       "@shop\\.example$\n"
+                       "[step one]\ntemplate = " +
+                       name + ".txt\n";
     if (!move_to.empty()) text += "[exit out]\non = reply\nmove_to = " + move_to + "\n";
     Write(name + ".sequence", text);
     Write(name + ".txt", "Subject: " + name + "\n\nHello\n");
@@ -100,8 +104,9 @@ TEST_F(SequenceLoader, DuplicateSequenceNames) {
 TEST_F(SequenceLoader, ErrorsOfEveryFileAreReportedTogether) {
   WriteSequence("alpha", "beta");
   Write("beta.sequence", "[sequence]\nfrom = Shop <shop@shop.example>\nbogus = 1\n");
-  Write("gamma.sequence", "[sequence]\nfrom = Shop <shop@shop.example>\n[trigger]\n"
-                          "recipient = x\n[step one]\ntemplate = missing.txt\n");
+  Write("gamma.sequence",
+        "[sequence]\nfrom = Shop <shop@shop.example>\n[trigger]\n"
+        "recipient = x\n[step one]\ntemplate = missing.txt\n");
   Result<std::vector<LoadedSequence>> loaded = LoadSequenceDirectory(Dir());
   ASSERT_FALSE(loaded.ok());
   const std::string& e = loaded.status().message();

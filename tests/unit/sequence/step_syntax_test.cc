@@ -97,9 +97,9 @@ TEST(SendWindowSyntax, DaysAndHours) {
 }
 
 TEST(SendWindowSyntax, RefusesNonsense) {
-  for (const char* bad : {"", "weekdays", "mon-fry", "mon 9-17", "mon 17:00-09:00", "mon 09:00",
-                          "mon 24:00-24:00", "mon 10:00-24:01", "mon 09:00-17:00 extra",
-                          "09:00-17:00 mon", "mon 25:00-26:00"}) {
+  for (const char* bad :
+       {"", "weekdays", "mon-fry", "mon 9-17", "mon 17:00-09:00", "mon 09:00", "mon 24:00-24:00",
+        "mon 10:00-24:01", "mon 09:00-17:00 extra", "09:00-17:00 mon", "mon 25:00-26:00"}) {
     EXPECT_FALSE(ParseSendWindow(bad).ok()) << bad;
   }
 }
