@@ -50,6 +50,19 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// What the dispatcher needs to compose sequence steps, from the configuration.
+ar::SequenceSendSettings SequenceSendSettingsOf(const ar::Config& config) {
+  ar::SequenceSendSettings settings;
+  settings.directory = config.sequences.directory;
+  settings.addresses.secret_key = config.sequences.secret_key;
+  settings.addresses.bounce_local_part = config.sequences.bounce_local_part;
+  settings.addresses.unsubscribe_local_part = config.sequences.unsubscribe_local_part;
+  settings.addresses.unsubscribe_url = config.sequences.unsubscribe_url;
+  settings.soft_bounce_limit = config.sequences.soft_bounce_limit;
+  settings.compose = config.compose;
+  return settings;
+}
+
 // The send loop until SIGTERM. A SIGHUP ends the current Run() between two
 // sends; the configuration is read again, and the loop goes on with the new
 // transport and dispatch settings (or the old ones if the new are broken).
@@ -57,8 +70,7 @@ int UsageError(const std::string& message) {
 void RunUntilStopped(
     int argc, char** argv, ar::Dispatcher& first, const ar::Config& config,
     std::unique_ptr<ar::Transport> transport,
-    const std::function<std::unique_ptr<ar::Dispatcher>(ar::Transport&,
-                                                        const ar::DispatchSettings&)>& make,
+    const std::function<std::unique_ptr<ar::Dispatcher>(ar::Transport&, const ar::Config&)>& make,
     const std::atomic<bool>& interrupted, ar::Logger& logger) {
   const ar::ConfigLoader load = [argc, argv]() -> ar::Result<ar::Config> {
     auto again = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
@@ -73,7 +85,7 @@ void RunUntilStopped(
     if (ar::TakeReloadRequest()) {
       ar::NotifyReloading();
       if (ar::ReloadDispatcherSettings(load, running, transport, logger).ok()) {
-        reloaded = make(*transport, running.dispatch);
+        reloaded = make(*transport, running);
       }
       ar::NotifyReady("transport " + running.transport.kind);
     }
@@ -126,7 +138,8 @@ int Main(int argc, char** argv) {
     return kExitFailure;
   }
   ar::Counters counters;
-  ar::Dispatcher dispatcher(**store, **transport, **clock, *logger, config.dispatch, &counters);
+  ar::Dispatcher dispatcher(**store, **transport, **clock, *logger, config.dispatch,
+                            SequenceSendSettingsOf(config), &counters);
   // The dispatcher reads the store anyway: its file also carries the
   // store's gauges, computed afresh at each write.
   ar::Store& store_ref = **store;
@@ -165,12 +178,14 @@ int Main(int argc, char** argv) {
     if (!written.ok()) logger->Warning(written.message());
   }
   ar::NotifyReady("transport " + config.transport.kind);
-  RunUntilStopped(argc, argv, dispatcher, config, std::move(*transport),
-                  [&](ar::Transport& in_use, const ar::DispatchSettings& settings) {
-                    return std::make_unique<ar::Dispatcher>(**store, in_use, **clock, *logger,
-                                                            settings, &counters);
-                  },
-                  stop, *logger);
+  RunUntilStopped(
+      argc, argv, dispatcher, config, std::move(*transport),
+      [&](ar::Transport& in_use, const ar::Config& settings) {
+        return std::make_unique<ar::Dispatcher>(**store, in_use, **clock, *logger,
+                                                settings.dispatch, SequenceSendSettingsOf(settings),
+                                                &counters);
+      },
+      stop, *logger);
   ar::NotifyStopping();
   metrics.Stop();  // the last counts before exit
   if (!config.dispatcher_pid_file.empty()) ar::RemovePidFile(config.dispatcher_pid_file);

@@ -59,7 +59,7 @@ void SetTextContent(mimetic::MimeEntity& entity, std::string_view subtype, std::
 
 }  // namespace
 
-bool IsHeaderFieldName(std::string_view name) {
+bool IsRfc5322FieldName(std::string_view name) {
   if (name.empty() || name.size() > 76) return false;
   for (char c : name) {
     const auto u = static_cast<unsigned char>(c);

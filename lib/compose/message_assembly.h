@@ -15,7 +15,7 @@ namespace ar {
 
 // RFC 5322 section 3.6.8: field-name = 1*ftext, printable ASCII but ':'
 // (and at most 76 octets so "Name: " leaves room on the line).
-bool IsHeaderFieldName(std::string_view name);
+bool IsRfc5322FieldName(std::string_view name);
 
 // Appends "Name: value" CRLF. value must already be folded (CRLF SP) and
 // free of other CR/LF; an empty value gives "Name:".

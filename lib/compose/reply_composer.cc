@@ -28,7 +28,7 @@ Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings&
   if (!IsSafeHostname(settings.hostname))
     return Status::InvalidArgument("hostname is not usable in a Message-ID: " +
                                    NeutralizeControls(settings.hostname));
-  if (!IsHeaderFieldName(settings.loop_marker_header))
+  if (!IsRfc5322FieldName(settings.loop_marker_header))
     return Status::InvalidArgument("loop marker is not a header field name: " +
                                    NeutralizeControls(settings.loop_marker_header));
 

@@ -64,6 +64,19 @@ std::string ListUnsubscribeValue(const std::string& mailto, const std::string& u
   return value;
 }
 
+// Fields this composer writes itself or that only an MTA may set: a
+// template cannot give them (they are left out).
+bool IsReservedField(std::string_view name, const ComposeSettings& settings) {
+  for (std::string_view reserved :
+       {"From", "Reply-To", "Subject", "To", "Cc", "Bcc", "Date", "Message-ID", "Sender",
+        "Return-Path", "Received", "In-Reply-To", "References", "Auto-Submitted",
+        "X-Auto-Response-Suppress", "MIME-Version", "Precedence"})
+    if (EqualsIgnoreCase(name, reserved)) return true;
+  return StartsWithIgnoreCase(name, "List-") || StartsWithIgnoreCase(name, "Content-") ||
+         StartsWithIgnoreCase(name, "Resent-") ||
+         EqualsIgnoreCase(name, settings.loop_marker_header);
+}
+
 }  // namespace
 
 Result<ComposedReply> ComposeStepMessage(const StepMessageInput& input,
@@ -74,7 +87,7 @@ Result<ComposedReply> ComposeStepMessage(const StepMessageInput& input,
   if (!IsSafeHostname(settings.hostname))
     return Status::InvalidArgument("hostname is not usable in a Message-ID: " +
                                    NeutralizeControls(settings.hostname));
-  if (!IsHeaderFieldName(settings.loop_marker_header))
+  if (!IsRfc5322FieldName(settings.loop_marker_header))
     return Status::InvalidArgument("loop marker is not a header field name: " +
                                    NeutralizeControls(settings.loop_marker_header));
   if (!IsSafeHostname(input.list_id) || input.list_id.find('.') == std::string::npos)
@@ -151,6 +164,16 @@ Result<ComposedReply> ComposeStepMessage(const StepMessageInput& input,
   // RFC 8058 section 3.1: one-click unsubscription needs the https URL.
   if (!input.unsubscribe_url.empty())
     AppendHeaderField(head, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  // Other template fields (X-Campaign: ...) go out as written, rendered as
+  // text; like Subject they cannot break into a second field.
+  for (const auto& [name, value] : tmpl.headers) {
+    if (!IsRfc5322FieldName(name) || IsReservedField(name, settings)) continue;
+    Result<std::string> rendered = RenderHeader(value, input.variables);
+    if (!rendered.ok()) return rendered.status();
+    AppendHeaderField(
+        head, name,
+        EncodeHeaderText(TruncateUtf8Characters(*rendered, kMaxSubjectCharacters), name.size()));
+  }
   const std::string marker_value = TruncateUtf8Characters(
       RepairUtf8(NeutralizeControls(settings.loop_marker_value)), kMaxLoopMarkerValueCharacters);
   AppendHeaderField(head, settings.loop_marker_header,

@@ -26,13 +26,13 @@ Result<std::string> RenderTemplate(const std::string& text,
                                    const std::map<std::string, std::string>& variables, bool html);
 
 struct StepMessageInput {
-  std::string person;          // To address
-  std::string display_name;    // To display name
+  std::string person;        // To address
+  std::string display_name;  // To display name
   std::string sequence;
   std::string version;
   uint32_t step = 0;
-  std::string list_id;         // "<canon-eos-5d.shop.example>" without brackets
-  std::string from;            // default From when the template has none: "Shop <shop@x>"
+  std::string list_id;  // "<canon-eos-5d.shop.example>" without brackets
+  std::string from;     // default From when the template has none: "Shop <shop@x>"
   StepTemplate step_template;
   // All template variables: the enrolment's captured ones plus name, email,
   // first_name, coupon, unsubscribe_url, unsubscribe_mailto, enrolled_date,
@@ -41,14 +41,16 @@ struct StepMessageInput {
   std::string unsubscribe_mailto;  // "unsubscribe+TOKEN@shop.example"
   std::string unsubscribe_url;     // "" or "https://shop.example/u/TOKEN"
   TimePoint now;
-  TimePoint enrolled_at;           // part of the Message-ID: a restart gets new ids
+  TimePoint enrolled_at;  // part of the Message-ID: a restart gets new ids
 };
 
 // The Message-ID is deterministic: from (person, sequence, version, step,
 // enrolled_at, settings.hostname; message_ids.h MakeStepMessageId), so a
 // resend after a crash carries the same id.
 //
-// Headers rendered from the template have CR, LF and other controls
+// Other template fields (e.g. X-Campaign) are copied, rendered; fields this
+// composer writes or an MTA sets (To, Bcc, Date, List-*, Content-*, ...) are
+// left out. Headers rendered from the template have CR, LF and other controls
 // replaced by spaces before use, so no variable can add a header field.
 // InvalidArgument when an address (person, From, Reply-To, the unsubscribe
 // address), the list id, the unsubscribe URL (https only), the hostname or

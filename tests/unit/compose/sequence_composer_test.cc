@@ -219,6 +219,25 @@ TEST(ComposeStepMessage, VariablesCannotAddHeaders) {
             "Om EOS  Bcc: victim@example.com    body, Ola X-Injected: yes");
 }
 
+TEST(ComposeStepMessage, OtherTemplateFieldsGoOutButNotReservedOnes) {
+  StepMessageInput input = BasicInput();
+  input.step_template.headers["X-Campaign"] = "{{model}}";
+  input.step_template.headers["Bcc"] = "victim@example.com";
+  input.step_template.headers["List-Id"] = "<other.example>";
+  input.step_template.headers["Content-Type"] = "text/html";
+  const ParsedMessage parsed = ParseMessage(MustCompose(input).message);
+  EXPECT_EQ(parsed.Value("X-Campaign"), "EOS 5D");
+  int count = -1;
+  parsed.Value("Bcc", &count);
+  EXPECT_EQ(count, 0);
+  parsed.Value("List-Id", &count);
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(parsed.Value("List-Id"), "<canon-eos-5d.shop.example>");
+  parsed.Value("Content-Type", &count);
+  EXPECT_EQ(count, 1);
+  EXPECT_NE(parsed.Value("Content-Type"), "text/html");
+}
+
 TEST(ComposeStepMessage, AVariableCannotTurnFromIntoTwoAddresses) {
   StepMessageInput input = BasicInput();
   input.step_template.headers["From"] = "{{shop}}";
