@@ -5,11 +5,16 @@
 
 #include "config/options_table.h"
 #include "ctl/command_context.h"
+#include "ctl/coupon_command.h"
 #include "ctl/ooo_commands.h"
 #include "ctl/output_format.h"
+#include "ctl/person_commands.h"
 #include "ctl/queue_commands.h"
 #include "ctl/reload_command.h"
+#include "ctl/schedule_command.h"
+#include "ctl/sequence_commands.h"
 #include "ctl/stats_command.h"
+#include "ctl/suppression_commands.h"
 
 namespace ar {
 
@@ -52,6 +57,11 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (positional[0] == "queue") return RunQueueCommand(ctx, rest);
   if (positional[0] == "reload") return RunReloadCommand(ctx, rest);
   if (positional[0] == "stats") return RunStatsCommand(ctx, rest);
+  if (positional[0] == "sequence") return RunSequenceCommand(ctx, rest);
+  if (positional[0] == "person") return RunPersonCommand(ctx, rest);
+  if (positional[0] == "suppression") return RunSuppressionCommand(ctx, rest);
+  if (positional[0] == "schedule") return RunScheduleCommand(ctx, rest);
+  if (positional[0] == "coupon") return RunCouponCommand(ctx, rest);
   return UsageError(ctx, "unknown command '" + PrintableLine(positional[0]) + "'");
 }
 
