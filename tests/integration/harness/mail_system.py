@@ -187,7 +187,12 @@ def _subject_of(data):
         if not line:
             break
         if line.lower().startswith(b"subject:"):
-            return "Subject: %r" % line[8:].strip().decode("utf-8", "replace")
+            raw = line[8:].strip().decode("utf-8", "replace")
+            try:  # RFC 2047 encoded words, shown decoded
+                raw = str(email.header.make_header(email.header.decode_header(raw)))
+            except (ValueError, LookupError, UnicodeDecodeError):
+                pass
+            return "Subject: %r" % raw
     return ""
 
 
@@ -201,6 +206,13 @@ class MailSystemCase(unittest.TestCase):
     program_options = {}  # extra config file settings: name -> value or list
 
     @classmethod
+    def extra_program_options(cls, root):
+        """More config file settings that need the class's work directory
+        (files the programs read: a copied directory, a key file); called
+        once before the programs start. Wins over program_options."""
+        return {}
+
+    @classmethod
     def setUpClass(cls):
         reason = postfix_instance.postfix_available()
         if reason is None and cls.with_programs:
@@ -208,11 +220,14 @@ class MailSystemCase(unittest.TestCase):
         if reason is not None:
             skip_or_fail(reason)
         cls.root = tempfile.mkdtemp(prefix="ar-itest-")
+        cls.addClassCleanup(cls._remove_root)
+        options = dict(cls.program_options)
+        if cls.with_programs:
+            options.update(cls.extra_program_options(cls.root))
         cls.system = MailSystem(cls.root, with_programs=cls.with_programs,
                                 transport=cls.transport,
                                 milter_socket_down=cls.milter_socket_down,
-                                program_options=cls.program_options)
-        cls.addClassCleanup(cls._remove_root)
+                                program_options=options)
         cls.addClassCleanup(cls.system.stop)
         cls.system.say("\n== %s (work dir %s)" % (cls.__name__, cls.root))
         cls.system.start()
