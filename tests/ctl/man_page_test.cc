@@ -44,6 +44,11 @@ TEST(CtlManPage, DocumentsEveryCommandAndExitStatus) {
   const std::string page = ManPage();
   for (const char* heading : {".SS ooo set", ".SS ooo show", ".SS ooo list", ".SS ooo off",
                               ".SS ooo on", ".SS ooo clear", ".SS queue list", ".SS queue failed",
+                              ".SS sequence list", ".SS sequence show", ".SS sequence enrol",
+                              ".SS sequence unenrol", ".SS sequence migrate",
+                              ".SS sequence render", ".SS person show", ".SS suppression list",
+                              ".SS suppression add", ".SS suppression remove", ".SS schedule",
+                              ".SS coupon verify",
                               ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {
     EXPECT_NE(page.find(heading), std::string::npos) << heading;
   }
