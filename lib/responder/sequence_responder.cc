@@ -14,12 +14,11 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
   runtime.secret_key = options.secret_key;
   runtime.soft_bounce_limit = options.soft_bounce_limit;
   if (options.directory.empty()) return runtime;
-  SequenceStore* sequences = store.sequences();
-  if (sequences == nullptr) return Status::InvalidArgument("the store does not support sequences");
+  SequenceStore& sequences = store.sequences();
   auto loaded = LoadSequenceDirectory(options.directory);
   if (!loaded.ok()) return loaded.status();
   for (const LoadedSequence& item : *loaded) {
-    Status put = sequences->PutSequenceVersion(item.definition.name, item.definition.version,
+    Status put = sequences.PutSequenceVersion(item.definition.name, item.definition.version,
                                                item.source);
     if (!put.ok()) return put;
     auto compiled = CompileSequence(item.definition);
@@ -77,11 +76,9 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
                                                   const SequenceRuntime& runtime, TimePoint now) {
   SequenceOutcome outcome;
   if (!runtime.enabled()) return outcome;
-  SequenceStore* store = store_.sequences();
-  if (store == nullptr) return outcome;
-
+  SequenceStore& store = store_.sequences();
   SequenceDecision decision =
-      DecideSequences(message, runtime.sequences, StateView(*store), runtime.settings, now);
+      DecideSequences(message, runtime.sequences, StateView(store), runtime.settings, now);
   const std::string prefix = Prefix(message);
   for (const std::string& note : decision.notes) logger_.Info(prefix + note);
 
@@ -89,7 +86,7 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
                     decision.suppressions.size() + decision.soft_bounces.size();
   if (outcome.actions > 0) {
     Status applied =
-        store->ApplySequenceDecision(decision, runtime.secret_key, runtime.soft_bounce_limit, now);
+        store.ApplySequenceDecision(decision, runtime.secret_key, runtime.soft_bounce_limit, now);
     if (!applied.ok()) return applied;
   }
   for (const auto& exit : decision.exits)
