@@ -29,6 +29,7 @@ steps share one clock that only moves forward.
 
 import base64
 import datetime
+import email.utils
 import hashlib
 import hmac
 import os
@@ -203,12 +204,12 @@ class SequenceStory:
                         and m.header("List-Id") == "<%s>" % SEQUENCES[e.sequence].list_id]
             self.assertEqual(len(matching), 1, "%s/%s to %s: got %s" % (
                 e.sequence, e.step, e.person, got))
-            result[(e.person, e.sequence)] = self.check_sequence_mail(matching[0], e)
+            result[(e.person, e.sequence)] = self.check_sequence_mail(matching[0], e, when)
         return result
 
     # --- the outbound mail ---
 
-    def check_sequence_mail(self, message, expect):
+    def check_sequence_mail(self, message, expect, when):
         sequence = SEQUENCES[expect.sequence]
         person = expect.person
         domain = sequence.sender.split("@")[1]
@@ -233,6 +234,8 @@ class SequenceStory:
         self.assertNotIn("{{", subject + body, "unrendered Mustache tag")
         self.assertNotIn("}}", subject + body, "unrendered Mustache tag")
 
+        self.assertEqual(email.utils.parsedate_to_datetime(message.header("Date")).timestamp(),
+                         when, "Date: the clock when the step was sent")
         self.assertEqual((message.header("Auto-Submitted") or "").strip().lower(),
                          "auto-generated")
         self.assertEqual(message.header("List-Id"), "<%s>" % sequence.list_id)
@@ -322,6 +325,15 @@ class SequenceStory:
                          from_header="%s <%s>" % (display_name, person), headers=headers,
                          body="Takk!\r\n" if not automatic else "I am away until Monday.\r\n")
 
+    def assert_greetings(self, greeting, names):
+        """Every sequence mail the story sent begins with greeting % the
+        person's first name."""
+        sent = [m for m in self.system.sink.messages() if is_sequence_mail(m)]
+        self.assertTrue(sent)
+        for message in sent:
+            first_name = names[message.rcpt_tos[0]].split()[0]
+            self.assertEqual(message.text_body().splitlines()[0], greeting % first_name)
+
     def milter_log(self):
         return self.system.programs.log_text("milter")
 
@@ -369,6 +381,15 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
         return Expect(person, "canon-eos-5d", "coupon", COUPON_SUBJECT,
                       ["Hei %s!" % NAMES[person].split()[0], "Bruk koden {coupon} i kassen"])
 
+    def check_html_alternative(self, message, person):
+        """canon-coupon.html next to the text template: multipart/alternative
+        with the same code and the one-click URL as a link."""
+        self.assertEqual(message.message.get_content_type(), "multipart/alternative")
+        html = message.message.get_body(preferencelist=("html",)).get_content()
+        self.assertIn("<strong>%s</strong>" % coupon_code(person, "canon-eos-5d", "coupon"), html)
+        self.assertIn('href="%s"' % UNSUBSCRIBE_URL.replace("{token}", person_token(person)),
+                      html)
+
     # The two tests share one clock: test_2 continues where test_1 ends.
 
     def test_1_camera_lead_buyer_and_coupons(self):
@@ -408,7 +429,8 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
 
         # Seven days after the info mail: the coupon, but not for Ole, who
         # left; his accessories mail comes two days after his purchase.
-        self.due_at(oslo(1, 15, 10), *(self.coupon(p) for p in (KARI, ERIK, FRIDA)))
+        coupons = self.due_at(oslo(1, 15, 10), *(self.coupon(p) for p in (KARI, ERIK, FRIDA)))
+        self.check_html_alternative(coupons[(KARI, "canon-eos-5d")], KARI)
         self.due_at(oslo(1, 15, 12), Expect(OLE, "accessories", "lenses",
                                             "Objektiver som passer til det nye kameraet ditt",
                                             ["24–105 mm"]))
@@ -465,7 +487,7 @@ class ProductXStory(SequenceStory, MailSystemCase):
         return Expect(person, "product-x", "shipping", "Бесплатная доставка для вас",
                       ["вашего заказа № %d" % number, "укажите код {coupon}"])
 
-    def test_each_customer_on_their_own_clock(self):
+    def test_1_each_customer_on_their_own_clock(self):
         self.say("Mon 2026-01-05 12:00 MSK: orders from Anna, Sergei and Dmitri")
         anna_order = self.order(ANNA, 1001)
         self.order(SERGEI, 1002)
@@ -497,6 +519,13 @@ class ProductXStory(SequenceStory, MailSystemCase):
         self.due_at(moscow(1, 18, 12), self.shipping(BORIS, 1004))
         self.nothing_until(moscow(3, 1, 12))
 
+    # Known gap: with person = envelope-recipient no display name is kept,
+    # though the order confirmation's To names the customer, so the
+    # greeting reads "Здравствуйте, !". Remove the marker once it is fixed.
+    @unittest.expectedFailure
+    def test_2_greeting_uses_the_name_in_the_order_mail(self):
+        self.assert_greetings("Здравствуйте, %s!", RU_NAMES)
+
 
 SAM, TOM = "sam@example.org", "tom@example.org"
 
@@ -521,7 +550,7 @@ class CourseStory(SequenceStory, MailSystemCase):
                   body="Please register me for the spring course.\r\n")
         self.assert_milter_logged(r"%s enrolled in sequence course" % re.escape(person))
 
-    def test_reminders_from_captured_dates(self):
+    def test_1_reminders_from_captured_dates(self):
         self.say("Mon 2026-01-05 09:00 GMT: Sam and Tom register")
         self.register(SAM, "Sam Carter", "2026-03-20", "2026-04-30")
         self.register(TOM, "Tom Hughes", "24.04.2026", "15.06.2026")
@@ -550,6 +579,13 @@ class CourseStory(SequenceStory, MailSystemCase):
         # moves it to Monday.
         self.due_at(london(2026, 5, 18, 9), certificate(TOM, "15.06.2026"))
         self.nothing_until(london(2026, 7, 1, 9))
+
+    # Known gap: with person = envelope-sender no display name is kept,
+    # though the registration's From names the student, so the greeting
+    # reads "Hello ,". Remove the marker once it is fixed.
+    @unittest.expectedFailure
+    def test_2_greeting_uses_the_name_in_the_registration(self):
+        self.assert_greetings("Hello %s,", {SAM: "Sam Carter", TOM: "Tom Hughes"})
 
 
 UNA, HANS, SIRI, VERA = ("una@example.net", "hans@example.net", "siri@example.net",
