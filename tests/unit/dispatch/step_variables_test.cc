@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compose/sequence_composer.h"
 #include "sequence/tokens.h"
 
 namespace ar {
@@ -92,6 +93,52 @@ TEST(FirstName, IsTheFirstWord) {
   EXPECT_EQ(FirstName("Åse Marie Ødegård"), "Åse");
   EXPECT_EQ(FirstName(""), "");
   EXPECT_EQ(FirstName("Cher"), "Cher");
+}
+
+}  // namespace
+}  // namespace ar
+
+namespace ar {
+namespace {
+
+// Every step of the shipped example sequences renders and composes.
+TEST(ShippedSequences, EveryStepComposes) {
+  auto loaded = LoadSequenceDirectory(std::string(AR_SOURCE_DIR) + "/conf/sequences");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_FALSE(loaded->empty());
+  StepAddressSettings settings;
+  settings.secret_key = kKey;
+  settings.unsubscribe_url = "https://shop.example/u/{token}";
+  ComposeSettings compose;
+  compose.hostname = "mx.shop.example";
+  for (const LoadedSequence& sequence : *loaded) {
+    const SequenceDefinition& def = sequence.definition;
+    Enrolment person = Person();
+    person.sequence = def.name;
+    auto addresses = MakeStepAddresses(def, person.person, settings);
+    ASSERT_TRUE(addresses.ok()) << def.name << ": " << addresses.status().ToString();
+    for (size_t i = 0; i < def.steps.size(); ++i) {
+      auto step_template = ParseStepTemplate(def.steps[i].template_name, sequence.source);
+      ASSERT_TRUE(step_template.ok()) << def.name << ": " << step_template.status().ToString();
+      StepMessageInput input;
+      input.person = person.person;
+      input.display_name = "Ola Nordmann";
+      input.sequence = def.name;
+      input.version = def.version;
+      input.step = static_cast<uint32_t>(i);
+      input.list_id = def.list_id;
+      input.from = def.from;
+      input.step_template = *step_template;
+      input.variables = MakeStepVariables(def, person, i, *addresses, kKey, person.enrolled_at);
+      input.unsubscribe_mailto = addresses->unsubscribe_mailto;
+      input.unsubscribe_url = addresses->unsubscribe_url;
+      input.now = person.enrolled_at;
+      input.enrolled_at = person.enrolled_at;
+      auto composed = ComposeStepMessage(input, compose);
+      EXPECT_TRUE(composed.ok()) << def.name << " step " << def.steps[i].name << ": "
+                                 << composed.status().ToString();
+    }
+  }
 }
 
 }  // namespace
