@@ -13,8 +13,8 @@ Result<CommandLine> ParseCommandArgs(const std::vector<std::string>& args,
   auto parsed = ParseFlags(args, flags);
   if (!parsed.ok()) return Status::InvalidArgument(command + ": " + parsed.status().message());
   if (parsed->positional.size() != want) {
-    return Status::InvalidArgument(command + (want == 0 ? " takes no arguments"
-                                                        : " needs exactly " + operands));
+    return Status::InvalidArgument(
+        command + (want == 0 ? " takes no arguments" : " needs exactly " + operands));
   }
   return parsed;
 }

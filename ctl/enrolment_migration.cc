@@ -48,10 +48,10 @@ Result<Enrolment> MigrateEnrolment(const Enrolment& enrolment, const SequenceDef
     const std::string& name = from.steps[enrolment.next_step].name;
     std::optional<size_t> found = StepNamed(to, name);
     if (!found) {
-      return Status::InvalidArgument(
-          enrolment.person + "'s next step '" + name + "' is not in the current version of " +
-          to.name + " (steps: " + StepNames(to) +
-          "); give --restart-step N to say where they continue");
+      return Status::InvalidArgument(enrolment.person + "'s next step '" + name +
+                                     "' is not in the current version of " + to.name +
+                                     " (steps: " + StepNames(to) +
+                                     "); give --restart-step N to say where they continue");
     }
     next = *found;
   }

@@ -35,7 +35,6 @@ inline constexpr uint32_t kStepNotInVersion = std::numeric_limits<uint32_t>::max
 // step and the steps of `to`); the timeline's error when the due time
 // cannot be computed.
 Result<Enrolment> MigrateEnrolment(const Enrolment& enrolment, const SequenceDefinition& from,
-                                   const SequenceDefinition& to,
-                                   std::optional<size_t> continue_at);
+                                   const SequenceDefinition& to, std::optional<size_t> continue_at);
 
 }  // namespace ar

@@ -1,6 +1,8 @@
 #include "ctl/schedule_command.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <ostream>
 #include <tuple>
 

@@ -47,9 +47,9 @@ Result<size_t> FindStep(const SequenceDefinition& definition, const std::string&
   }
   std::string names;
   for (const StepSpec& step : definition.steps) names += (names.empty() ? "" : ", ") + step.name;
-  return Status::InvalidArgument("sequence " + definition.name + " has no step '" +
-                                 PrintableLine(reference) + "' (steps: " +
-                                 (names.empty() ? "none" : names) + "; or a number from 1)");
+  return Status::InvalidArgument(
+      "sequence " + definition.name + " has no step '" + PrintableLine(reference) +
+      "' (steps: " + (names.empty() ? "none" : names) + "; or a number from 1)");
 }
 
 std::string ShortVersion(const std::string& version) { return version.substr(0, 12); }

@@ -175,8 +175,7 @@ int RunSequenceCommand(const CommandContext& ctx, const std::vector<std::string>
     return kExitOk;
   }
   if (args.empty()) {
-    return UsageError(ctx,
-                      "sequence needs a command: list, show, enrol, unenrol, migrate, render");
+    return UsageError(ctx, "sequence needs a command: list, show, enrol, unenrol, migrate, render");
   }
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());

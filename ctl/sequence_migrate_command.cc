@@ -103,8 +103,7 @@ int RunSequenceMigrate(const CommandContext& ctx, const std::vector<std::string>
       return Failure(ctx, "migrating " + enrolment.person + ": " + replaced.ToString());
     }
     ctx.out << "migrated " << enrolment.person << " to version " << ShortVersion(current.version)
-            << ": next step " << PrintableLine(current.steps[enrolment.next_step].name)
-            << " due "
+            << ": next step " << PrintableLine(current.steps[enrolment.next_step].name) << " due "
             << FormatTimeWithLocal(*enrolment.next_due, EffectiveTimeZone(current, enrolment))
             << "\n";
   }

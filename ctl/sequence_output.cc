@@ -1,7 +1,7 @@
 #include "ctl/sequence_output.h"
 
-#include "ctl/output_format.h"
 #include "ctl/enrolment_migration.h"
+#include "ctl/output_format.h"
 #include "ctl/sequence_catalogue.h"
 #include "sequence/timeline.h"
 #include "sequence/when_syntax.h"
@@ -54,8 +54,8 @@ std::string ReEntryName(const SequenceDefinition& definition) {
 std::string Conditions(const TriggerSpec& trigger, const std::string& indent) {
   std::string out;
   for (const MatchCondition& condition : trigger.conditions) {
-    out += indent + PrintableLine(condition.field) + " ~ " + PrintableLine(condition.pattern) +
-           "\n";
+    out +=
+        indent + PrintableLine(condition.field) + " ~ " + PrintableLine(condition.pattern) + "\n";
   }
   return out;
 }
@@ -107,8 +107,7 @@ std::string FormatSequenceDetails(const SequenceDefinition& definition, size_t a
   for (size_t i = 0; i < definition.steps.size(); ++i) {
     const StepSpec& step = definition.steps[i];
     field("step " + std::to_string(i + 1) + " " + PrintableLine(step.name),
-          PrintableLine(FormatStepWhen(step)) + "; template " +
-              PrintableLine(step.template_name) +
+          PrintableLine(FormatStepWhen(step)) + "; template " + PrintableLine(step.template_name) +
               (step.window ? "; window " + FormatSendWindow(*step.window) : ""));
   }
   for (const ExitSpec& exit : definition.exits) {
@@ -140,7 +139,8 @@ std::string StepLabel(const SequenceDefinition* definition, uint32_t step) {
   if (definition != nullptr && step < definition->steps.size()) {
     return PrintableLine(definition->steps[step].name);
   }
-  return step == kStepNotInVersion ? "(a step of an earlier version)" : "#" + std::to_string(step + 1);
+  return step == kStepNotInVersion ? "(a step of an earlier version)"
+                                   : "#" + std::to_string(step + 1);
 }
 
 std::string FormatEnrolmentDetails(const Enrolment& enrolment, const SequenceDefinition* definition,
@@ -158,9 +158,9 @@ std::string FormatEnrolmentDetails(const Enrolment& enrolment, const SequenceDef
   field("state", EnrolmentStateName(enrolment.state));
   field("enrolled", FormatTimeWithLocal(enrolment.enrolled_at, zone));
   if (enrolment.state == EnrolmentState::kLeft) {
-    field("left", PrintableLine(enrolment.left_reason.empty() ? "-" : enrolment.left_reason) +
-                      (enrolment.left_at ? " at " + FormatTimeWithLocal(*enrolment.left_at, zone)
-                                         : ""));
+    field("left",
+          PrintableLine(enrolment.left_reason.empty() ? "-" : enrolment.left_reason) +
+              (enrolment.left_at ? " at " + FormatTimeWithLocal(*enrolment.left_at, zone) : ""));
   }
   field("name", enrolment.display_name.empty() ? "-" : PrintableLine(enrolment.display_name));
   if (!enrolment.trigger_message_id.empty()) {

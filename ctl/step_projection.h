@@ -17,10 +17,10 @@
 namespace ar {
 
 struct ProjectedStep {
-  size_t step = 0;                // index into definition.steps
-  std::optional<TimePoint> due;   // nullopt when it cannot be computed
-  std::string problem;            // why not, when due is nullopt
-  bool queued = false;            // the next step, waiting in the queue
+  size_t step = 0;               // index into definition.steps
+  std::optional<TimePoint> due;  // nullopt when it cannot be computed
+  std::string problem;           // why not, when due is nullopt
+  bool queued = false;           // the next step, waiting in the queue
 };
 
 // Nothing for an enrolment that is not active. definition must be the

@@ -72,8 +72,7 @@ int Remove(const CommandContext& ctx, const std::vector<std::string>& args) {
   Status removed = (*store)->sequences().Unsuppress(*person);
   if (removed.IsNotFound()) return Failure(ctx, *person + " is not suppressed");
   if (!removed.ok()) return Failure(ctx, removed.ToString());
-  ctx.out << "removed " << *person
-          << " from the suppression list (ended enrolments stay ended)\n";
+  ctx.out << "removed " << *person << " from the suppression list (ended enrolments stay ended)\n";
   return kExitOk;
 }
 

@@ -182,8 +182,7 @@ Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {
   stored->enrolment.person = person;
   stored->enrolment.enrolled_at = enrolled_at;
   if (enrolment.state == EnrolmentState::kActive) {
-    AR_RETURN_IF_ERROR(
-        QueueStep(txn, *stored, enrolment.next_step, *enrolment.next_due, created));
+    AR_RETURN_IF_ERROR(QueueStep(txn, *stored, enrolment.next_step, *enrolment.next_due, created));
   }
   AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
   return txn.Commit();

@@ -222,19 +222,21 @@ TEST_F(SequenceCommands, ScheduleListsQueuedAndProjectedStepsBetweenTwoTimes) {
 TEST_F(SequenceCommands, CouponVerifyAcceptsThePersonsCodeOnly) {
   const std::string code = Coupon(kSecretKey, kKari, "drip", "coupon", "DR-XXXX-XXXX");
   ASSERT_FALSE(code.empty());
-  auto valid = Ctl({"coupon", "verify", code, "--person", kKari, "--sequence", "drip", "--step",
-                    "coupon"});
+  auto valid =
+      Ctl({"coupon", "verify", code, "--person", kKari, "--sequence", "drip", "--step", "coupon"});
   EXPECT_EQ(valid.code, 0) << valid.err;
   EXPECT_THAT(valid.out, HasSubstr("valid"));
-  EXPECT_EQ(Ctl({"coupon", "verify", code, "--person", kKari, "--sequence", "drip", "--step",
-                 "2"}).code,
-            0);
-  EXPECT_EQ(Ctl({"coupon", "verify", code, "--person", kOla, "--sequence", "drip", "--step",
-                 "coupon"}).code,
-            1);
-  EXPECT_EQ(Ctl({"coupon", "verify", code, "--person", kKari, "--sequence", "drip", "--step",
-                 "welcome"}).code,
-            1);
+  EXPECT_EQ(
+      Ctl({"coupon", "verify", code, "--person", kKari, "--sequence", "drip", "--step", "2"}).code,
+      0);
+  EXPECT_EQ(
+      Ctl({"coupon", "verify", code, "--person", kOla, "--sequence", "drip", "--step", "coupon"})
+          .code,
+      1);
+  EXPECT_EQ(
+      Ctl({"coupon", "verify", code, "--person", kKari, "--sequence", "drip", "--step", "welcome"})
+          .code,
+      1);
   EXPECT_EQ(Ctl({"coupon", "verify", code, "--person", kKari}).code, 2);
 }
 
@@ -291,8 +293,7 @@ TEST_F(SequenceCommands, MigrateRefusesAMissingStepNameUnlessToldWhereToContinue
   ASSERT_EQ(kari.size(), 1u);
   EXPECT_EQ(kari[0].due, At(3 * kDay));
 
-  auto told = Ctl({"sequence", "migrate", "drip", "--person", kKari, "--restart-step",
-                   "discount"});
+  auto told = Ctl({"sequence", "migrate", "drip", "--person", kKari, "--restart-step", "discount"});
   ASSERT_EQ(told.code, 0) << told.err;
   kari = StepsOf(Queue(), kKari);
   ASSERT_EQ(kari.size(), 1u);
@@ -337,7 +338,6 @@ TEST_F(SequenceCommands, TheRealBinaryEnrolsShowsAndReportsExitStatus) {
 }
 
 TEST(EnrolmentMigration, RenumbersHistoryByNameAndMarksVanishedSteps) {
-  SequenceSource source;
   // Definitions parsed from text keep this test on the real parser's values.
   auto parse = [](const std::string& text) {
     SequenceSource s;

@@ -66,9 +66,10 @@ class SequenceCtlTest : public ::testing::Test {
   }
 
   std::vector<std::string> GlobalArgs() const {
-    return {"--config",       sandbox_.config,       "--store_path",    sandbox_.store,
-            "--clock",        "file:" + sandbox_.clock_file, "--sequence_dir", dir_.string(),
-            "--secret_key_file", key_file_};
+    return {"--config",       sandbox_.config, "--store_path",
+            sandbox_.store,   "--clock",       "file:" + sandbox_.clock_file,
+            "--sequence_dir", dir_.string(),   "--secret_key_file",
+            key_file_};
   }
 
   SequenceCtlRun Ctl(const std::vector<std::string>& args) {
