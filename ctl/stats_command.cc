@@ -118,7 +118,8 @@ int RunStatsCommand(const CommandContext& ctx, const std::vector<std::string>& a
   if (!store.ok()) return Failure(ctx, store.status().ToString());
   auto stats = (*store)->Stats();
   if (!stats.ok()) return Failure(ctx, stats.status().ToString());
-  for (Sample& gauge : StoreGaugeSamples(*stats, ctx.clock.Now())) samples.push_back(std::move(gauge));
+  for (Sample& gauge : StoreGaugeSamples(*stats, ctx.clock.Now()))
+    samples.push_back(std::move(gauge));
 
   ctx.out << (parsed->Has("prometheus") ? FormatExposition(samples) : FormatHuman(samples));
   return kExitOk;

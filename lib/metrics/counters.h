@@ -35,8 +35,8 @@ const char* ReplyOutcomeName(ReplyOutcome outcome);
 // The counts at one moment. Each number is read atomically; the set is not a
 // single atomic snapshot, which a scrape every few seconds does not need.
 struct CounterSnapshot {
-  std::array<uint64_t, kSkipReasonCount> skipped{};  // decisions without a reply, by SkipReason
-  uint64_t decided_to_reply = 0;                      // decisions with a reply queued
+  std::array<uint64_t, kSkipReasonCount> skipped{};    // decisions without a reply, by SkipReason
+  uint64_t decided_to_reply = 0;                       // decisions with a reply queued
   std::array<uint64_t, kReplyOutcomeCount> replies{};  // by ReplyOutcome
   uint64_t internal_errors = 0;
 };

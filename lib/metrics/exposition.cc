@@ -22,10 +22,14 @@ bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 std::string EscapeLabelValue(std::string_view value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -80,9 +84,12 @@ class LineParser {
       }
       if (pos_ >= line_.size()) break;
       char escaped = line_[pos_++];
-      if (escaped == 'n') value += '\n';
-      else if (escaped == '\\' || escaped == '"') value += escaped;
-      else return Status::InvalidArgument("unknown escape in a label value");
+      if (escaped == 'n')
+        value += '\n';
+      else if (escaped == '\\' || escaped == '"')
+        value += escaped;
+      else
+        return Status::InvalidArgument("unknown escape in a label value");
     }
     return Status::InvalidArgument("unterminated label value");
   }

@@ -43,7 +43,8 @@ std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgr
     }
     samples.push_back(Reply(counters, ReplyOutcome::kQueued));
   } else {
-    for (ReplyOutcome outcome : {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})
+    for (ReplyOutcome outcome :
+         {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})
       samples.push_back(Reply(counters, outcome));
   }
   samples.push_back({kInternalErrors,

@@ -35,8 +35,12 @@ class StatsCommandTest : public ::testing::Test {
   }
 
   CtlRun Ctl(std::vector<std::string> args, bool with_metrics_files = true) {
-    std::vector<std::string> full = {"autoresponder-ctl", "--config",  sandbox_.config,
-                                     "--store_path",      sandbox_.store, "--clock",
+    std::vector<std::string> full = {"autoresponder-ctl",
+                                     "--config",
+                                     sandbox_.config,
+                                     "--store_path",
+                                     sandbox_.store,
+                                     "--clock",
                                      "file:" + sandbox_.clock_file};
     if (with_metrics_files) {
       full.insert(full.end(), {"--milter_metrics_file", milter_file_, "--dispatcher_metrics_file",
@@ -62,8 +66,8 @@ class StatsCommandTest : public ::testing::Test {
     milter.CountQueued();
     milter.CountSkip(SkipReason::kListHeader);
     ASSERT_TRUE(WriteTextfileAtomically(
-                    milter_file_, FormatExposition(CounterSamples(milter.Snapshot(),
-                                                                  MetricsProgram::kMilter)))
+                    milter_file_,
+                    FormatExposition(CounterSamples(milter.Snapshot(), MetricsProgram::kMilter)))
                     .ok());
     Counters dispatcher;
     dispatcher.CountReply(ReplyOutcome::kSent);

@@ -49,12 +49,15 @@ class DecisionLogging : public ::testing::Test {
 TEST_F(DecisionLogging, OneInfoLinePerUserDecisionWithQueueIdAndReason) {
   // alice replies; carol is not addressed in the headers (Bcc): two
   // decisions, two lines.
-  auto lines = Deliver(LogLevel::kInfo, "bob@example.net", {"alice@example.org", "carol@example.org"},
-                       PlainHeaders("alice@example.org"), "4Xk2Ld");
+  auto lines =
+      Deliver(LogLevel::kInfo, "bob@example.net", {"alice@example.org", "carol@example.org"},
+              PlainHeaders("alice@example.org"), "4Xk2Ld");
   ASSERT_EQ(lines.size(), 2u) << ::testing::PrintToString(lines);
   for (const std::string& line : lines) EXPECT_THAT(line, StartsWith("info: 4Xk2Ld: "));
-  EXPECT_THAT(lines, ::testing::Contains(HasSubstr("reply queued to bob@example.net for alice@example.org")));
-  EXPECT_THAT(lines, ::testing::Contains(HasSubstr("no reply to bob@example.net for carol@example.org: ")));
+  EXPECT_THAT(lines, ::testing::Contains(
+                         HasSubstr("reply queued to bob@example.net for alice@example.org")));
+  EXPECT_THAT(
+      lines, ::testing::Contains(HasSubstr("no reply to bob@example.net for carol@example.org: ")));
 }
 
 TEST_F(DecisionLogging, ASkippedMessageLogsItsReasonCodeOnce) {

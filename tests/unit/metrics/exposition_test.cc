@@ -75,9 +75,9 @@ TEST(Exposition, ParsesWhatPrometheusWrites) {
 }
 
 TEST(Exposition, MalformedLinesAreErrorsNamingTheLine) {
-  for (const char* text : {"x\n", "x one\n", "1x 1\n", "x{a=1} 1\n", "x{a=\"1\" 1\n",
-                           "x{a=\"1} 1\n", "x{a=\"\\q\"} 1\n", "x 1 2 3\n", "x 1 later\n",
-                           "x{=\"1\"} 1\n"}) {
+  for (const char* text :
+       {"x\n", "x one\n", "1x 1\n", "x{a=1} 1\n", "x{a=\"1\" 1\n", "x{a=\"1} 1\n",
+        "x{a=\"\\q\"} 1\n", "x 1 2 3\n", "x 1 later\n", "x{=\"1\"} 1\n"}) {
     auto parsed = ParseExposition(std::string("ok 1\n") + text);
     ASSERT_FALSE(parsed.ok()) << text;
     EXPECT_EQ(parsed.status().code(), Status::Code::kInvalidArgument) << text;

@@ -72,9 +72,11 @@ TEST(MetricSamples, OldestDueAgeCountsOnlyOverdueTime) {
   EXPECT_EQ(samples.at("autoresponder_store_map_size_bytes"), 1 << 20);
 
   stats.earliest_due = now + Seconds(300);  // claimed or waiting to retry
-  EXPECT_EQ(ByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"), 0);
+  EXPECT_EQ(ByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
+            0);
   stats.earliest_due.reset();
-  EXPECT_EQ(ByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"), 0);
+  EXPECT_EQ(ByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
+            0);
 }
 
 TEST(MetricSamples, IsStoreGaugeNamesExactlyTheGauges) {

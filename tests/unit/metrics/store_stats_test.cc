@@ -39,10 +39,10 @@ TEST(StoreStats, CountsRulesQueueAndFailedList) {
   ASSERT_TRUE(t.store->PutRule(AwayRule("carol@example.org")).ok());
   auto empty = t.store->Stats();
   ASSERT_TRUE(empty.ok());
-  auto queued = t.store->Enqueue({ReplyTo("bob@example.net", kNow - Seconds(30)),
-                                  ReplyTo("dave@example.net", kNow + Seconds(60)),
-                                  ReplyTo("erin@example.net", kNow)},
-                                 kNow);
+  auto queued = t.store->Enqueue(
+      {ReplyTo("bob@example.net", kNow - Seconds(30)),
+       ReplyTo("dave@example.net", kNow + Seconds(60)), ReplyTo("erin@example.net", kNow)},
+      kNow);
   ASSERT_TRUE(queued.ok());
   ASSERT_TRUE(t.store->MarkFailed((*queued)[2].id, kNow, "550 no such user").ok());
 

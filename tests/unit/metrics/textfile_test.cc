@@ -37,7 +37,8 @@ TEST(Textfile, ReplacesTheFileByRenameLeavingNoTemporary) {
   struct stat after;
   ASSERT_EQ(::stat(path.c_str(), &after), 0);
   EXPECT_NE(before.st_ino, after.st_ino);
-  std::string old_content((std::istreambuf_iterator<char>(reader)), std::istreambuf_iterator<char>());
+  std::string old_content((std::istreambuf_iterator<char>(reader)),
+                          std::istreambuf_iterator<char>());
   EXPECT_EQ(old_content, "a 1\n");
   EXPECT_EQ(Slurp(path), "a 2\n");
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
@@ -71,8 +72,7 @@ TEST(Textfile, ReadSaysNotFoundForAMissingFile) {
   auto read = ReadTextfile((dir / "none.prom").string());
   EXPECT_TRUE(read.status().IsNotFound());
   ASSERT_TRUE(WriteTextfileAtomically((dir / "big.prom").string(), std::string(100, 'x')).ok());
-  EXPECT_EQ(ReadTextfile((dir / "big.prom").string(), 99).status().code(),
-            Status::Code::kIoError);
+  EXPECT_EQ(ReadTextfile((dir / "big.prom").string(), 99).status().code(), Status::Code::kIoError);
   EXPECT_EQ(*ReadTextfile((dir / "big.prom").string(), 100), std::string(100, 'x'));
 }
 
@@ -113,7 +113,8 @@ TEST(TextfileExporter, WritesOnStartAndAgainOnStop) {
 TEST(TextfileExporter, WithoutPathDoesNothing) {
   CapturingLogger logger;
   int renders = 0;
-  TextfileExporter exporter("", [&] { return std::to_string(++renders); }, logger);
+  TextfileExporter exporter(
+      "", [&] { return std::to_string(++renders); }, logger);
   EXPECT_FALSE(exporter.enabled());
   exporter.Start();
   EXPECT_TRUE(exporter.WriteNow().ok());
@@ -125,7 +126,8 @@ TEST(TextfileExporter, LogsAFailureOnceAndTheRecovery) {
   const auto dir = FreshTestDir("exporter");
   const auto path = dir / "missing-dir" / "ar.prom";
   CapturingLogger logger;
-  TextfileExporter exporter(path.string(), [] { return std::string("a 1\n"); }, logger);
+  TextfileExporter exporter(
+      path.string(), [] { return std::string("a 1\n"); }, logger);
   EXPECT_FALSE(exporter.WriteNow().ok());
   EXPECT_FALSE(exporter.WriteNow().ok());
   EXPECT_FALSE(exporter.WriteNow().ok());
