@@ -15,6 +15,8 @@ Result<MessageSettings> LoadMessageSettings(const Config& config, Store& store) 
   MessageSettings settings = MessageSettingsFrom(config);
   auto runtime = LoadSequenceRuntime(config.sequences, store);
   if (!runtime.ok()) return runtime.status();
+  // Our own mail never enrols anyone: the decision knows it by this marker.
+  runtime->settings.loop_marker_header = config.compose.loop_marker_header;
   settings.sequences = std::make_shared<const SequenceRuntime>(std::move(*runtime));
   return settings;
 }

@@ -32,7 +32,11 @@ void Session::OnRecipient(std::string_view recipient) {
 }
 
 void Session::OnHeader(std::string_view name, std::string_view value) {
-  if (in_message_) message_.AddHeader(name, value);
+  if (!in_message_) return;
+  // The DSN status pseudo header is ours alone (added at end of message from
+  // the body); one arriving from outside would forge a bounce verdict.
+  if (EqualsIgnoreCase(name, kDsnStatusHeader)) return;
+  message_.AddHeader(name, value);
 }
 
 bool Session::WantsBody() const {
