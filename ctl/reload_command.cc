@@ -31,8 +31,8 @@ Result<pid_t> SignalReload(const Daemon& daemon) {
   }
   auto program = ProgramOfProcess(*pid);
   if (!program.ok() || *program != daemon.program) {
-    return Status::NotFound(daemon.program + " is not running (stale pid file " +
-                            daemon.pid_file + " names pid " + std::to_string(*pid) + ")");
+    return Status::NotFound(daemon.program + " is not running (stale pid file " + daemon.pid_file +
+                            " names pid " + std::to_string(*pid) + ")");
   }
   if (kill(*pid, SIGHUP) != 0) {
     return Status::IoError("cannot signal " + daemon.program + " (pid " + std::to_string(*pid) +

@@ -4,8 +4,12 @@ namespace ar {
 
 const std::vector<std::string>& DispatcherRestartOnlyOptions() {
   static const std::vector<std::string> names = {
-      "clock",          "log_target",          "log_level",
-      "store_path",     "store_map_size",      "dispatcher_pid_file",
+      "clock",
+      "log_target",
+      "log_level",
+      "store_path",
+      "store_map_size",
+      "dispatcher_pid_file",
       "dispatcher_metrics_file",
   };
   return names;

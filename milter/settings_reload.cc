@@ -8,7 +8,7 @@ namespace ar {
 
 const std::vector<std::string>& MilterRestartOnlyOptions() {
   static const std::vector<std::string> names = {
-      "milter_socket", "clock",          "log_target",        "log_level",
+      "milter_socket", "clock",          "log_target",      "log_level",
       "store_path",    "store_map_size", "milter_pid_file", "milter_metrics_file",
   };
   return names;
@@ -31,7 +31,8 @@ Result<Config> ReloadMilterSettings(const ConfigLoader& load, const Config& runn
   service.Replace(std::make_shared<const MessageSettings>(std::move(*settings)));
 
   std::string pending;
-  for (const std::string& name : ChangesNeedingRestart(running, *config, MilterRestartOnlyOptions()))
+  for (const std::string& name :
+       ChangesNeedingRestart(running, *config, MilterRestartOnlyOptions()))
     pending += (pending.empty() ? "" : ", ") + name;
   if (!pending.empty()) logger.Warning("changed but only applied at restart: " + pending);
   logger.Info("configuration reloaded from " +

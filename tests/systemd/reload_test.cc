@@ -23,8 +23,9 @@ namespace ar {
 namespace {
 
 std::filesystem::path TestDir() {
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             ("reload_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+  auto dir =
+      std::filesystem::path(::testing::TempDir()) /
+      ("reload_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
