@@ -265,6 +265,11 @@ class SequenceStory:
                 return str(error)
             raise
 
+    def show_ctl(self, command, output):
+        self.say("$ autoresponder-ctl " + command)
+        for line in output.splitlines():
+            self.say("  " + line.replace("\t", "  "))
+
     def verify_coupon_with_ctl(self, code, person, sequence, step):
         """autoresponder-ctl coupon verify: the code is valid for its own
         (person, sequence, step) and not for another person's."""
@@ -277,7 +282,7 @@ class SequenceStory:
             return
         self.assertRegex(output, r"^valid: ")
         if type(self).coupon_verify is None:
-            self.say("  (every coupon below is also checked with autoresponder-ctl coupon verify)")
+            self.say("  (this coupon and every later one also pass autoresponder-ctl coupon verify)")
         type(self).coupon_verify = True
         other = self.ctl_if_available("coupon", "verify", code, "--person",
                                       "someone.else@example.com", "--sequence", sequence,
@@ -402,6 +407,19 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
         # re_entry = ignore.
         self.send(**lead_form(OLE, NAMES[OLE]))
 
+        schedule = self.ctl_if_available("schedule", "--from", "2026-01-05", "--to",
+                                         "2026-02-01", "--tz", "Europe/Oslo")
+        if schedule is not None:
+            self.show_ctl("schedule --from 2026-01-05 --to 2026-02-01 --tz Europe/Oslo",
+                          schedule)
+            # Queued: the first step; projected: the next, counted from it.
+            planned = sorted(tuple(line.split("\t")) for line in schedule.splitlines())
+            self.assertEqual(planned, sorted(
+                [("2026-01-08T10:00+01:00", p, "canon-eos-5d", "info", "queued")
+                 for p in (OLE, KARI, ERIK, FRIDA)] +
+                [("2026-01-15T10:00+01:00", p, "canon-eos-5d", "coupon", "projected")
+                 for p in (OLE, KARI, ERIK, FRIDA)]))
+
         self.nothing_until(START + 2 * DAY)
         info = self.due_at(oslo(1, 8, 10), *(self.info(p) for p in (OLE, KARI, ERIK, FRIDA)))
         self.assertEqual(info[(OLE, "canon-eos-5d")].header("X-Campaign"), "canon-eos-5d")
@@ -426,6 +444,15 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
                   to_header="%s <%s>" % (NAMES[OLE], OLE))
         self.assert_milter_logged(r"%s leaves sequence canon-eos-5d: purchase" % re.escape(OLE))
         self.assert_milter_logged(r"%s enrolled in sequence accessories" % re.escape(OLE))
+        person = self.ctl_if_available("person", "show", OLE)
+        if person is not None:
+            self.show_ctl("person show %s" % OLE, person)
+            accessories, canon = person.split("sequence canon-eos-5d")
+            self.assertIn("state: left", canon)
+            self.assertIn("left: purchase at 2026-01-13T11:00:00Z", canon)
+            self.assertIn("sequence accessories", accessories)
+            self.assertIn("state: active", accessories)
+            self.assertIn("2026-01-15T11:00:00Z", accessories)  # lenses, upcoming
 
         # Seven days after the info mail: the coupon, but not for Ole, who
         # left; his accessories mail comes two days after his purchase.
@@ -716,9 +743,7 @@ class ClosedLoopStory(SequenceStory, MailSystemCase):
 
         suppressions = self.ctl_if_available("suppression", "list")
         if suppressions is not None:
-            self.say("autoresponder-ctl suppression list:")
-            for line in suppressions.splitlines():
-                self.say("  " + line.replace("\t", "  "))
+            self.show_ctl("suppression list", suppressions)
             reasons = {line.split("\t")[0]: line.split("\t")[1]
                        for line in suppressions.splitlines() if "\t" in line}
             self.assertEqual(reasons.get(UNA), "unsubscribe")
