@@ -282,7 +282,7 @@ class SequenceStory:
             return
         self.assertRegex(output, r"^valid: ")
         if type(self).coupon_verify is None:
-            self.say("  (this coupon and every later one also pass autoresponder-ctl coupon verify)")
+            self.say("  (this coupon and every later one pass autoresponder-ctl coupon verify)")
         type(self).coupon_verify = True
         other = self.ctl_if_available("coupon", "verify", code, "--person",
                                       "someone.else@example.com", "--sequence", sequence,
