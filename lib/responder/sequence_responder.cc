@@ -1,6 +1,7 @@
 #include "responder/sequence_responder.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "message/address.h"
 #include "sequence/tokens.h"
@@ -13,7 +14,11 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
   runtime.settings.unsubscribe_local_part = options.unsubscribe_local_part;
   runtime.secret_key = options.secret_key;
   runtime.soft_bounce_limit = options.soft_bounce_limit;
-  if (options.directory.empty()) return runtime;
+  // No directory means no sequences, as a missing default config file means
+  // defaults: an out-of-office-only installation never creates it.
+  std::error_code ec;
+  if (options.directory.empty() || !std::filesystem::is_directory(options.directory, ec))
+    return runtime;
   SequenceStore& sequences = store.sequences();
   auto loaded = LoadSequenceDirectory(options.directory);
   if (!loaded.ok()) return loaded.status();

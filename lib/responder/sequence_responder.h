@@ -29,7 +29,7 @@ struct SequenceRuntime {
   bool enabled() const { return !sequences.empty(); }
 };
 
-// Loads options.directory (when set), registers every definition version in
+// Loads options.directory (when set and present), registers every definition version in
 // the store (so enrolments can always find the version they entered) and
 // compiles the triggers. An empty directory setting gives an empty runtime.
 Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Store& store);
