@@ -146,12 +146,14 @@ TEST(ShippedSequences, ConfSequencesLoadWithTheExpectedSteps) {
   const SequenceDefinition& canon = *by_name.at("canon-eos-5d");
   EXPECT_EQ(canon.trigger.person, PersonSource::kReplyTo);
   EXPECT_EQ(canon.trigger.direction, Direction::kSmtp);
-  ASSERT_EQ(canon.steps.size(), 2u);
+  ASSERT_EQ(canon.steps.size(), 3u);
   EXPECT_EQ(canon.steps[0].name, "info");
   EXPECT_EQ(canon.steps[0].offset, Seconds(3 * 86400));
   EXPECT_EQ(canon.steps[1].name, "coupon");
   EXPECT_EQ(canon.steps[1].anchor, StepAnchor::kPrevious);
   EXPECT_EQ(canon.steps[1].offset, Seconds(7 * 86400));
+  // The reminder is what the two-step no-engagement exit replaces.
+  EXPECT_EQ(canon.steps[2].name, "reminder");
   EXPECT_EQ(canon.coupon_format, "CAM-XXXX-XXXX");
   ASSERT_EQ(canon.exits.size(), 2u);
   EXPECT_EQ(canon.exits[0].on, ExitOn::kTrigger);
