@@ -366,6 +366,7 @@ OLE, KARI, ERIK, FRIDA = ("ole@example.net", "kari@example.net", "erik@example.n
 NAMES = {OLE: "Ole Nordmann", KARI: "Kari Nordmann", ERIK: "Erik Berg", FRIDA: "Frida Dahl"}
 INFO_SUBJECT = "Canon EOS 5D: alt du lurte på"
 COUPON_SUBJECT = "10 % på Canon EOS 5D med kode {coupon}"
+REMINDER_SUBJECT = "Fortsatt interessert i Canon EOS 5D?"
 
 
 def oslo(month, day, hour, minute=0):
@@ -395,7 +396,8 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
         self.assertIn('href="%s"' % UNSUBSCRIBE_URL.replace("{token}", person_token(person)),
                       html)
 
-    # The two tests share one clock: test_2 continues where test_1 ends.
+    # The tests share one clock and run in name order, each continuing
+    # where the one before ended.
 
     def test_1_camera_lead_buyer_and_coupons(self):
         self.assertEqual(self.now(), oslo(1, 5, 10))  # Monday 10:00 in Oslo
@@ -418,6 +420,8 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
                 [("2026-01-08T10:00+01:00", p, "canon-eos-5d", "info", "queued")
                  for p in (OLE, KARI, ERIK, FRIDA)] +
                 [("2026-01-15T10:00+01:00", p, "canon-eos-5d", "coupon", "projected")
+                 for p in (OLE, KARI, ERIK, FRIDA)] +
+                [("2026-01-22T10:00+01:00", p, "canon-eos-5d", "reminder", "projected")
                  for p in (OLE, KARI, ERIK, FRIDA)]))
 
         self.nothing_until(START + 2 * DAY)
@@ -461,25 +465,49 @@ class CameraLeadStory(SequenceStory, MailSystemCase):
         self.due_at(oslo(1, 15, 12), Expect(OLE, "accessories", "lenses",
                                             "Objektiver som passer til det nye kameraet ditt",
                                             ["24–105 mm"]))
+        # Seven days later the reminder, only for Erik, who answered one of
+        # the two mails. Kari and Frida did not (an out-of-office answer is
+        # no engagement): `exit quiet` (no-engagement 2), checked when the
+        # reminder is due, moves them to camera-gentle instead.
+        self.due_at(oslo(1, 22, 10), Expect(ERIK, "canon-eos-5d", "reminder", REMINDER_SUBJECT,
+                                            ["Hei Erik!"]))
+        for person in (KARI, FRIDA):
+            shown = self.ctl_if_available("person", "show", person)
+            if shown is None:
+                break
+            if person == KARI:
+                self.show_ctl("person show %s" % KARI, shown)
+            gentle, canon = shown.split("sequence canon-eos-5d")
+            self.assertIn("state: left", canon)
+            self.assertIn("left: quiet at 2026-01-22T09:00:00Z", canon)
+            self.assertIn("sequence camera-gentle", gentle)
+            self.assertIn("state: active", gentle)
+            self.assertIn("next: 2026-02-14T09:00:00Z", gentle)
+
         self.due_at(oslo(1, 29, 12), Expect(OLE, "accessories", "bag",
                                             "Kameraveske og ekstra batteri – 15 % med {coupon}",
                                             ["Med koden {coupon}"]))
 
-    # Known gap: the dispatcher checks `on = no-engagement N` only before
-    # sending a step, so in a sequence of N steps the exit never fires and
-    # the enrolment simply completes. Remove the marker once it is fixed
-    # (an unexpected success fails the run).
-    @unittest.expectedFailure
-    def test_2_quiet_leads_move_to_camera_gentle(self):
-        # Kari and Frida (whose out-of-office answer is no engagement) got
-        # two mails without replying: `exit quiet` (no-engagement 2) moves
-        # them to camera-gentle when the second one is sent, so its step
-        # comes 21 days later (Thursday 5 February), in its Saturday window.
-        # Erik replied in between and stays where he is.
-        self.due_at(oslo(2, 7, 10),
+    def test_2_quiet_leads_get_camera_gentle(self):
+        # Moved on Thursday 22 January: camera-gentle's step is 21 days
+        # later (Thursday 12 February), in its Saturday window.
+        self.due_at(oslo(2, 14, 10),
                     *(Expect(p, "camera-gentle", "news", "Nytt fra fotoavdelingen",
                              ["Hei %s!" % NAMES[p].split()[0]]) for p in (KARI, FRIDA)))
         self.nothing_until(oslo(3, 31, 12))
+
+    # Known gap: canon-reminder.txt says "Rabattkoden din {{coupon}} gjelder
+    # fortsatt" (your code still applies), but {{coupon}} is the code of
+    # the step being rendered, so the reminder names a code the person never
+    # got. Remove the marker once the reminder can name the coupon step's
+    # code (or no longer claims to).
+    @unittest.expectedFailure
+    def test_3_reminder_names_the_code_of_the_coupon_mail(self):
+        mails = [m for m in self.system.sink.messages() if m.rcpt_tos == [ERIK]
+                 and is_sequence_mail(m)]
+        reminder = [m for m in mails if m.header("Subject") == REMINDER_SUBJECT]
+        self.assertEqual(len(reminder), 1)
+        self.assertIn(coupon_code(ERIK, "canon-eos-5d", "coupon"), reminder[0].text_body())
 
 
 ANNA, BORIS, SERGEI, DMITRI = ("anna@example.ru", "boris@example.ru", "sergei@example.ru",

@@ -81,6 +81,9 @@ class AutoresponderPrograms:
             ("log_target", "stderr"),
             ("log_level", "debug"),
             ("transport", self.transport),
+            # Never the system's sequences (the default is under /etc);
+            # sequence tests set their own directory.
+            ("sequence_dir", ""),
         ]
         if self.transport == "sendmail":
             items.append(("sendmail_path", "/usr/sbin/sendmail"))
