@@ -104,6 +104,25 @@ Result<std::shared_ptr<const TriggerMatcher>> TriggerMatcher::Compile(const Trig
   return std::shared_ptr<const TriggerMatcher>(std::move(matcher));
 }
 
+namespace {
+
+// An envelope address carries no name; the headers usually do ("To: Ole
+// Hansen <ole@example.net>" on an order confirmation). The first mailbox
+// with the same address in From, Reply-To, To or Cc lends its name.
+std::string DisplayNameFromHeaders(const Message& message, const std::string& address) {
+  for (const char* field : {"From", "Reply-To", "To", "Cc"}) {
+    for (std::string_view value : message.All(field)) {
+      for (const Mailbox& mailbox : ParseAddressList(value)) {
+        if (!mailbox.display_name.empty() && NormalizeAddress(mailbox.address) == address)
+          return mailbox.display_name;
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 std::optional<TriggerMatch> TriggerMatcher::Match(const Message& message) const {
   const Envelope& envelope = message.envelope();
   if (spec_.direction == Direction::kSmtp && envelope.local_submission) return std::nullopt;
@@ -196,6 +215,7 @@ std::optional<TriggerMatch> TriggerMatcher::Match(const Message& message) const 
   match.person = NormalizeAddress(Trim(person->address));
   if (!IsSafeAddress(match.person)) return std::nullopt;
   match.display_name = std::move(person->display_name);
+  if (match.display_name.empty()) match.display_name = DisplayNameFromHeaders(message, match.person);
   return match;
 }
 

@@ -290,3 +290,26 @@ TEST(TriggerMatcher, CompileRejectsUnknownFieldsAndEmptyHeaderNames) {
 
 }  // namespace
 }  // namespace ar
+
+namespace ar {
+namespace {
+
+TEST(TriggerMatcher, EnvelopePersonBorrowsTheNameFromTheHeaders) {
+  // An order confirmation: the customer is the envelope recipient, and only
+  // the To header says what they are called.
+  auto matcher = CompileOrDie(Spec({}, PersonSource::kEnvelopeRecipient));
+  auto match = matcher->Match(MakeMessage(
+      "orders@shop.example", {"<Ole@Example.NET>"},
+      {{"From", "Shop <orders@shop.example>"}, {"To", "Ole Hansen <ole@example.net>"}}));
+  ASSERT_TRUE(match.has_value());
+  EXPECT_EQ(match->person, "ole@example.net");
+  EXPECT_EQ(match->display_name, "Ole Hansen");
+
+  auto nameless = matcher->Match(MakeMessage("orders@shop.example", {"ole@example.net"},
+                                             {{"To", "Kari <kari@example.net>"}}));
+  ASSERT_TRUE(nameless.has_value());
+  EXPECT_EQ(nameless->display_name, "");  // another person's name is not borrowed
+}
+
+}  // namespace
+}  // namespace ar
