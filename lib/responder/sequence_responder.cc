@@ -84,9 +84,6 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
   SequenceStore& store = store_.sequences();
   SequenceDecision decision =
       DecideSequences(message, runtime.sequences, StateView(store), runtime.settings, now);
-  const std::string prefix = Prefix(message);
-  for (const std::string& note : decision.notes) logger_.Info(prefix + note);
-
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
                     decision.suppressions.size() + decision.soft_bounces.size();
   if (outcome.actions > 0) {
@@ -94,19 +91,10 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
         store.ApplySequenceDecision(decision, runtime.secret_key, runtime.soft_bounce_limit, now);
     if (!applied.ok()) return applied;
   }
-  for (const auto& exit : decision.exits)
-    logger_.Info(prefix + exit.person + " leaves sequence " + exit.sequence + ": " + exit.reason);
-  for (const auto& enrol : decision.enrols)
-    logger_.Info(prefix + enrol.person + " enrolled in sequence " + enrol.sequence + " (" +
-                 enrol.reason + (enrol.first_due ? ", first step " + FormatIsoUtc(*enrol.first_due)
-                                                 : std::string(", no steps")) +
-                 ")");
-  for (const auto& [person, sequence] : decision.engagements)
-    logger_.Info(prefix + person + " engaged with sequence " + sequence);
-  for (const auto& [person, reason] : decision.suppressions)
-    logger_.Info(prefix + person + " suppressed: " + reason);
-  for (const auto& person : decision.soft_bounces)
-    logger_.Info(prefix + person + " soft bounce counted");
+  // The decision's notes already name every action and every refusal: one
+  // line each, after the store has them.
+  const std::string prefix = Prefix(message);
+  for (const std::string& note : decision.notes) logger_.Info(prefix + note);
 
   // Only recipients that are really in the envelope can be removed.
   for (const std::string& rcpt : decision.consume_recipients) {
