@@ -5,6 +5,7 @@
 // Exit status: 0 done, 1 runtime failure (store, transport setup), 2 usage
 // or configuration error.
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "config/options_table.h"
 #include "core/clock.h"
 #include "core/logger.h"
+#include "core/strings.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
@@ -23,6 +25,7 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
 #include "metrics/textfile_exporter.h"
+#include "sequence/sequence_definition.h"
 #include "store/store.h"
 #include "transport/transport.h"
 
@@ -48,6 +51,34 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
 int UsageError(const std::string& message) {
   std::cerr << kProgram << ": " << message << "\n";
   return kExitUsage;
+}
+
+// --check-config: every mistake in the settings and in the sequence
+// directory, one "PLACE: what" line each on stderr; kExitUsage when there is
+// any, else kExitOk and the "is valid" line.
+int CheckConfig(const ar::Config& config, std::vector<std::string> errors) {
+  if (auto clock = ar::MakeClock(config.clock); !clock.ok())
+    errors.push_back(clock.status().message());
+  ar::LogLevel level = ar::LogLevel::kInfo;
+  if (!ar::ParseLogLevel(config.log_level, &level))
+    errors.push_back("unknown log_level '" + config.log_level + "'");
+  if (auto transport = ar::MakeTransport(config.transport); !transport.ok())
+    errors.push_back(transport.status().message());
+  const std::string& dir = config.sequences.directory;
+  std::error_code ec;
+  if (!dir.empty() && std::filesystem::is_directory(dir, ec)) {
+    auto loaded = ar::LoadSequenceDirectory(dir);
+    if (!loaded.ok()) {
+      for (const std::string& line : ar::SplitTrimmed(loaded.status().message(), '\n'))
+        errors.push_back(line.rfind(dir, 0) == 0 ? line : dir + "/" + line);
+    }
+  }
+  for (const std::string& error : errors) std::cerr << error << "\n";
+  if (!errors.empty()) return kExitUsage;
+  std::cout << kProgram << ": configuration "
+            << (config.config_file.empty() ? std::string("(defaults)") : config.config_file)
+            << " is valid\n";
+  return kExitOk;
 }
 
 // What the dispatcher needs to compose sequence steps, from the configuration.
@@ -94,8 +125,13 @@ void RunUntilStopped(
 }
 
 int Main(int argc, char** argv) {
-  auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
+  std::vector<std::string> errors;
+  auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig, &errors);
   if (!command_line.ok()) return UsageError(command_line.status().message());
+  if (!errors.empty() && !command_line->Has("check-config")) {
+    for (const std::string& error : errors) std::cerr << kProgram << ": " << error << "\n";
+    return kExitUsage;
+  }
   if (command_line->help) {
     std::cout << ar::HelpText(kProgram, ProgramFlags());
     return kExitOk;
@@ -113,8 +149,9 @@ int Main(int argc, char** argv) {
     return UsageError("unexpected argument '" + command_line->positional[0] + "'");
   }
 
-  // Everything the configuration decides is built before anything runs, so
-  // --check-config sees the same errors a start would.
+  // Everything the configuration decides is built before anything runs, and
+  // --check-config builds the same, so it sees the errors a start would.
+  if (command_line->Has("check-config")) return CheckConfig(config, std::move(errors));
   auto clock = ar::MakeClock(config.clock);
   if (!clock.ok()) return UsageError(clock.status().message());
   ar::LogLevel level = ar::LogLevel::kInfo;
@@ -123,12 +160,6 @@ int Main(int argc, char** argv) {
   }
   auto transport = ar::MakeTransport(config.transport);
   if (!transport.ok()) return UsageError(transport.status().message());
-  if (command_line->Has("check-config")) {
-    std::cout << kProgram << ": configuration "
-              << (config.config_file.empty() ? std::string("(defaults)") : config.config_file)
-              << " is valid\n";
-    return kExitOk;
-  }
 
   const std::atomic<bool>& stop = ar::InstallStopSignals();
   std::unique_ptr<ar::Logger> logger = ar::MakeLogger(config.log_target, kProgram, level);

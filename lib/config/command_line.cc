@@ -1,6 +1,8 @@
 // ParseCommandLine and ParseFlags: Boost.Program_options reads the option
 // tokens; the values then go through the options table like file values.
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <cstdlib>
 #include <set>
 
 #include "config/config_file.h"
@@ -57,6 +59,20 @@ SplitArguments Split(const std::vector<std::string>& args, const std::set<std::s
     }
   }
   return out;
+}
+
+// Puts the config file's errors in line order (they are found option by
+// option), ahead of the rest, keeping the order of equals.
+void SortByLine(const std::string& file, std::vector<std::string>::iterator begin,
+                std::vector<std::string>::iterator end) {
+  std::string prefix = file + ":";
+  auto line_of = [&prefix](const std::string& error) -> unsigned long {
+    if (prefix.size() == 1 || error.compare(0, prefix.size(), prefix) != 0) return ~0UL;
+    return std::strtoul(error.c_str() + prefix.size(), nullptr, 10);
+  };
+  std::stable_sort(begin, end, [&line_of](const std::string& a, const std::string& b) {
+    return line_of(a) < line_of(b);
+  });
 }
 
 struct ParsedOption {
@@ -127,6 +143,17 @@ Status CheckFlagNames(const std::vector<ProgramFlag>& flags) {
 Result<CommandLine> ParseCommandLine(int argc, const char* const* argv,
                                      const std::vector<ProgramFlag>& program_flags,
                                      const std::string& default_config_path) {
+  std::vector<std::string> errors;
+  Result<CommandLine> out = ParseCommandLine(argc, argv, program_flags, default_config_path, &errors);
+  if (out.ok() && !errors.empty()) return Status::InvalidArgument(JoinLines(errors));
+  return out;
+}
+
+Result<CommandLine> ParseCommandLine(int argc, const char* const* argv,
+                                     const std::vector<ProgramFlag>& program_flags,
+                                     const std::string& default_config_path,
+                                     std::vector<std::string>* errors) {
+  const size_t first_error = errors->size();
   if (Status s = CheckFlagNames(program_flags); !s.ok()) return s;
   po::options_description description;
   std::set<std::string> takes_value = {"config"};
@@ -152,11 +179,14 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv,
     if (option.name == "help") {
       out.help = true;
     } else if (option.name == "config") {
-      if (config_named) return Status::InvalidArgument("--config: given more than once");
+      if (config_named) {
+        errors->push_back("--config: given more than once");
+        continue;
+      }
       config_named = true;
       config_path = option.value;
     } else if (const ProgramFlag* flag = FindFlag(program_flags, option.name)) {
-      if (Status s = RecordFlag(*flag, option.value, &out); !s.ok()) return s;
+      if (Status s = RecordFlag(*flag, option.value, &out); !s.ok()) errors->push_back(s.message());
     } else {
       from_command_line.push_back({option.name, option.value, "--" + option.name, true});
     }
@@ -164,24 +194,26 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv,
 
   std::vector<OptionAssignment> from_file;
   if (!config_path.empty()) {
-    Result<ConfigFileContents> file = ReadConfigFile(config_path, /*must_exist=*/config_named);
-    if (!file.ok()) return file.status();
-    for (const OptionAssignment& a : file->assignments) {
-      if (a.name == "config" || a.name == "help" || FindFlag(program_flags, a.name) != nullptr)
-        return Status::InvalidArgument(a.place + ": '" + a.name +
-                                       "' is accepted on the command line only");
-    }
-    if (file->found) {
-      from_file = std::move(file->assignments);
+    Result<ConfigFileContents> file =
+        ReadConfigFile(config_path, /*must_exist=*/config_named, errors);
+    if (!file.ok()) {
+      errors->push_back(file.status().message());
+    } else if (file->found) {
+      for (OptionAssignment& a : file->assignments) {
+        if (a.name == "config" || a.name == "help" || FindFlag(program_flags, a.name) != nullptr) {
+          errors->push_back(a.place + ": '" + a.name + "' is accepted on the command line only");
+        } else {
+          from_file.push_back(std::move(a));
+        }
+      }
       out.config.config_file = config_path;
     }
   }
 
-  Result<Config> config = AssembleConfig(from_file, from_command_line);
-  if (!config.ok()) return config.status();
   std::string config_file = out.config.config_file;
-  out.config = std::move(*config);
+  out.config = AssembleConfig(from_file, from_command_line, errors);
   out.config.config_file = config_file;
+  SortByLine(config_file, errors->begin() + static_cast<long>(first_error), errors->end());
   return out;
 }
 

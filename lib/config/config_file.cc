@@ -21,8 +21,14 @@ bool IsNameChar(char c) {
 
 }  // namespace
 
-Result<std::vector<OptionAssignment>> ParseConfigText(std::string_view text,
-                                                      const std::string& file_name) {
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
+std::vector<OptionAssignment> ParseConfigText(std::string_view text, const std::string& file_name,
+                                              std::vector<std::string>* errors) {
   std::vector<OptionAssignment> out;
   size_t line_number = 0;
   size_t start = 0;
@@ -37,19 +43,43 @@ Result<std::vector<OptionAssignment>> ParseConfigText(std::string_view text,
     // Postfix, so no value ever needs quoting.
     if (line.empty() || line[0] == '#') continue;
     size_t equals = line.find('=');
-    if (equals == std::string_view::npos)
-      return Status::InvalidArgument(place + ": expected 'name = value', found no '='");
+    if (equals == std::string_view::npos) {
+      errors->push_back(place + ": expected 'name = value', found no '='");
+      continue;
+    }
     std::string name(Trim(line.substr(0, equals)));
-    if (name.empty()) return Status::InvalidArgument(place + ": no option name before '='");
-    for (char c : name) {
-      if (!IsNameChar(c)) return Status::InvalidArgument(place + ": unknown option '" + name + "'");
+    if (name.empty()) {
+      errors->push_back(place + ": no option name before '='");
+      continue;
+    }
+    bool name_ok = true;
+    for (char c : name) name_ok = name_ok && IsNameChar(c);
+    if (!name_ok) {
+      errors->push_back(place + ": unknown option '" + name + "'");
+      continue;
     }
     out.push_back({name, std::string(Trim(line.substr(equals + 1))), place, false});
   }
   return out;
 }
 
+Result<std::vector<OptionAssignment>> ParseConfigText(std::string_view text,
+                                                      const std::string& file_name) {
+  std::vector<std::string> errors;
+  std::vector<OptionAssignment> out = ParseConfigText(text, file_name, &errors);
+  if (!errors.empty()) return Status::InvalidArgument(JoinLines(errors));
+  return out;
+}
+
 Result<ConfigFileContents> ReadConfigFile(const std::string& path, bool must_exist) {
+  std::vector<std::string> errors;
+  Result<ConfigFileContents> contents = ReadConfigFile(path, must_exist, &errors);
+  if (contents.ok() && !errors.empty()) return Status::InvalidArgument(JoinLines(errors));
+  return contents;
+}
+
+Result<ConfigFileContents> ReadConfigFile(const std::string& path, bool must_exist,
+                                          std::vector<std::string>* errors) {
   ConfigFileContents contents;
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
@@ -70,10 +100,8 @@ Result<ConfigFileContents> ReadConfigFile(const std::string& path, bool must_exi
     if (text.size() > kMaxFileSize) return Status::InvalidArgument(path + ": larger than 1 MiB");
   }
   if (in.bad()) return Status::InvalidArgument(path + ": read error");
-  Result<std::vector<OptionAssignment>> assignments = ParseConfigText(text, path);
-  if (!assignments.ok()) return assignments.status();
   contents.found = true;
-  contents.assignments = std::move(*assignments);
+  contents.assignments = ParseConfigText(text, path, errors);
   return contents;
 }
 

@@ -30,4 +30,12 @@ struct OptionAssignment {
 Result<Config> AssembleConfig(const std::vector<OptionAssignment>& from_file,
                               const std::vector<OptionAssignment>& from_command_line);
 
+// The same, but no mistake stops it (--check-config): each is appended to
+// *errors, starting with its place, and the result holds every value that
+// could be applied, defaults elsewhere. A cross-setting check is skipped when
+// one of its settings already had a bad value, to report the cause only.
+Config AssembleConfig(const std::vector<OptionAssignment>& from_file,
+                      const std::vector<OptionAssignment>& from_command_line,
+                      std::vector<std::string>* errors);
+
 }  // namespace ar

@@ -59,6 +59,15 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv,
                                      const std::vector<ProgramFlag>& program_flags,
                                      const std::string& default_config_path);
 
+// The same for --check-config: no mistake in the config file or in a setting
+// stops it. Each is appended to *errors, one line starting with its place
+// ("FILE:LINE: ..." or "--name: ..."), and the result carries every setting
+// that could be applied. Fails only when the flags themselves cannot be read.
+Result<CommandLine> ParseCommandLine(int argc, const char* const* argv,
+                                     const std::vector<ProgramFlag>& program_flags,
+                                     const std::string& default_config_path,
+                                     std::vector<std::string>* errors);
+
 // Parses a subcommand's own flags ("--name value", "--switch"); the rest of
 // the arguments are returned in positional.
 Result<CommandLine> ParseFlags(const std::vector<std::string>& args,
