@@ -73,8 +73,13 @@ sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
 
 sfsistat OnMailFrom(SMFICTX* ctx, char** argv) {
   Connection* conn = GetOrCreate(ctx);
+
   if (conn == nullptr) return SMFIS_ACCEPT;  // out of memory: never harm mail flow
-  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", false);
+  // Postfix's smtpd gives {mail_mailer} (in its default milter_mail_macros)
+  // as "smtp"; mail from pickup (sendmail(1), local submission) has none.
+  const char* mailer = smfi_getsymval(ctx, const_cast<char*>("{mail_mailer}"));
+  const bool local = mailer == nullptr || *mailer == '\0';
+  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", local);
   return Continue(conn->noreply_mail);
 }
 

@@ -34,6 +34,10 @@ class Session {
   explicit Session(MilterService& service) : service_(service) {}
 
   // sender as the MTA passes it, with or without angle brackets.
+  // local_submission: the MTA says the message was submitted locally (for
+  // Postfix: no {mail_mailer} macro, i.e. pickup rather than smtpd). A
+  // Received: field is no evidence: mail relayed from another host's local
+  // submission carries that host's trace.
   void OnMailFrom(std::string_view sender, bool local_submission);
   void OnRecipient(std::string_view recipient);
   void OnHeader(std::string_view name, std::string_view value);

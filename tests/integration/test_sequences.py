@@ -35,6 +35,7 @@ import hmac
 import os
 import re
 import shutil
+import time
 import unittest
 from collections import namedtuple
 from zoneinfo import ZoneInfo
@@ -786,3 +787,52 @@ class ClosedLoopStory(SequenceStory, MailSystemCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+DIRECTION_SEQUENCE = """[sequence]
+name = {name}
+from = Shop <shop@shop.example>
+[trigger]
+direction = {direction}
+recipient = ^notify@shop\\.example$
+person = from
+[step hello]
+when = 1d after previous
+template = hello.txt
+"""
+
+
+class DirectionStory(MailSystemCase):
+    """`direction` in a trigger: the milter tells mail submitted locally
+    (Postfix pickup) from mail received over SMTP by the MTA's own trace
+    field, so each message enrols in exactly one of the two sequences."""
+
+    @classmethod
+    def extra_program_options(cls, root):
+        sequence_dir = os.path.join(root, "direction-sequences")
+        os.makedirs(sequence_dir)
+        for name, direction in (("smtp-only", "smtp"), ("local-only", "local")):
+            with open(os.path.join(sequence_dir, name + ".sequence"), "w") as f:
+                f.write(DIRECTION_SEQUENCE.format(name=name, direction=direction))
+        with open(os.path.join(sequence_dir, "hello.txt"), "w") as f:
+            f.write("Subject: Hello\n\nHello {{first_name}}\n")
+        key_file = os.path.join(root, "direction.key")
+        with open(key_file, "wb") as f:
+            f.write(SECRET_KEY)
+        return {"sequence_dir": sequence_dir, "secret_key_file": key_file}
+
+    def test_smtp_and_local_mail_enrol_in_their_own_sequence(self):
+        over_smtp, _ = build_message("Sam <sam@example.org>", "notify@shop.example", "over smtp")
+        self.system.send_smtp("sam@example.org", ["notify@shop.example"], over_smtp)
+        local, _ = build_message("Lea <lea@example.org>", "notify@shop.example", "local")
+        self.system.send_sendmail("lea@example.org", ["notify@shop.example"], local)
+        self.system.wait_for_messages(2)
+        log = lambda: self.system.programs.log_text("milter")
+        for _ in range(100):
+            if "lea@example.org: enrolled" in log() and "sam@example.org: enrolled" in log():
+                break
+            time.sleep(0.1)
+        self.assertRegex(log(), r"sam@example\.org: enrolled in smtp-only ")
+        self.assertRegex(log(), r"lea@example\.org: enrolled in local-only ")
+        self.assertNotRegex(log(), r"sam@example\.org: enrolled in local-only ")
+        self.assertNotRegex(log(), r"lea@example\.org: enrolled in smtp-only ")

@@ -182,6 +182,16 @@ TEST(SessionFailure, StoreFailureTempfailsOnlyWhenConfigured) {
   EXPECT_EQ(session.OnEndOfMessage("4Xk2Lz").verdict, Verdict::kTempfail);
 }
 
+TEST_F(SessionTest, DirectionIsWhatTheMtaSaysNotWhatTraceFieldsClaim) {
+  Session session(*service_);
+  session.OnMailFrom("<www-data@shop.example>", true);
+  EXPECT_TRUE(session.message().envelope().local_submission);
+  session.OnMailFrom("<bob@example.net>", false);
+  // A remote host's own pickup trace does not make relayed mail local.
+  session.OnHeader("Received", "by far.example (Postfix, from userid 33) id 1");
+  EXPECT_FALSE(session.message().envelope().local_submission);
+}
+
 TEST(StripAngleBrackets, HandlesNullAndBareSenders) {
   EXPECT_EQ(StripAngleBrackets("<>"), "");
   EXPECT_EQ(StripAngleBrackets(" <bob@example.net> "), "bob@example.net");
