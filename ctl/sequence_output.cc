@@ -62,17 +62,6 @@ std::string Conditions(const TriggerSpec& trigger, const std::string& indent) {
 
 }  // namespace
 
-const char* EnrolmentStateName(EnrolmentState state) {
-  switch (state) {
-    case EnrolmentState::kActive:
-      return "active";
-    case EnrolmentState::kCompleted:
-      return "completed";
-    case EnrolmentState::kLeft:
-      return "left";
-  }
-  return "?";
-}
 
 std::string FormatSequenceLine(const SequenceDefinition& definition, size_t active) {
   return PrintableLine(definition.name) + "\t" + ShortVersion(definition.version) + "\t" +

@@ -14,6 +14,16 @@ namespace ar {
 
 enum class EnrolmentState { kActive = 1, kCompleted = 2, kLeft = 3 };
 
+// "active", "completed", "left": the names logs and the CLI show.
+inline const char* EnrolmentStateName(EnrolmentState state) {
+  switch (state) {
+    case EnrolmentState::kActive: return "active";
+    case EnrolmentState::kCompleted: return "completed";
+    case EnrolmentState::kLeft: return "left";
+  }
+  return "unknown";
+}
+
 struct SentStep {
   uint32_t step = 0;        // index into SequenceDefinition::steps
   TimePoint sent_at;        // when the MTA accepted it

@@ -37,17 +37,6 @@ namespace {
 
 using PersonSequence = std::pair<std::string, std::string>;
 
-const char* StateName(EnrolmentState state) {
-  switch (state) {
-    case EnrolmentState::kActive:
-      return "active";
-    case EnrolmentState::kCompleted:
-      return "completed";
-    case EnrolmentState::kLeft:
-      return "left";
-  }
-  return "unknown";
-}
 
 // One run of DecideSequences: the inputs plus what has been decided so far,
 // so that later steps see the earlier ones (a person unsubscribed by this
@@ -303,7 +292,7 @@ class DecisionRun {
     }
     bool restart = false;
     if (const std::optional<Enrolment> existing = StoredEnrolment(person, definition.name)) {
-      const std::string state = StateName(existing->state);
+      const std::string state = EnrolmentStateName(existing->state);
       switch (definition.re_entry) {
         case ReEntry::kIgnore:
           Note(prefix + "already enrolled (" + state + "); re_entry = ignore");

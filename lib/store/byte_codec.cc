@@ -1,5 +1,7 @@
 #include "store/byte_codec.h"
 
+#include "store/status_macros.h"
+
 namespace ar {
 
 void ByteWriter::PutVarint(uint64_t v) {
@@ -81,5 +83,24 @@ Status ByteReader::ExpectEnd() const {
   if (in_.empty()) return Status::Ok();
   return Status::Corruption(std::string(what_) + " record has trailing bytes");
 }
+
+Status CheckVersion(ByteReader& in, uint8_t expected, const char* what) {
+  uint8_t version = 0;
+  AR_RETURN_IF_ERROR(in.GetByte(&version));
+  if (version != expected) {
+    return Status::Corruption(std::string(what) + " record has unknown version " +
+                              std::to_string(version));
+  }
+  return Status::Ok();
+}
+
+Status GetTime(ByteReader& in, TimePoint* t) {
+  int64_t s = 0;
+  AR_RETURN_IF_ERROR(in.GetFixed64(&s));
+  *t = FromUnixSeconds(s);
+  return Status::Ok();
+}
+
+void PutTime(ByteWriter& out, TimePoint t) { out.PutFixed64(ToUnixSeconds(t)); }
 
 }  // namespace ar

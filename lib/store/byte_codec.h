@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace ar {
@@ -50,5 +51,11 @@ class ByteReader {
   std::string_view in_;
   const char* what_;
 };
+
+// Helpers every record codec shares (FORMAT.md): the leading version byte,
+// and times as 8-byte seconds since the epoch.
+Status CheckVersion(ByteReader& in, uint8_t expected, const char* what);
+Status GetTime(ByteReader& in, TimePoint* t);
+void PutTime(ByteWriter& out, TimePoint t);
 
 }  // namespace ar

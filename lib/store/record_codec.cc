@@ -23,23 +23,6 @@ constexpr uint8_t kHasStart = 1 << 2;
 constexpr uint8_t kHasEnd = 1 << 3;
 constexpr uint8_t kKnownRuleFlags = kEnabled | kReplyToExternal | kHasStart | kHasEnd;
 
-Status CheckVersion(ByteReader& in, uint8_t expected, const char* what) {
-  uint8_t version = 0;
-  AR_RETURN_IF_ERROR(in.GetByte(&version));
-  if (version != expected) {
-    return Status::Corruption(std::string(what) + " record has unknown version " +
-                              std::to_string(version));
-  }
-  return Status::Ok();
-}
-
-Status GetTime(ByteReader& in, TimePoint* t) {
-  int64_t s = 0;
-  AR_RETURN_IF_ERROR(in.GetFixed64(&s));
-  *t = FromUnixSeconds(s);
-  return Status::Ok();
-}
-
 // Reads the record's version byte: one of the two accepted versions.
 Status GetVersion(ByteReader& in, uint8_t v1, uint8_t v2, const char* what, uint8_t* version) {
   AR_RETURN_IF_ERROR(in.GetByte(version));

@@ -20,25 +20,6 @@ constexpr uint8_t kHasNextDue = 1 << 1;
 constexpr uint8_t kHasLastEngagement = 1 << 2;
 constexpr uint8_t kKnownEnrolmentFlags = kHasLeftAt | kHasNextDue | kHasLastEngagement;
 
-Status CheckVersion(ByteReader& in, uint8_t expected, const char* what) {
-  uint8_t version = 0;
-  AR_RETURN_IF_ERROR(in.GetByte(&version));
-  if (version != expected) {
-    return Status::Corruption(std::string(what) + " record has unknown version " +
-                              std::to_string(version));
-  }
-  return Status::Ok();
-}
-
-Status GetTime(ByteReader& in, TimePoint* t) {
-  int64_t s = 0;
-  AR_RETURN_IF_ERROR(in.GetFixed64(&s));
-  *t = FromUnixSeconds(s);
-  return Status::Ok();
-}
-
-void PutTime(ByteWriter& out, TimePoint t) { out.PutFixed64(ToUnixSeconds(t)); }
-
 // A count of entries that each take at least one byte cannot exceed the
 // record size; checking first keeps a hostile count from allocating.
 Status GetCount(ByteReader& in, size_t record_size, const char* what, uint64_t* count) {
