@@ -37,6 +37,8 @@ struct Config {
   std::string dispatcher_metrics_file;  // the same for the dispatcher
   bool tempfail_on_error = false;   // internal failure: accept (default) or tempfail
   std::string reply_envelope_sender;  // "" means the null sender <>
+  // The milter's latch of store write failures (autoresponder-ctl stats shows it).
+  std::string store_error_file = "/run/autoresponder-milter/store-error";
   std::string milter_pid_file;       // "" means none; read by autoresponder-ctl reload
   std::string dispatcher_pid_file;   // "" means none; read by autoresponder-ctl reload
   StoreOptions store{"/var/lib/autoresponder-milter"};

@@ -235,6 +235,17 @@ std::vector<OptionEntry> BuildEntries() {
       },
       [](const Config& c) { return std::string(c.tempfail_on_error ? "tempfail" : "accept"); }));
   t.push_back(Row(
+      "store_error_file",
+      "Where the milter latches the first store write failure for autoresponder-ctl stats; empty "
+      "for none.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && (v[0] != '/' || !IsPrintableText(v)))
+          return Bad("expected an absolute path or nothing, got '" + v + "'");
+        c.store_error_file = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.store_error_file; }));
+  t.push_back(Row(
       "milter_pid_file",
       "Where the milter writes its process id (for autoresponder-ctl reload); empty for none.",
       [](Config& c, const std::string& v) {
@@ -487,6 +498,34 @@ std::vector<OptionEntry> BuildEntries() {
   t.push_back(Duration(
       "max_age", "A reply still not accepted this long after it was queued is given up.",
       [](auto& c) -> auto& { return c.dispatch.max_age; }, kOneSecond, kOneYear));
+  t.push_back(Row(
+      "dispatch_concurrency",
+      "How many follow-ups the dispatcher hands to the MTA at the same time.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> n = ParseInteger(v, 1, 64);
+        if (!n.ok()) return n.status();
+        c.dispatch.concurrency = static_cast<size_t>(*n);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.dispatch.concurrency); }));
+  t.push_back(Duration(
+      "catch_up_limit",
+      "After downtime, follow-ups overdue by more than this are skipped, not sent late; 0 sends "
+      "everything late.",
+      [](auto& c) -> auto& { return c.dispatch.catch_up_limit; }, Seconds(0), kOneYear));
+  t.push_back(Row(
+      "person_send_limit",
+      "The most follow-ups one person gets within person_send_window; more wait. 0: no limit.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> n = ParseInteger(v, 0, 16);
+        if (!n.ok()) return n.status();
+        c.dispatch.person_send_limit = static_cast<uint32_t>(*n);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.dispatch.person_send_limit); }));
+  t.push_back(Duration(
+      "person_send_window", "The window person_send_limit counts in.",
+      [](auto& c) -> auto& { return c.dispatch.person_send_window; }, kOneSecond, kOneYear));
   t.push_back(Duration(
       "poll_interval", "The longest the dispatcher sleeps before looking at the queue again.",
       [](auto& c) -> auto& { return c.dispatch.poll_interval; }, kOneSecond, kOneHour));

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -30,10 +31,23 @@
 
 namespace ar {
 
+// Fault injection for tests (tests/fault): consulted once per write
+// operation (one Store or SequenceStore method that writes), inside the
+// operation's transaction, before its changes would become durable. A non-ok
+// Status fails that operation with that status and changes nothing, exactly
+// as if LMDB had returned the error. Production code never sets one.
+class StoreFaults {
+ public:
+  virtual ~StoreFaults() = default;
+  // operation: the method's name, e.g. "Enqueue", "MarkSent".
+  virtual Status BeforeWrite(std::string_view operation) = 0;
+};
+
 struct StoreOptions {
   std::string path;                // a directory; created if missing
-  uint64_t map_size = 1ull << 30;  // bytes; LMDB's map is sparse
+  uint64_t map_size = 1ull << 30;  // the most the map may grow to, in bytes
   bool read_only = false;
+  std::shared_ptr<StoreFaults> faults = nullptr;  // tests only; null in production
 };
 
 // A reply the milter wants to send. Enqueue() records it only if the user has
@@ -143,6 +157,20 @@ class Store {
   virtual Status MarkFailed(uint64_t id, TimePoint now, const std::string& error) = 0;
   // The earliest due time in the queue, or nullopt when empty.
   virtual Result<std::optional<TimePoint>> NextDue() = 0;
+  // A dispatcher starting up, alone (it holds the dispatcher lock): every
+  // item still claimed by an earlier run goes back to the due time it had
+  // before it was claimed, so a restart resumes at once instead of waiting
+  // for leases to end. Returns how many items were released.
+  virtual Result<size_t> ReleaseClaims() { return Status::IoError("ReleaseClaims not available"); }
+  // When person (normalised) was sent follow-ups (out-of-office replies and
+  // sequence steps) at or after since, oldest first. MarkSent() and
+  // SequenceStore::RecordStepSent() record each send; the store keeps the
+  // last 16 per person. Feeds the dispatcher's per-person frequency cap.
+  virtual Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) {
+    (void)person;
+    (void)since;
+    return std::vector<TimePoint>{};
+  }
 
   // --- inspection (CLI) ---
   virtual Result<std::vector<QueueItem>> ListQueue(size_t limit) = 0;
