@@ -86,6 +86,20 @@ class SequenceStore {
   // next_due (next_step + 1) or mark the enrolment completed (nullopt).
   virtual Status RecordStepSent(uint64_t queue_id, const std::string& message_id,
                                 TimePoint sent_at, std::optional<TimePoint> next_due) = 0;
+  // The step item `queue_id` is skipped, not sent (it was overdue by more
+  // than catch_up_limit after downtime): the item moves to the failed list
+  // with reason (so the CLI shows it), the enrolment's history records the
+  // step as skipped, and the next step is queued at next_due (next_step + 1)
+  // or the enrolment completes (nullopt) -- the person goes on with the
+  // sequence instead of stopping. Not pure so test doubles need not provide it.
+  virtual Status SkipStep(uint64_t queue_id, const std::string& reason, TimePoint now,
+                          std::optional<TimePoint> next_due) {
+    (void)queue_id;
+    (void)reason;
+    (void)now;
+    (void)next_due;
+    return Status::IoError("SkipStep not available");
+  }
   // The step will not be sent (enrolment no longer active, person
   // suppressed, stale item): remove the item; the enrolment is unchanged.
   virtual Status DropStep(uint64_t queue_id) = 0;

@@ -155,6 +155,15 @@ class Store {
   // Never deliverable: move to the failed list; drop the pending response so
   // the next message from that sender may be answered.
   virtual Status MarkFailed(uint64_t id, TimePoint now, const std::string& error) = 0;
+  // Not sent now, and not a failure: the item waits until `until` (the
+  // per-person frequency cap). attempts and last_error are unchanged; a
+  // claim on it ends. NotFound when no item has this id.
+  virtual Status Defer(uint64_t id, TimePoint until, const std::string& reason) {
+    (void)id;
+    (void)until;
+    (void)reason;
+    return Status::IoError("Defer not available");
+  }
   // The earliest due time in the queue, or nullopt when empty.
   virtual Result<std::optional<TimePoint>> NextDue() = 0;
   // A dispatcher starting up, alone (it holds the dispatcher lock): every
