@@ -1,0 +1,240 @@
+// Fuzzes the milter's hot path on hostile input: a raw header block becomes a
+// Message the way the milter builds one (the MTA hands over name and value per
+// field; Message::AddHeader unfolds and bounds them), then the RFC 2047
+// decoding and address parsing the decision uses, then DecideOutOfOffice with
+// fixed rules, settings and time.
+//
+// Input: optional envelope lines first ("MAIL FROM:<a@x>", "RCPT TO:<b@y>"),
+// then header fields ("Name: value", continuation lines start with WSP),
+// up to the first empty line. Without envelope lines the sender is
+// alice@example.net and the recipient bob@example.org.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/strings.h"
+#include "message/address.h"
+#include "message/message.h"
+#include "message/rfc2047.h"
+#include "policy/decision.h"
+#include "sequence/control_mail.h"
+#include "tests/fuzz/fuzz_property.h"
+
+namespace ar {
+namespace {
+
+using fuzz::HasControlOtherThanTab;
+using fuzz::HasLineBreak;
+using fuzz::IsValidUtf8;
+using fuzz::Require;
+
+struct RawField {
+  std::string_view name;
+  std::string_view value;  // folded, as the MTA passes it
+};
+
+struct RawMessage {
+  std::optional<std::string> sender;
+  std::vector<std::string> recipients;
+  std::vector<RawField> fields;
+};
+
+std::string_view NextLine(std::string_view text, size_t* pos) {
+  const size_t start = *pos;
+  size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) end = text.size();
+  *pos = end < text.size() ? end + 1 : end;
+  std::string_view line = text.substr(start, end - start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+std::string Path(std::string_view text) {
+  text = Trim(text);
+  if (text.size() >= 2 && text.front() == '<' && text.back() == '>') {
+    text = text.substr(1, text.size() - 2);
+  }
+  return std::string(Trim(text));
+}
+
+// What an MTA does before calling the milter: split the block into fields.
+// A continuation line stays in the value with its line break, as Postfix
+// passes it; a line without ':' is dropped.
+RawMessage SplitHeaderBlock(std::string_view text) {
+  RawMessage raw;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t line_start = pos;
+    std::string_view line = NextLine(text, &pos);
+    if (raw.fields.empty() && StartsWithIgnoreCase(line, "MAIL FROM:")) {
+      raw.sender = Path(line.substr(10));
+      continue;
+    }
+    if (raw.fields.empty() && StartsWithIgnoreCase(line, "RCPT TO:")) {
+      raw.recipients.push_back(Path(line.substr(8)));
+      continue;
+    }
+    if (line.empty()) break;
+    if ((line.front() == ' ' || line.front() == '\t') && !raw.fields.empty()) {
+      RawField& last = raw.fields.back();
+      // Extend the value to the end of this line (raw bytes, line break kept).
+      const char* begin = last.value.data();
+      last.value = std::string_view(begin, (text.data() + line_start + line.size()) - begin);
+      continue;
+    }
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    raw.fields.push_back(RawField{line.substr(0, colon), line.substr(colon + 1)});
+  }
+  return raw;
+}
+
+std::vector<OutOfOfficeRule> Rules(TimePoint now) {
+  OutOfOfficeRule bob;
+  bob.address = "bob@example.org";
+  bob.aliases = {"robert@example.org", "bob@sub.example.org"};
+  bob.display_name = "Bob \"The\" Builder";
+  bob.text_body = "I am away.";
+  bob.html_body = "<p>I am away.</p>";
+  bob.internal_text_body = "Away, colleague.";
+  bob.period = Seconds(3 * 86400);
+  bob.start = now - Seconds(86400);
+  bob.end = now + Seconds(86400);
+
+  OutOfOfficeRule carol;
+  carol.address = "carol@example.org";
+  carol.subject = "Out of office";
+  carol.text_body = "Away.";
+  carol.reply_to_external = false;
+  carol.generation = 7;
+  return {bob, carol};
+}
+
+void CheckDecision(const Decision& decision, const Message& message,
+                   const std::vector<OutOfOfficeRule>& rules) {
+  Require(decision.replies.size() + decision.skips.size() == rules.size(),
+          "one reply or one skip per rule");
+  for (const ReplyPlan& plan : decision.replies) {
+    Require(IsSafeAddress(plan.envelope_recipient), "a reply goes only to a safe address");
+    Require(plan.envelope_recipient == message.envelope().sender,
+            "a reply goes to the envelope sender");
+    bool own_address = false;
+    for (const OutOfOfficeRule& rule : rules) {
+      for (const std::string& address : rule.AllAddresses()) {
+        own_address = own_address || plan.from_address == address;
+      }
+    }
+    Require(own_address, "a reply comes from one of the rule's addresses");
+    Require(IsValidUtf8(plan.subject) && !HasLineBreak(plan.subject),
+            "reply subject is one line of UTF-8");
+    Require(IsValidUtf8(plan.to_display_name) && !HasLineBreak(plan.to_display_name),
+            "recipient display name is one line of UTF-8");
+    Require(!HasLineBreak(plan.original_references), "References copy is one line");
+    for (char c : plan.original_message_id) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      Require(u > 0x20 && u != 0x7f, "copied Message-ID has no blanks or controls");
+    }
+    Require(plan.original_message_id.empty() || (plan.original_message_id.front() == '<' &&
+                                                 plan.original_message_id.back() == '>'),
+            "copied Message-ID is <...>");
+  }
+}
+
+bool SameDecision(const Decision& a, const Decision& b) {
+  if (a.replies.size() != b.replies.size() || a.skips.size() != b.skips.size()) return false;
+  for (size_t i = 0; i < a.skips.size(); ++i) {
+    if (a.skips[i].reason != b.skips[i].reason || a.skips[i].detail != b.skips[i].detail) {
+      return false;
+    }
+  }
+  for (size_t i = 0; i < a.replies.size(); ++i) {
+    if (a.replies[i].subject != b.replies[i].subject ||
+        a.replies[i].from_address != b.replies[i].from_address) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void CheckDecodedText(std::string_view raw) {
+  const std::string decoded = DecodeHeaderText(raw);
+  Require(IsValidUtf8(decoded), "decoded header text is valid UTF-8");
+  Require(decoded.size() <= kMaxDecodedTextBytes, "decoded header text is bounded");
+  Require(!HasControlOtherThanTab(decoded), "decoded header text has no controls");
+}
+
+void CheckAddresses(std::string_view raw) {
+  const std::vector<Mailbox> mailboxes = ParseAddressList(raw);
+  Require(mailboxes.size() <= kMaxMailboxes, "address list is bounded");
+  for (const Mailbox& mailbox : mailboxes) {
+    Require(!mailbox.address.empty(), "no mailbox with an empty address");
+    Require(IsValidUtf8(mailbox.display_name), "display name is valid UTF-8");
+  }
+}
+
+}  // namespace
+}  // namespace ar
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ar;
+  const RawMessage raw = SplitHeaderBlock(fuzz::AsText(data, size));
+
+  Envelope envelope;
+  envelope.sender = raw.sender.value_or("alice@example.net");
+  envelope.recipients = raw.recipients;
+  if (envelope.recipients.empty()) envelope.recipients.push_back("bob@example.org");
+  envelope.queue_id = "4FUZZ";
+  Message message(std::move(envelope));
+  size_t offered = 0;
+  for (const RawField& field : raw.fields) {
+    // The milter drops this pseudo field when it arrives from outside.
+    if (EqualsIgnoreCase(field.name, kDsnStatusPseudoHeader)) continue;
+    message.AddHeader(field.name, field.value);
+    ++offered;
+  }
+
+  Require(message.headers().size() <= Message::kMaxHeaders, "header count is bounded");
+  Require(message.headers().size() + message.dropped_headers() == offered,
+          "every field is kept or counted as dropped");
+  for (const HeaderField& field : message.headers()) {
+    Require(field.value.size() <= Message::kMaxHeaderValueBytes, "header value is bounded");
+    Require(!HasLineBreak(field.value), "stored header value is unfolded");
+  }
+
+  for (const HeaderField& field : message.headers()) {
+    if (EqualsIgnoreCase(field.name, "Subject")) CheckDecodedText(field.value);
+    if (EqualsIgnoreCase(field.name, "From") || EqualsIgnoreCase(field.name, "To") ||
+        EqualsIgnoreCase(field.name, "Cc") || EqualsIgnoreCase(field.name, "Reply-To")) {
+      CheckAddresses(field.value);
+    }
+  }
+  (void)IsDeliveryStatusNotification(message);
+
+  const TimePoint now = FromUnixSeconds(1768471200);  // 2026-01-15 10:00:00 UTC
+  const std::vector<OutOfOfficeRule> rules = Rules(now);
+  // Senders whose dedupe key starts with "a" were answered an hour ago.
+  const ResponseHistory history = [now](const std::string&, uint64_t,
+                                        const std::string& dedupe_sender)
+      -> std::optional<TimePoint> {
+    if (!dedupe_sender.empty() && dedupe_sender.front() == 'a') return now - Seconds(3600);
+    return std::nullopt;
+  };
+
+  PolicySettings defaults;
+  const Decision first = DecideOutOfOffice(message, rules, history, defaults, now);
+  CheckDecision(first, message, rules);
+  Require(SameDecision(first, DecideOutOfOffice(message, rules, history, defaults, now)),
+          "the decision is deterministic");
+
+  PolicySettings strict;
+  strict.require_authenticated_sender = true;
+  strict.trusted_authserv_id = "mx.example.org";
+  strict.internal_domains = {"example.net"};
+  strict.max_received = 3;
+  strict.spam_verdict_headers.push_back({"X-Spam-Status", "Yes"});
+  CheckDecision(DecideOutOfOffice(message, rules, nullptr, strict, now), message, rules);
+  return 0;
+}
