@@ -1,0 +1,161 @@
+"""Programs the benchmarks start: the private Postfix (the integration
+harness's PostfixInstance, tuned for load), smtp-sink, the two milters and
+the dispatcher. Every program runs in its own session with its output in
+WORK/logs/NAME.log and is stopped by its pid; nothing outside WORK is
+touched, and the system Postfix is never started or stopped.
+
+Not thread-safe; bench/run owns one Processes per run.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "..", "tests", "integration"))
+
+from harness import net  # noqa: E402
+from harness.postfix_instance import PostfixInstance, postfix_available  # noqa: E402
+
+SMTP_SINK = "/usr/sbin/smtp-sink"
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+
+# Load settings on top of the harness's main.cf: enough smtpd processes that
+# 20 sessions really run in parallel (and the relay's smtp clients too), no
+# per-client limits, no reverse lookups; mail still relays to the sink.
+LOAD_MAIN_CF = {
+    "default_process_limit": "100",
+    "smtpd_client_connection_count_limit": "0",
+    "smtpd_client_connection_rate_limit": "0",
+    "smtpd_peername_lookup": "no",
+    "default_destination_concurrency_limit": "20",
+    "smtp_destination_concurrency_limit": "20",
+    "milter_command_timeout": "30s",
+    "milter_content_timeout": "60s",
+    "queue_run_delay": "1s",
+}
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def prerequisites_missing():
+    """None when the benchmarks can run here, else why not."""
+    why = postfix_available()
+    if why:
+        return why
+    for tool in (SMTP_SINK, SMTP_SOURCE):
+        if not os.access(tool, os.X_OK):
+            return "%s is missing (Debian package postfix)" % tool
+    return None
+
+
+class Processes:
+    def __init__(self, work_dir):
+        self.work_dir = work_dir
+        self.log_dir = os.path.join(work_dir, "logs")
+        os.makedirs(self.log_dir, exist_ok=True)
+        self._running = []  # (name, Popen, log file)
+        self._postfixes = []
+
+    def log_path(self, name):
+        return os.path.join(self.log_dir, name + ".log")
+
+    def spawn(self, name, argv, env=None):
+        log = open(self.log_path(name), "ab")
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                   start_new_session=True, env=env)
+        self._running.append((name, process, log))
+        return process
+
+    def stop(self, process, timeout=15):
+        for entry in list(self._running):
+            if entry[1] is process:
+                self._running.remove(entry)
+                _terminate(process, timeout)
+                entry[2].close()
+
+    def wait_port(self, process, port, what, timeout=20):
+        state = net.wait_until(
+            lambda: "exited" if process.poll() is not None else net.port_accepts(port),
+            timeout)
+        if state is not True:
+            raise BenchError("%s did not listen on 127.0.0.1:%d (%s)" % (
+                what, port, "exited" if state == "exited" else "timed out"))
+
+    # --- the programs ---
+
+    def smtp_sink(self, name):
+        """Postfix's smtp-sink on a free port: accepts and discards."""
+        port = net.free_port()
+        process = self.spawn(name, [SMTP_SINK, "-u", "postfix", "127.0.0.1:%d" % port, "256"])
+        self.wait_port(process, port, "smtp-sink")
+        return port, process
+
+    def postfix(self, name, relay_port, milter=""):
+        """A private Postfix in WORK/NAME relaying to relay_port, with milter
+        (Postfix's socket spelling) as its only smtpd milter, if any."""
+        instance = PostfixInstance(os.path.join(self.work_dir, name), relay_port,
+                                   smtpd_milters=milter, extra_main_cf=LOAD_MAIN_CF)
+        instance.start()
+        self._postfixes.append(instance)
+        return instance
+
+    def stop_postfix(self, instance):
+        if instance in self._postfixes:
+            self._postfixes.remove(instance)
+        instance.stop()
+
+    def stop_all(self):
+        for instance in list(self._postfixes):
+            self.stop_postfix(instance)
+        for _, process, log in reversed(self._running):
+            _terminate(process, 10)
+            log.close()
+        self._running = []
+
+
+def _terminate(process, timeout):
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(5)
+
+
+def smtp_source(port, messages, sessions, sender, recipient, reuse=False, size=1000,
+                timeout=600):
+    """Runs Postfix's smtp-source against 127.0.0.1:port; returns wall seconds.
+    reuse (-d) sends every message of a session over one connection."""
+    argv = [SMTP_SOURCE, "-4", "-s", str(sessions), "-m", str(messages), "-l", str(size),
+            "-f", sender, "-t", recipient, "-S", "Meeting next week", "-M", "client.test"]
+    if reuse:
+        argv.append("-d")
+    argv.append("127.0.0.1:%d" % port)
+    started = time.monotonic()
+    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                            timeout=timeout)
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        raise BenchError("smtp-source failed (%d): %s%s" % (
+            result.returncode, result.stdout[-2000:], result.stderr[-2000:]))
+    return seconds
+
+
+def wait_queue_empty(instance, timeout):
+    """Seconds until the instance has delivered everything it accepted."""
+    started = time.monotonic()
+    instance.wait_idle(timeout=timeout, settle=0.2)
+    return time.monotonic() - started
