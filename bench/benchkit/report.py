@@ -1,0 +1,89 @@
+"""The one table bench/run prints: absolute figures, the baseline measured
+in the same run, their ratio, the target and PASS/MISS (or "info" where the
+issue sets no target)."""
+
+import os
+import platform
+import subprocess
+
+
+def machine():
+    """One line: cores, RAM, disk, kernel, Debian release."""
+    with open("/proc/meminfo") as f:
+        total_kib = int(f.readline().split()[1])
+    try:
+        with open("/etc/debian_version") as f:
+            debian = f.read().strip()
+    except OSError:
+        debian = "?"
+    disk = "?"
+    try:
+        out = subprocess.run(["df", "-hT", "/tmp"], capture_output=True, text=True).stdout
+        fields = out.splitlines()[1].split()
+        disk = "%s %s (%s)" % (fields[0], fields[2], fields[1])
+    except (OSError, IndexError):
+        pass
+    return "%d cores, %.1f GiB RAM, disk %s, kernel %s, Debian %s" % (
+        os.cpu_count() or 0, total_kib / 1048576, disk, platform.release(), debian)
+
+
+def _verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def rows(results):
+    """(item, measure, value, baseline, ratio, target, result) per line."""
+    out = []
+    t = results.get("throughput")
+    if t:
+        none, accept, ours = t["none"], t["accept-all"], t["autoresponder"]
+        ratio = ours["rate"] / none["rate"]
+        out.append(("1", "Postfix msg/s, our milter", "%.1f" % ours["rate"],
+                    "%.1f (no milter)" % none["rate"], "%.2f" % ratio, ">= 0.70",
+                    _verdict(ratio >= 0.70)))
+        out.append(("1", "Postfix msg/s, accept-all milter", "%.1f" % accept["rate"],
+                    "%.1f (no milter)" % none["rate"], "%.2f" % (accept["rate"] / none["rate"]),
+                    "-", "info"))
+        out.append(("1", "our milter vs accept-all", "%.1f" % ours["rate"],
+                    "%.1f (accept-all)" % accept["rate"], "%.2f" % (ours["rate"] / accept["rate"]),
+                    "-", "info"))
+        out.append(("1", "delivered msg/s, our milter", "%.1f" % ours["end_to_end_rate"],
+                    "%.1f (no milter)" % none["end_to_end_rate"],
+                    "%.2f" % (ours["end_to_end_rate"] / none["end_to_end_rate"]), "-", "info"))
+    e = results.get("eom")
+    if e:
+        ours, accept = e["autoresponder"], e["accept-all"]
+        for p in ("p50", "p99"):
+            mine, base = ours["eom_%s_us" % p] / 1000, accept["eom_%s_us" % p] / 1000
+            out.append(("2", "EOM %s ms, durable record" % p, "%.2f" % mine,
+                        "%.2f (accept-all)" % base, "+%.2f ms" % (mine - base), "-", "info"))
+    r = results.get("reinjection")
+    if r:
+        mine, base = r["dispatcher"]["rate"], r["smtp-source"]["rate"]
+        out.append(("3", "dispatcher reinjection msg/s", "%.1f" % mine,
+                    "%.1f (smtp-source)" % base, "%.2f" % (mine / base), ">= 0.80",
+                    _verdict(mine / base >= 0.80)))
+    s = results.get("scale")
+    if s:
+        out.append(("4", "store bytes per entry (%d entries)" % s["items"],
+                    "%.0f" % s["bytes_per_item"], "-", "-", "-", "info"))
+        out.append(("4", "dispatcher VmHWM MiB", "%.1f" % (s["vm_hwm_kib"] / 1024),
+                    "anon %.1f, file %.1f" % (s["rss_anon_kib"] / 1024, s["rss_file_kib"] / 1024),
+                    "-", "-", "info"))
+        out.append(("4", "lateness p50 / max s (%d due)" % s["due_sent"],
+                    "%.3f / %.3f" % (s["late_p50"], s["late_max"]), "-", "-", "-", "info"))
+        out.append(("4", "lateness p99 s", "%.3f" % s["late_p99"], "-", "-", "<= 1 s",
+                    _verdict(s["late_p99"] <= 1.0)))
+    return out
+
+
+def table(results):
+    header = ("item", "measure", "value", "baseline (same run)", "ratio", "target", "result")
+    lines = [header] + rows(results)
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    text = []
+    for n, line in enumerate(lines):
+        text.append("| " + " | ".join(str(v).ljust(w) for v, w in zip(line, widths)) + " |")
+        if n == 0:
+            text.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(text)

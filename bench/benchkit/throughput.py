@@ -1,0 +1,77 @@
+"""Item 1: Postfix's throughput with our milter, with the accept-all
+baseline filter, and with no milter.
+
+smtp-source sends M messages over S parallel sessions (one connection per
+message, as most senders do) into a fresh private Postfix that relays to
+smtp-sink. The figure is messages accepted per second (smtp-source's wall
+time: a message counts once Postfix said 250 after DATA, which is when a
+milter's verdict is in); the time until Postfix delivered everything to the
+sink is kept as well. With our milter the recipient has an out-of-office
+rule, so every message runs the whole decision (rule lookup, RFC 3834
+checks, response log); the sender is the same for all, so after the first
+reply is recorded the rest are "already answered" (item 2 measures the
+durable record itself).
+"""
+
+import os
+
+from . import programs
+from .processes import BenchError, smtp_source, wait_queue_empty, net
+
+SENDER = "sender@remote.test"
+RECIPIENT = "user@bench.test"
+SETUPS = ("none", "accept-all", "autoresponder")
+
+
+def _count(path, needle):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return sum(1 for line in f if needle in line)
+    except OSError:
+        return 0
+
+
+def run(processes, binaries, work, messages, sessions, log):
+    sink_port, sink = processes.smtp_sink("throughput-smtp-sink")
+    results = {}
+    for setup in SETUPS:
+        milter_process, milter = None, ""
+        if setup == "accept-all":
+            port, milter_process = programs.start_accept_all(processes, binaries,
+                                                             "throughput-accept-all")
+            milter = "inet:127.0.0.1:%d" % port
+        elif setup == "autoresponder":
+            port = net.free_port()
+            config = programs.write_config(os.path.join(work, "throughput.conf"),
+                                           os.path.join(work, "throughput-store"),
+                                           milter_port=port)
+            programs.set_out_of_office(binaries, config, [RECIPIENT])
+            milter_process = programs.start_milter(processes, binaries, config, port,
+                                                   "throughput-milter")
+            milter = "inet:127.0.0.1:%d" % port
+        postfix = processes.postfix("throughput-postfix-" + setup, sink_port, milter)
+        try:
+            log("item 1: %s: smtp-source %d messages, %d sessions" % (setup, messages, sessions))
+            seconds = smtp_source(postfix.smtp_port, messages, sessions, SENDER, RECIPIENT)
+            drain = wait_queue_empty(postfix, timeout=300)
+            maillog_warnings = [line for line in postfix.log_text().splitlines()
+                                if "warning:" in line and "milter" in line]
+        finally:
+            processes.stop_postfix(postfix)
+            if milter_process is not None:
+                processes.stop(milter_process)
+        if maillog_warnings:
+            raise BenchError("item 1 (%s): Postfix warned about the milter:\n%s" % (
+                setup, "\n".join(maillog_warnings[:5])))
+        if setup == "autoresponder":
+            decided = _count(processes.log_path("throughput-milter"), "reply")
+            if decided < messages:
+                raise BenchError("item 1: the milter logged %d decisions for %d messages "
+                                 "(see %s)" % (decided, messages,
+                                               processes.log_path("throughput-milter")))
+        results[setup] = {"seconds": seconds, "rate": messages / seconds,
+                          "end_to_end_rate": messages / (seconds + drain)}
+        log("item 1: %s: %.1f msg/s accepted, %.1f msg/s delivered" % (
+            setup, results[setup]["rate"], results[setup]["end_to_end_rate"]))
+    processes.stop(sink)
+    return results
