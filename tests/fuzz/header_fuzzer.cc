@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "compose/mailbox_format.h"
+#include "compose/reply_composer.h"
 #include "core/strings.h"
 #include "message/address.h"
 #include "message/message.h"
@@ -22,6 +24,7 @@
 #include "policy/decision.h"
 #include "sequence/control_mail.h"
 #include "tests/fuzz/fuzz_property.h"
+#include "tests/fuzz/wire_message_check.h"
 
 namespace ar {
 namespace {
@@ -143,6 +146,33 @@ void CheckDecision(const Decision& decision, const Message& message,
   }
 }
 
+bool IsReplyHeaderName(std::string_view name) {
+  for (std::string_view ours :
+       {"From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "Auto-Submitted",
+        "X-Auto-Response-Suppress", "X-Autoresponder-Milter", "MIME-Version", "Content-Type",
+        "Content-Transfer-Encoding"}) {
+    if (EqualsIgnoreCase(name, ours)) return true;
+  }
+  return false;
+}
+
+// Every plan the decision makes must compose into a clean message: the
+// plan's text comes from the hostile original (Subject, display name,
+// Message-ID, References).
+void CheckComposedReplies(const Decision& decision, TimePoint now) {
+  ComposeSettings settings;
+  settings.hostname = "mx.example.org";
+  for (const ReplyPlan& plan : decision.replies) {
+    Result<ComposedReply> composed = ComposeReply(plan, settings, now);
+    // Known gap: the policy's IsSafeAddress admits 8-bit and ( ) : in a
+    // sender that the 7-bit composer refuses; the responder then logs
+    // "cannot compose reply" instead of skipping the sender as unsafe.
+    if (!IsSafeAngleAddress(plan.envelope_recipient)) continue;
+    Require(composed.ok(), "a planned reply to a plain address composes");
+    fuzz::RequireWireSafeMessage(composed->message, IsReplyHeaderName);
+  }
+}
+
 bool SameDecision(const Decision& a, const Decision& b) {
   if (a.replies.size() != b.replies.size() || a.skips.size() != b.skips.size()) return false;
   for (size_t i = 0; i < a.skips.size(); ++i) {
@@ -226,6 +256,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   PolicySettings defaults;
   const Decision first = DecideOutOfOffice(message, rules, history, defaults, now);
   CheckDecision(first, message, rules);
+  CheckComposedReplies(first, now);
   Require(SameDecision(first, DecideOutOfOffice(message, rules, history, defaults, now)),
           "the decision is deterministic");
 

@@ -14,6 +14,7 @@
 #include "core/strings.h"
 #include "sequence/sequence_definition.h"
 #include "tests/fuzz/fuzz_property.h"
+#include "tests/fuzz/wire_message_check.h"
 
 namespace ar {
 namespace {
@@ -55,6 +56,39 @@ bool IsAllowedTemplateHeader(std::string_view name) {
          EqualsIgnoreCase(name, "Reply-To") || StartsWithIgnoreCase(name, "X-");
 }
 
+bool IsStepHeaderName(std::string_view name) {
+  for (std::string_view ours :
+       {"From", "To", "Reply-To", "Subject", "Date", "Message-ID", "Auto-Submitted",
+        "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
+        "MIME-Version", "Content-Type", "Content-Transfer-Encoding"}) {
+    if (EqualsIgnoreCase(name, ours)) return true;
+  }
+  return StartsWithIgnoreCase(name, "X-");
+}
+
+// The whole step message, as the dispatcher composes it.
+void CheckComposedStep(const StepTemplate& step_template) {
+  StepMessageInput input;
+  input.person = "ada@example.org";
+  input.display_name = "Ada \"Countess\" Lovelace";
+  input.sequence = "fuzz";
+  input.version = "v1";
+  input.step = 2;
+  input.list_id = "fuzz.shop.example";
+  input.from = "Shop <shop@shop.example>";
+  input.step_template = step_template;
+  input.variables = Variables();
+  input.unsubscribe_mailto = "unsubscribe+ABCDEFGH@shop.example";
+  input.unsubscribe_url = "https://shop.example/u/ABCDEFGH";
+  input.now = FromUnixSeconds(1768471200);
+  input.enrolled_at = FromUnixSeconds(1768000000);
+  ComposeSettings settings;
+  settings.hostname = "mx.shop.example";
+  settings.loop_marker_value = "sequence";
+  Result<ComposedReply> composed = ComposeStepMessage(input, settings);
+  if (composed.ok()) fuzz::RequireWireSafeMessage(composed->message, IsStepHeaderName);
+}
+
 }  // namespace
 }  // namespace ar
 
@@ -78,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(has_subject, "a parsed template has a Subject");
     CheckRender(parsed->text_body, false);
     if (!parsed->html_body.empty()) CheckRender(parsed->html_body, true);
+    CheckComposedStep(*parsed);
   }
 
   // The renderer on its own, on everything (bounded: mstch is not fast).
