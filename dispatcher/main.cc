@@ -4,6 +4,7 @@
 //
 // Exit status: 0 done, 1 runtime failure (store, transport setup), 2 usage
 // or configuration error.
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -19,6 +20,8 @@
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
+#include "dispatch/dispatcher_lock.h"
+#include "dispatch/queue_waiter.h"
 #include "dispatcher/settings_reload.h"
 #include "dispatcher/stop_signal.h"
 #include "metrics/counters.h"
@@ -94,29 +97,72 @@ ar::SequenceSendSettings SequenceSendSettingsOf(const ar::Config& config) {
   return settings;
 }
 
+// One transport per sender, each from the same settings.
+ar::TransportFactory TransportFactoryOf(const ar::TransportSettings& settings) {
+  return [settings]() { return ar::MakeTransport(settings); };
+}
+
+// The dispatcher may wait on the store directory only if it can watch it;
+// else it looks every poll_interval.
+std::unique_ptr<ar::QueueWaiter> MakeWaiter(const std::string& store_path, ar::Logger& logger) {
+  auto watching = ar::StoreChangeWaiter::Open(store_path);
+  if (watching.ok()) return std::move(*watching);
+  logger.Warning("not watching the store, looking every poll_interval: " +
+                 watching.status().message());
+  return std::make_unique<ar::TimedWaiter>();
+}
+
+// At start: alone (holding the lock), items an earlier, killed dispatcher
+// had claimed go out again at once instead of after their lease. The lock
+// is returned to be held for the life of the process.
+std::unique_ptr<ar::DispatcherLock> LockAndReleaseClaims(ar::Store& store,
+                                                         const std::string& store_path,
+                                                         ar::Logger& logger) {
+  auto lock = ar::DispatcherLock::TryAcquire(store_path);
+  if (!lock.ok()) {
+    logger.Warning(lock.status().message() + "; not releasing earlier claims");
+    return nullptr;
+  }
+  if (!*lock) {
+    logger.Info("another dispatcher holds " + store_path +
+                "/dispatcher.lock; running beside it without releasing its claims");
+    return nullptr;
+  }
+  auto released = store.ReleaseClaims();
+  if (released.ok()) {
+    logger.Info("released " + std::to_string(*released) +
+                " items claimed by an earlier run; they are due again");
+  } else {
+    logger.Warning("cannot release earlier claims, they come back when their lease ends: " +
+                   released.status().ToString());
+  }
+  return std::move(*lock);
+}
+
 // The send loop until SIGTERM. A SIGHUP ends the current Run() between two
 // sends; the configuration is read again, and the loop goes on with the new
 // transport and dispatch settings (or the old ones if the new are broken).
 // Items a batch had claimed but not sent yet come back when their lease ends.
 void RunUntilStopped(
-    int argc, char** argv, ar::Dispatcher& first, const ar::Config& config,
+    int argc, char** argv, std::unique_ptr<ar::Dispatcher> dispatcher, const ar::Config& config,
     std::unique_ptr<ar::Transport> transport,
-    const std::function<std::unique_ptr<ar::Dispatcher>(ar::Transport&, const ar::Config&)>& make,
-    const std::atomic<bool>& interrupted, ar::Logger& logger) {
+    const std::function<std::unique_ptr<ar::Dispatcher>(const ar::Config&)>& make,
+    ar::QueueWaiter& waiter, const std::atomic<bool>& interrupted, ar::Logger& logger) {
   const ar::ConfigLoader load = [argc, argv]() -> ar::Result<ar::Config> {
     auto again = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
     if (!again.ok()) return again.status();
     return again->config;
   };
   ar::Config running = config;
-  std::unique_ptr<ar::Dispatcher> reloaded;  // null until the first reload
   for (;;) {
-    (reloaded ? *reloaded : first).Run(interrupted);
+    dispatcher->Run(interrupted, waiter);
     if (ar::StopRequested()) return;
     if (ar::TakeReloadRequest()) {
       ar::NotifyReloading();
+      // The transport built here only proves the new settings work; each
+      // sender of the new dispatcher makes its own from them.
       if (ar::ReloadDispatcherSettings(load, running, transport, logger).ok()) {
-        reloaded = make(*transport, running);
+        dispatcher = make(running);
       }
       ar::NotifyReady("transport " + running.transport.kind);
     }
@@ -168,9 +214,16 @@ int Main(int argc, char** argv) {
     logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
     return kExitFailure;
   }
+  // Held until exit; the kernel lets go of it if the process is killed.
+  std::unique_ptr<ar::DispatcherLock> lock =
+      LockAndReleaseClaims(**store, config.store.path, *logger);
   ar::Counters counters;
-  ar::Dispatcher dispatcher(**store, **transport, **clock, *logger, config.dispatch,
-                            SequenceSendSettingsOf(config), &counters);
+  const auto make_dispatcher = [&](const ar::Config& settings) {
+    return std::make_unique<ar::Dispatcher>(**store, TransportFactoryOf(settings.transport),
+                                            **clock, *logger, settings.dispatch,
+                                            SequenceSendSettingsOf(settings), &counters);
+  };
+  std::unique_ptr<ar::Dispatcher> dispatcher = make_dispatcher(config);
   // The dispatcher reads the store anyway: its file also carries the
   // store's gauges, computed afresh at each write.
   ar::Store& store_ref = **store;
@@ -190,7 +243,7 @@ int Main(int argc, char** argv) {
       *logger);
 
   if (command_line->Has("once")) {
-    auto stats = dispatcher.RunOnce();
+    auto stats = dispatcher->RunOnce();
     metrics.WriteNow();
     if (!stats.ok()) {
       logger->Error("dispatch failed: " + stats.status().ToString());
@@ -198,25 +251,23 @@ int Main(int argc, char** argv) {
     }
     logger->Info("done: " + std::to_string(stats->sent) + " sent, " +
                  std::to_string(stats->retried) + " deferred, " + std::to_string(stats->failed) +
-                 " failed");
+                 " failed, " + std::to_string(stats->skipped) + " skipped (overdue), " +
+                 std::to_string(stats->capped) + " capped");
     return kExitOk;
   }
 
-  logger->Info("started: transport " + config.transport.kind + ", store " + config.store.path);
+  logger->Info("started: transport " + config.transport.kind + ", " +
+               std::to_string(std::max<size_t>(config.dispatch.concurrency, 1)) +
+               " senders, store " + config.store.path);
+  std::unique_ptr<ar::QueueWaiter> waiter = MakeWaiter(config.store.path, *logger);
   metrics.Start();
   if (!config.dispatcher_pid_file.empty()) {
     ar::Status written = ar::WritePidFile(config.dispatcher_pid_file);
     if (!written.ok()) logger->Warning(written.message());
   }
   ar::NotifyReady("transport " + config.transport.kind);
-  RunUntilStopped(
-      argc, argv, dispatcher, config, std::move(*transport),
-      [&](ar::Transport& in_use, const ar::Config& settings) {
-        return std::make_unique<ar::Dispatcher>(**store, in_use, **clock, *logger,
-                                                settings.dispatch, SequenceSendSettingsOf(settings),
-                                                &counters);
-      },
-      stop, *logger);
+  RunUntilStopped(argc, argv, std::move(dispatcher), config, std::move(*transport),
+                  make_dispatcher, *waiter, stop, *logger);
   ar::NotifyStopping();
   metrics.Stop();  // the last counts before exit
   if (!config.dispatcher_pid_file.empty()) ar::RemovePidFile(config.dispatcher_pid_file);

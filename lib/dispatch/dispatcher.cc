@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <utility>
+
+#include "core/strings.h"
 
 namespace ar {
 namespace {
@@ -24,27 +29,135 @@ std::string Describe(const QueueItem& item) {
          "> origin=" + (item.origin_queue_id.empty() ? "-" : item.origin_queue_id);
 }
 
+// Who a follow-up goes to: the envelope recipient of a reply, the person of
+// a step (the same field, with user as the fallback of older items).
+std::string PersonOf(const QueueItem& item) {
+  return item.envelope_recipient.empty() ? item.user : item.envelope_recipient;
+}
+
+std::string SecondsText(Seconds s) { return std::to_string(s.count()) + "s"; }
+
 }  // namespace
+
+DispatchStats& DispatchStats::operator+=(const DispatchStats& other) {
+  sent += other.sent;
+  retried += other.retried;
+  failed += other.failed;
+  dropped += other.dropped;
+  skipped += other.skipped;
+  capped += other.capped;
+  return *this;
+}
+
+// One sender: a transport and the step sender that uses it. Used by one
+// thread at a time, like its Transport; kept between batches so an SMTP
+// session stays open.
+struct Dispatcher::Sender {
+  Sender(std::unique_ptr<Transport> owned_transport, Transport& transport_in_use, Store& store,
+         Logger& logger, const SequenceSendSettings& sequences)
+      : owned(std::move(owned_transport)),
+        transport(transport_in_use),
+        steps(store, transport_in_use, logger, sequences) {}
+  std::unique_ptr<Transport> owned;  // null when borrowed
+  Transport& transport;
+  SequenceStepSender steps;
+};
+
+// One claimed batch, shared by the senders working through it.
+struct Dispatcher::Batch {
+  // Each person's items, in due order; a group is handled by one sender
+  // from start to end, so the frequency cap sees each send before the next.
+  std::vector<std::vector<QueueItem>> groups;
+  // Each item's due time before the claim moved it (catch-up needs it).
+  std::map<uint64_t, TimePoint> queued_due;
+  std::atomic<size_t> next_group{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  Status error;  // the first store error; guarded by mu
+};
 
 Dispatcher::Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
                        DispatchSettings settings, Counters* counters)
-    : Dispatcher(store, transport, clock, logger, settings, SequenceSendSettings{}, counters) {}
+    : Dispatcher(store, &transport, nullptr, clock, logger, settings, SequenceSendSettings{},
+                 counters) {}
 
 Dispatcher::Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
                        DispatchSettings settings, SequenceSendSettings sequences,
                        Counters* counters)
+    : Dispatcher(store, &transport, nullptr, clock, logger, settings, std::move(sequences),
+                 counters) {}
+
+Dispatcher::Dispatcher(Store& store, TransportFactory make_transport, const Clock& clock,
+                       Logger& logger, DispatchSettings settings, SequenceSendSettings sequences,
+                       Counters* counters)
+    : Dispatcher(store, nullptr, std::move(make_transport), clock, logger, settings,
+                 std::move(sequences), counters) {}
+
+Dispatcher::Dispatcher(Store& store, Transport* transport, TransportFactory make_transport,
+                       const Clock& clock, Logger& logger, DispatchSettings settings,
+                       SequenceSendSettings sequences, Counters* counters)
     : store_(store),
-      transport_(transport),
+      borrowed_transport_(transport),
+      make_transport_(std::move(make_transport)),
       clock_(clock),
       logger_(logger),
       settings_(settings),
-      counters_(counters),
-      step_sender_(store, transport, logger, std::move(sequences)) {}
+      sequences_(std::move(sequences)),
+      counters_(counters) {}
 
-Status Dispatcher::HandleStep(const QueueItem& item, DispatchStats& stats) {
+Dispatcher::~Dispatcher() = default;
+Dispatcher::Dispatcher(Dispatcher&&) noexcept = default;
+
+size_t Dispatcher::EnsureSenders(size_t wanted) {
+  const size_t most = borrowed_transport_ != nullptr ? 1 : std::max<size_t>(settings_.concurrency, 1);
+  wanted = std::clamp<size_t>(wanted, 1, most);
+  while (senders_.size() < wanted) {
+    if (borrowed_transport_ != nullptr) {
+      senders_.push_back(std::make_unique<Sender>(nullptr, *borrowed_transport_, store_, logger_,
+                                                  sequences_));
+      continue;
+    }
+    Result<std::unique_ptr<Transport>> made =
+        make_transport_ ? make_transport_() : Status::InvalidArgument("no transport factory");
+    if (!made.ok()) {
+      logger_.Error("cannot make a transport for sender " + std::to_string(senders_.size() + 1) +
+                    ": " + made.status().ToString());
+      break;
+    }
+    Transport& transport = **made;
+    senders_.push_back(
+        std::make_unique<Sender>(std::move(*made), transport, store_, logger_, sequences_));
+  }
+  return senders_.size();
+}
+
+Seconds Dispatcher::Backoff(uint32_t attempts) const {
+  // retry_base * 2^attempts, capped; doubling step by step cannot overflow.
+  Seconds delay = std::max(settings_.retry_base, Seconds(1));
+  const Seconds cap = std::max(settings_.retry_max, delay);
+  for (uint32_t i = 0; i < attempts && delay < cap; ++i) delay *= 2;
+  return std::min(delay, cap);
+}
+
+Result<std::optional<TimePoint>> Dispatcher::CappedUntil(const std::string& person, TimePoint now,
+                                                         size_t* recent) {
+  const size_t limit = settings_.person_send_limit;
+  Result<std::vector<TimePoint>> sends = store_.RecentSends(person, now - settings_.person_send_window);
+  if (!sends.ok()) return sends.status();
+  *recent = sends->size();
+  if (sends->size() < limit) return std::optional<TimePoint>();
+  // Oldest first: once the oldest of the last `limit` sends has left the
+  // window, fewer than limit remain. RecentSends counts a send at exactly
+  // `since`, hence the second after.
+  TimePoint until = (*sends)[sends->size() - limit] + settings_.person_send_window + Seconds(1);
+  return std::optional<TimePoint>(std::max(until, now + Seconds(1)));
+}
+
+Status Dispatcher::HandleStep(Sender& sender, const QueueItem& item,
+                              const std::string& skip_reason, DispatchStats& stats) {
   const TimePoint now = clock_.Now();
-  const StepRetry retry{now + Backoff(item.attempts), settings_.max_age};
-  Result<StepOutcome> outcome = step_sender_.Handle(item, now, retry);
+  StepRetry retry{now + Backoff(item.attempts), settings_.max_age, skip_reason};
+  Result<StepOutcome> outcome = sender.steps.Handle(item, now, retry);
   if (!outcome.ok()) return outcome.status();
   switch (*outcome) {
     // Not counted as replies: the reply counters are out-of-office replies.
@@ -57,6 +170,9 @@ Status Dispatcher::HandleStep(const QueueItem& item, DispatchStats& stats) {
     case StepOutcome::kFailed:
       ++stats.failed;
       break;
+    case StepOutcome::kSkipped:
+      ++stats.skipped;
+      break;
     case StepOutcome::kDropped:
     case StepOutcome::kExited:
       ++stats.dropped;
@@ -65,93 +181,197 @@ Status Dispatcher::HandleStep(const QueueItem& item, DispatchStats& stats) {
   return Status::Ok();
 }
 
-Seconds Dispatcher::Backoff(uint32_t attempts) const {
-  // retry_base * 2^attempts, capped; doubling step by step cannot overflow.
-  Seconds delay = std::max(settings_.retry_base, Seconds(1));
-  const Seconds cap = std::max(settings_.retry_max, delay);
-  for (uint32_t i = 0; i < attempts && delay < cap; ++i) delay *= 2;
-  return std::min(delay, cap);
+Status Dispatcher::HandleReply(Sender& sender, const QueueItem& item, DispatchStats& stats) {
+  SendResult result = sender.transport.Send(MailFor(item));
+  const TimePoint now = clock_.Now();
+  Status recorded;
+  if (result.kind == SendResult::Kind::kSent) {
+    // Only now, after the MTA took it, does the reply count as sent.
+    recorded = store_.MarkSent(item.id, now);
+    ++stats.sent;
+    Count(ReplyOutcome::kSent);
+    logger_.Info("sent " + Describe(item) + ": " + result.detail);
+  } else if (result.kind == SendResult::Kind::kPermanent) {
+    recorded = store_.MarkFailed(item.id, now, result.detail);
+    ++stats.failed;
+    Count(ReplyOutcome::kFailed);
+    logger_.Warning("failed " + Describe(item) + ": " + result.detail);
+  } else if (now - item.created > settings_.max_age) {
+    recorded = store_.MarkFailed(item.id, now, "too old to retry: " + result.detail);
+    ++stats.failed;
+    Count(ReplyOutcome::kFailed);
+    logger_.Warning("failed " + Describe(item) + " after " + std::to_string(item.attempts + 1) +
+                    " attempts, older than max_age " + SecondsText(settings_.max_age) + ": " +
+                    result.detail);
+  } else {
+    const TimePoint retry_at = now + Backoff(item.attempts);
+    recorded = store_.MarkRetry(item.id, retry_at, result.detail);
+    ++stats.retried;
+    Count(ReplyOutcome::kDeferred);
+    logger_.Info("deferred " + Describe(item) + " attempt=" + std::to_string(item.attempts + 1) +
+                 " retry_at=" + FormatIsoUtc(retry_at) + ": " + result.detail);
+  }
+  if (!recorded.ok()) {
+    // The item stays claimed and comes back after the lease: a sent
+    // reply may then go out twice, which beats losing it.
+    logger_.Error("cannot record outcome of " + Describe(item) + ": " + recorded.ToString());
+  }
+  return recorded;
+}
+
+Status Dispatcher::Handle(Sender& sender, const QueueItem& item,
+                          std::optional<TimePoint> queued_due, DispatchStats& stats) {
+  const TimePoint now = clock_.Now();
+  const bool step = item.kind == QueueItemKind::kSequenceStep;
+
+  // Catch-up: after downtime, what is long overdue is news no more.
+  std::string skip_reason;
+  if (settings_.catch_up_limit.count() > 0 && queued_due &&
+      now - *queued_due > settings_.catch_up_limit) {
+    skip_reason = "overdue by " + SecondsText(now - *queued_due) + ", more than catch_up_limit " +
+                  SecondsText(settings_.catch_up_limit);
+  }
+  if (!skip_reason.empty() && !step) {
+    Status failed = store_.MarkFailed(item.id, now, skip_reason);
+    if (!failed.ok()) {
+      logger_.Error("cannot record outcome of " + Describe(item) + ": " + failed.ToString());
+      return failed;
+    }
+    ++stats.skipped;
+    Count(ReplyOutcome::kFailed);
+    logger_.Warning("skipped " + Describe(item) + ": " + skip_reason);
+    return Status::Ok();
+  }
+
+  // The frequency cap: wait, never drop; attempts stay as they are.
+  if (skip_reason.empty() && settings_.person_send_limit > 0) {
+    const std::string person = PersonOf(item);
+    size_t recent = 0;
+    Result<std::optional<TimePoint>> until = CappedUntil(person, now, &recent);
+    if (!until.ok()) {
+      logger_.Error("cannot read recent sends to <" + person + ">: " + until.status().ToString());
+      return until.status();
+    }
+    if (until->has_value()) {
+      const std::string why = "frequency cap: " + std::to_string(recent) + " sends to <" + person +
+                              "> within " + SecondsText(settings_.person_send_window) +
+                              ", limit " + std::to_string(settings_.person_send_limit);
+      Status deferred = store_.Defer(item.id, **until, "frequency cap");
+      if (!deferred.ok()) {
+        logger_.Error("cannot defer id=" + std::to_string(item.id) + ": " + deferred.ToString());
+        return deferred;
+      }
+      ++stats.capped;
+      logger_.Info("capped id=" + std::to_string(item.id) + " to=<" + person +
+                   "> until=" + FormatIsoUtc(**until) + ": " + why);
+      return Status::Ok();
+    }
+  }
+
+  if (step) {
+    Status handled = HandleStep(sender, item, skip_reason, stats);
+    if (!handled.ok()) {
+      logger_.Error("cannot handle step id=" + std::to_string(item.id) + ": " +
+                    handled.ToString());
+    }
+    return handled;
+  }
+  return HandleReply(sender, item, stats);
+}
+
+void Dispatcher::Work(Sender& sender, Batch& batch, DispatchStats& stats) {
+  for (;;) {
+    const size_t index = batch.next_group.fetch_add(1);
+    if (index >= batch.groups.size()) return;
+    for (const QueueItem& item : batch.groups[index]) {
+      // A stop or another sender's store error: finish nothing more. What
+      // is left stays claimed and comes back when its lease ends.
+      if (batch.failed.load()) return;
+      if (stop_ != nullptr && stop_->load()) return;
+      auto due = batch.queued_due.find(item.id);
+      Status handled = Handle(sender, item,
+                              due == batch.queued_due.end() ? std::nullopt
+                                                            : std::optional<TimePoint>(due->second),
+                              stats);
+      if (!handled.ok()) {
+        CountInternalError();
+        std::lock_guard<std::mutex> lock(batch.mu);
+        if (!batch.failed.exchange(true)) batch.error = handled;
+        return;
+      }
+    }
+  }
 }
 
 Result<DispatchStats> Dispatcher::RunOnce() {
-  DispatchStats stats;
+  DispatchStats total;
   const size_t batch_size = std::max<size_t>(settings_.batch_size, 1);
   // Claiming moves an item's due time past now, so each item comes once;
   // remembering ids guards against a clock that moves while we work.
   std::set<uint64_t> seen;
   for (;;) {
-    Result<std::vector<QueueItem>> batch =
-        store_.ClaimDue(clock_.Now(), batch_size, settings_.lease);
-    if (!batch.ok()) {
+    const TimePoint now = clock_.Now();
+    Batch batch;
+    if (settings_.catch_up_limit.count() > 0) {
+      // Claiming overwrites the due time, so read it first: the same items,
+      // in the same order, unless another process claims in between (those
+      // are then simply not judged overdue). A store without the listing
+      // (a test double) just means no catch-up.
+      Result<std::vector<QueueItem>> before =
+          store_.sequences().ListDueBetween(FromUnixSeconds(0), now + Seconds(1), batch_size);
+      if (before.ok())
+        for (const QueueItem& item : *before) batch.queued_due[item.id] = item.due;
+    }
+    Result<std::vector<QueueItem>> claimed = store_.ClaimDue(now, batch_size, settings_.lease);
+    if (!claimed.ok()) {
       CountInternalError();
-      return batch.status();
+      return claimed.status();
     }
     bool repeated = false;
-    for (const QueueItem& item : *batch) {
-      if (stop_ != nullptr && stop_->load()) return stats;
+    std::map<std::string, size_t> group_of;  // person -> index in batch.groups
+    for (QueueItem& item : *claimed) {
       if (!seen.insert(item.id).second) {
         repeated = true;
         continue;  // still claimed; it comes back when the lease ends
       }
-      if (item.kind == QueueItemKind::kSequenceStep) {
-        Status handled = HandleStep(item, stats);
-        if (!handled.ok()) {
-          // Like a reply below: the item comes back after its lease.
-          CountInternalError();
-          logger_.Error("cannot handle step id=" + std::to_string(item.id) + ": " +
-                        handled.ToString());
-          return handled;
-        }
-        continue;
-      }
-      SendResult result = transport_.Send(MailFor(item));
-      const TimePoint now = clock_.Now();
-      Status recorded;
-      if (result.kind == SendResult::Kind::kSent) {
-        // Only now, after the MTA took it, does the reply count as sent.
-        recorded = store_.MarkSent(item.id, now);
-        ++stats.sent;
-        Count(ReplyOutcome::kSent);
-        logger_.Info("sent " + Describe(item) + ": " + result.detail);
-      } else if (result.kind == SendResult::Kind::kPermanent) {
-        recorded = store_.MarkFailed(item.id, now, result.detail);
-        ++stats.failed;
-        Count(ReplyOutcome::kFailed);
-        logger_.Warning("failed " + Describe(item) + ": " + result.detail);
-      } else if (now - item.created > settings_.max_age) {
-        recorded = store_.MarkFailed(item.id, now, "too old to retry: " + result.detail);
-        ++stats.failed;
-        Count(ReplyOutcome::kFailed);
-        logger_.Warning("failed " + Describe(item) + " after " + std::to_string(item.attempts + 1) +
-                        " attempts, older than " + std::to_string(settings_.max_age.count()) +
-                        "s: " + result.detail);
-      } else {
-        const TimePoint retry_at = now + Backoff(item.attempts);
-        recorded = store_.MarkRetry(item.id, retry_at, result.detail);
-        ++stats.retried;
-        Count(ReplyOutcome::kDeferred);
-        logger_.Info("deferred " + Describe(item) +
-                     " attempt=" + std::to_string(item.attempts + 1) +
-                     " retry_at=" + FormatIsoUtc(retry_at) + ": " + result.detail);
-      }
-      if (!recorded.ok()) {
-        // The item stays claimed and comes back after the lease: a sent
-        // reply may then go out twice, which beats losing it.
-        CountInternalError();
-        logger_.Error("cannot record outcome of " + Describe(item) + ": " + recorded.ToString());
-        return recorded;
-      }
+      const std::string person = ToLowerAscii(PersonOf(item));
+      auto [at, fresh] = group_of.emplace(person, batch.groups.size());
+      if (fresh) batch.groups.emplace_back();
+      batch.groups[at->second].push_back(std::move(item));
     }
-    if (batch->size() < batch_size || repeated) break;
+
+    if (!batch.groups.empty()) {
+      const size_t senders = EnsureSenders(batch.groups.size());
+      if (senders == 0) {
+        CountInternalError();
+        return Status::IoError("no transport to send with");
+      }
+      std::vector<DispatchStats> stats(senders);
+      std::vector<std::thread> threads;
+      for (size_t i = 1; i < senders; ++i) {
+        threads.emplace_back([this, &batch, &stats, i] { Work(*senders_[i], batch, stats[i]); });
+      }
+      Work(*senders_[0], batch, stats[0]);  // the calling thread is a sender too
+      for (std::thread& thread : threads) thread.join();
+      for (const DispatchStats& part : stats) total += part;
+      if (batch.failed.load()) return batch.error;
+    }
+    if (stop_ != nullptr && stop_->load()) return total;
+    if (claimed->size() < batch_size || repeated) break;
   }
-  return stats;
+  return total;
 }
 
 void Dispatcher::Run(const std::atomic<bool>& stop) {
-  using Steady = std::chrono::steady_clock;
+  TimedWaiter waiter;
+  Run(stop, waiter);
+}
+
+void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
   const Seconds poll = std::max(settings_.poll_interval, Seconds(1));
   stop_ = &stop;
   while (!stop.load()) {
+    waiter.Forget();
     Result<DispatchStats> stats = RunOnce();
     Seconds wait = poll;
     if (!stats.ok()) {
@@ -162,7 +382,9 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
         Seconds until = **next - clock_.Now();
         wait = std::clamp(until, Seconds(0), poll);
         // Due now yet nothing claimed (another dispatcher holds it): do not spin.
-        if (wait == Seconds(0) && stats->sent + stats->retried + stats->failed == 0) {
+        if (wait == Seconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
+                                          stats->skipped + stats->capped ==
+                                      0) {
           wait = Seconds(1);
         }
       } else if (!next.ok()) {
@@ -170,14 +392,8 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
         logger_.Error("cannot read next due time: " + next.status().ToString());
       }
     }
-    // Real time, in short slices so a stop request is seen promptly; the
-    // injected clock only says what is due, not how long to sleep.
-    const auto until = Steady::now() + wait;
-    while (!stop.load() && Steady::now() < until) {
-      auto slice =
-          std::min<Steady::duration>(until - Steady::now(), std::chrono::milliseconds(100));
-      std::this_thread::sleep_for(slice);
-    }
+    if (stop.load()) break;
+    if (wait.count() > 0) waiter.Wait(std::chrono::duration_cast<std::chrono::milliseconds>(wait), stop);
   }
   stop_ = nullptr;
 }

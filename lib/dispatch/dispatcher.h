@@ -11,16 +11,40 @@
 // SequenceStepSender (sequence_step_sender.h), which composes them at send
 // time; the same backoff applies, counted from the step's due time.
 //
+// Before sending, two policies:
+//   - catch-up (catch_up_limit > 0): an item whose queue due time is older
+//     than now - catch_up_limit (the dispatcher, or the whole machine, was
+//     down) is not sent late: a reply goes to the failed list, a sequence
+//     step is skipped and the person goes on to the next step;
+//   - frequency cap (person_send_limit > 0): a person who was sent
+//     person_send_limit follow-ups within person_send_window waits (Defer)
+//     until the oldest of them leaves the window. Never dropped.
+//
+// Concurrency: `concurrency` senders, each with its own Transport (an SMTP
+// session stays open per sender) and run by its own thread during a batch.
+// All items for one person in a batch go to the same sender, in due order,
+// so the frequency cap holds. The Transport& constructors mean one sender,
+// on the calling thread.
+//
 // With Counters, each outcome is counted (sent, deferred, failed) and every
 // store failure as an internal error.
+//
+// Ownership: borrows the store, clock, logger and counters (they must
+// outlive it); owns the transports a factory made. RunOnce() and Run() are
+// called from one thread at a time.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/result.h"
+#include "dispatch/queue_waiter.h"
 #include "dispatch/sequence_step_sender.h"
 #include "metrics/counters.h"
 #include "store/store.h"
@@ -46,11 +70,19 @@ struct DispatchStats {
   size_t retried = 0;
   size_t failed = 0;
   size_t dropped = 0;  // sequence steps not sent: stale, ended, suppressed or exited
+  size_t skipped = 0;  // overdue by more than catch_up_limit: failed (replies) or skipped (steps)
+  size_t capped = 0;   // deferred by the per-person frequency cap
+
+  DispatchStats& operator+=(const DispatchStats& other);
 };
+
+// Makes one Transport per sender; called up to `concurrency` times.
+using TransportFactory = std::function<Result<std::unique_ptr<Transport>>()>;
 
 class Dispatcher {
  public:
   // counters may be nullptr (nothing counted); it must outlive the dispatcher.
+  // One sender (concurrency 1) on this transport.
   Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
              DispatchSettings settings, Counters* counters = nullptr);
   // With sequences: steps are composed with these settings (the secret key,
@@ -58,20 +90,54 @@ class Dispatcher {
   Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
              DispatchSettings settings, SequenceSendSettings sequences,
              Counters* counters = nullptr);
+  // settings.concurrency senders, each with a transport from make_transport,
+  // made when first needed. A sender whose transport cannot be made is
+  // left out (logged); RunOnce() fails only when there is none at all.
+  Dispatcher(Store& store, TransportFactory make_transport, const Clock& clock, Logger& logger,
+             DispatchSettings settings, SequenceSendSettings sequences,
+             Counters* counters = nullptr);
+  ~Dispatcher();
+  Dispatcher(Dispatcher&&) noexcept;
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+  Dispatcher& operator=(Dispatcher&&) = delete;
 
-  // Sends everything due at clock.Now(), batch after batch, then returns.
+  // Sends everything due at clock.Now(), batch after batch, then returns
+  // once every send has been recorded. Stats count every item handled.
   Result<DispatchStats> RunOnce();
 
-  // RunOnce() in a loop until stop is set, sleeping (in real time) until the
-  // next due item or poll_interval, whichever comes first. Within Run(), a
-  // RunOnce() also looks at stop before each send: the send in progress is
-  // finished and recorded; items claimed but not yet sent come back when
-  // their lease ends.
+  // RunOnce() in a loop until stop is set. Between two rounds it waits on
+  // waiter: until the next due time (Store::NextDue), a change of the store
+  // or poll_interval (the safety net, e.g. for a FileClock that jumps
+  // without a store write), whichever comes first. Within Run(), a RunOnce()
+  // also looks at stop before each send: the sends in progress are finished
+  // and recorded; items claimed but not yet sent come back when their lease
+  // ends (or at once, when the next start releases claims).
+  void Run(const std::atomic<bool>& stop, QueueWaiter& waiter);
+  // The same with a TimedWaiter (no store watch).
   void Run(const std::atomic<bool>& stop);
 
  private:
+  struct Sender;
+  struct Batch;
+
+  Dispatcher(Store& store, Transport* transport, TransportFactory make_transport,
+             const Clock& clock, Logger& logger, DispatchSettings settings,
+             SequenceSendSettings sequences, Counters* counters);
+
+  // Makes senders up to min(wanted, concurrency); how many there are.
+  size_t EnsureSenders(size_t wanted);
+  // One sender works through its share of a batch.
+  void Work(Sender& sender, Batch& batch, DispatchStats& stats);
+  Status Handle(Sender& sender, const QueueItem& item, std::optional<TimePoint> queued_due,
+                DispatchStats& stats);
+  Status HandleReply(Sender& sender, const QueueItem& item, DispatchStats& stats);
+  Status HandleStep(Sender& sender, const QueueItem& item, const std::string& skip_reason,
+                    DispatchStats& stats);
+  // The frequency cap: the time person may next be sent to, or nullopt now.
+  Result<std::optional<TimePoint>> CappedUntil(const std::string& person, TimePoint now,
+                                               size_t* recent);
   Seconds Backoff(uint32_t attempts) const;
-  Status HandleStep(const QueueItem& item, DispatchStats& stats);
   void Count(ReplyOutcome outcome) {
     if (counters_ != nullptr) counters_->CountReply(outcome);
   }
@@ -80,12 +146,14 @@ class Dispatcher {
   }
 
   Store& store_;
-  Transport& transport_;
+  Transport* borrowed_transport_;    // the Transport& constructors; else null
+  TransportFactory make_transport_;  // the factory constructor; else empty
   const Clock& clock_;
   Logger& logger_;
   DispatchSettings settings_;
+  SequenceSendSettings sequences_;
   Counters* counters_;
-  SequenceStepSender step_sender_;
+  std::vector<std::unique_ptr<Sender>> senders_;
   const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
 };
 

@@ -56,6 +56,29 @@ Result<StepOutcome> SequenceStepSender::Defer(const QueueItem& item, const StepR
   return StepOutcome::kDeferred;
 }
 
+Result<StepOutcome> SequenceStepSender::Skip(const QueueItem& item, const Prepared& prepared,
+                                             TimePoint now, const std::string& why) {
+  const SequenceDefinition& def = prepared.definition;
+  std::optional<TimePoint> next_due;
+  if (item.step + 1 < def.steps.size()) {
+    // As after a send at now: "after previous" counts from the skip.
+    Enrolment after = prepared.enrolment;
+    after.history.push_back(SentStep{item.step, now, ""});
+    Result<TimePoint> due = StepDueTime(def, item.step + 1, after);
+    if (due.ok()) {
+      next_due = *due;
+    } else {
+      logger_.Warning("step " + Describe(item) +
+                      ": next step has no due time, completing: " + due.status().message());
+    }
+  }
+  Status skipped = store_.sequences().SkipStep(item.id, why, now, next_due);
+  if (!skipped.ok()) return skipped;
+  logger_.Warning("skipped step " + Describe(item) + " next_due=" +
+                  (next_due ? FormatIsoUtc(*next_due) : std::string("-")) + ": " + why);
+  return StepOutcome::kSkipped;
+}
+
 Result<StepOutcome> SequenceStepSender::ExitWithoutEngagement(const QueueItem& item,
                                                               const Prepared& prepared,
                                                               size_t exit_index, TimePoint now) {
@@ -162,6 +185,8 @@ Result<StepOutcome> SequenceStepSender::Handle(const QueueItem& item, TimePoint 
       return ExitWithoutEngagement(item, prepared, i, now);
   }
 
+  if (!retry.skip_reason.empty()) return Skip(item, prepared, now, retry.skip_reason);
+
   const StepSpec& step = def.steps[item.step];
   Result<StepTemplate> step_template = ParseStepTemplate(step.template_name, prepared.source);
   if (!step_template.ok())
@@ -217,14 +242,16 @@ Result<StepOutcome> SequenceStepSender::Handle(const QueueItem& item, TimePoint 
                  (next_due ? FormatIsoUtc(*next_due) : std::string("-")) + ": " + result.detail);
     return StepOutcome::kSent;
   }
-  if (result.kind == SendResult::Kind::kPermanent) return Fail(item, now, result.detail);
+  if (result.kind == SendResult::Kind::kPermanent)
+    return Fail(item, now, "rejected: " + result.detail);
   // Age counts from when the step was due, not from enrolment: a step
   // queued weeks ahead is not "old" the first time it is tried.
   const TimePoint due = current.next_due.value_or(item.created);
   if (now - due > retry.max_age)
     return Fail(item, now,
                 "too old to retry after " + std::to_string(item.attempts + 1) +
-                    " attempts: " + result.detail);
+                    " attempts, due more than max_age " + std::to_string(retry.max_age.count()) +
+                    "s ago: " + result.detail);
   return Defer(item, retry, result.detail);
 }
 

@@ -7,10 +7,14 @@
 //     engagement: the person leaves (or moves) instead of getting the step;
 //   - otherwise the step is rendered from the definition version the person
 //     entered, sent from the VERP address bounces+TOKEN@<From domain>, and
-//     on acceptance recorded with the next step's due time.
+//     on acceptance recorded with the next step's due time;
+//   - unless the Dispatcher found it overdue after downtime (catch-up): then
+//     the step is skipped, and the next one is due as if this one had been
+//     sent now.
 // A temporary transport failure is retried at the time the Dispatcher
 // chooses; a permanent one, a definition that no longer parses, or a step
-// that does not compose is recorded as failed. One log line per outcome.
+// that does not compose is recorded as failed, and the log line says why.
+// One log line per outcome.
 //
 // Ownership: borrows the store, transport and logger, which must outlive it.
 // Used by one thread at a time (like the Transport).
@@ -44,12 +48,16 @@ enum class StepOutcome {
   kFailed,    // given up; on the failed list
   kDropped,   // not sent: stale item, enrolment ended, person suppressed
   kExited,    // not sent: the no-engagement exit ended (or moved) the enrolment
+  kSkipped,   // not sent: overdue after downtime; the next step is queued
 };
 
 // What the Dispatcher decided about retrying this item.
 struct StepRetry {
   TimePoint retry_at;  // when a temporary failure is tried again
   Seconds max_age;     // past its due time by more than this: failed instead
+  // Non-empty: overdue by more than catch_up_limit; skip instead of sending
+  // (SequenceStore::SkipStep) with this reason, if the step is still current.
+  std::string skip_reason;
 };
 
 class SequenceStepSender {
@@ -67,6 +75,8 @@ class SequenceStepSender {
   Result<StepOutcome> Drop(const QueueItem& item, const std::string& why);
   Result<StepOutcome> Fail(const QueueItem& item, TimePoint now, const std::string& why);
   Result<StepOutcome> Defer(const QueueItem& item, const StepRetry& retry, const std::string& why);
+  Result<StepOutcome> Skip(const QueueItem& item, const Prepared& prepared, TimePoint now,
+                           const std::string& why);
   Result<StepOutcome> ExitWithoutEngagement(const QueueItem& item, const Prepared& prepared,
                                             size_t exit_index, TimePoint now);
 

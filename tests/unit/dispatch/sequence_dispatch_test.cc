@@ -305,7 +305,7 @@ TEST_F(SequenceDispatchTest, ItemForAnEndedEnrolmentIsDropped) {
   ASSERT_TRUE(store_->sequences().ApplySequenceDecision(purchase, kKey, 3, clock_.Now()).ok());
 
   SequenceStepSender sender(*store_, transport_, logger_, send_);
-  auto outcome = sender.Handle(item, clock_.Now(), StepRetry{clock_.Now(), Seconds(86400)});
+  auto outcome = sender.Handle(item, clock_.Now(), StepRetry{clock_.Now(), Seconds(86400), ""});
   if (outcome.ok()) {
     EXPECT_EQ(*outcome, StepOutcome::kDropped);
   } else {

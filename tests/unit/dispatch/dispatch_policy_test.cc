@@ -1,0 +1,476 @@
+// The Dispatcher's policies on the real LMDB store (through RecordingStore):
+// catch-up after downtime, the per-person frequency cap, concurrent senders
+// with a transport each, and how Run() waits between rounds.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <set>
+
+#include "core/logger.h"
+#include "dispatch/dispatcher.h"
+#include "recording_store.h"
+
+namespace ar {
+namespace {
+
+const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
+
+// Shared by every transport one factory made: what was sent, by which
+// transport, and how many sends were in flight at once.
+struct SendLog {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<std::pair<int, OutgoingMail>> sent;  // (transport number, mail)
+  int in_flight = 0;
+  int most_in_flight = 0;
+  int hold_until_in_flight = 0;  // > 0: each Send waits (<= 2 s) until this many run
+  std::set<std::string> permanent_for;  // recipients answered 5xx
+  std::set<std::string> temporary_for;  // recipients answered 4xx
+};
+
+class LoggingTransport final : public Transport {
+ public:
+  LoggingTransport(SendLog& log, int number) : log_(log), number_(number) {}
+  SendResult Send(const OutgoingMail& mail) override {
+    std::unique_lock<std::mutex> lock(log_.mu);
+    log_.sent.emplace_back(number_, mail);
+    ++log_.in_flight;
+    log_.most_in_flight = std::max(log_.most_in_flight, log_.in_flight);
+    log_.changed.notify_all();
+    if (log_.hold_until_in_flight > 0) {
+      log_.changed.wait_for(lock, std::chrono::seconds(2),
+                            [&] { return log_.in_flight >= log_.hold_until_in_flight; });
+    }
+    --log_.in_flight;
+    SendResult result;
+    if (log_.permanent_for.count(mail.recipient) != 0) {
+      result.kind = SendResult::Kind::kPermanent;
+      result.detail = "550 5.1.1 User unknown";
+    } else if (log_.temporary_for.count(mail.recipient) != 0) {
+      result.kind = SendResult::Kind::kTemporary;
+      result.detail = "451 4.3.0 later";
+    } else {
+      result.kind = SendResult::Kind::kSent;
+      result.detail = "250 2.0.0 Ok";
+    }
+    return result;
+  }
+
+ private:
+  SendLog& log_;
+  int number_;
+};
+
+// Answers every Wait() by moving the clock on by the timeout asked for, and
+// stops Run() once it has waited `rounds` times.
+class ClockMovingWaiter final : public QueueWaiter {
+ public:
+  ClockMovingWaiter(ManualClock& clock, std::atomic<bool>& stop, size_t rounds)
+      : clock_(clock), stop_(stop), rounds_(rounds) {}
+  void Forget() override { ++forgets; }
+  WakeReason Wait(std::chrono::milliseconds timeout, const std::atomic<bool>&) override {
+    timeouts.push_back(timeout);
+    clock_.Advance(std::chrono::duration_cast<Seconds>(timeout));
+    if (timeouts.size() >= rounds_) stop_ = true;
+    return WakeReason::kTimeout;
+  }
+  std::vector<std::chrono::milliseconds> timeouts;
+  size_t forgets = 0;
+
+ private:
+  ManualClock& clock_;
+  std::atomic<bool>& stop_;
+  size_t rounds_;
+};
+
+class DispatchPolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::string(::testing::TempDir()) + "/dispatch_policy_" + info->name() + "_" +
+           std::to_string(getpid());
+    std::filesystem::remove_all(dir_);
+    StoreOptions options;
+    options.path = dir_;
+    options.map_size = 16u << 20;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    real_ = std::move(store.value());
+    store_ = std::make_unique<RecordingStore>(*real_);
+    settings_.retry_base = Seconds(60);
+    settings_.retry_max = Seconds(300);
+    settings_.max_age = Seconds(5 * 86400);
+    settings_.lease = Seconds(600);
+    settings_.catch_up_limit = Seconds(0);
+    settings_.person_send_limit = 0;
+    settings_.concurrency = 1;
+  }
+  void TearDown() override {
+    store_.reset();
+    real_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Dispatcher MakeDispatcher() {
+    return Dispatcher(
+        *store_,
+        [this]() -> Result<std::unique_ptr<Transport>> {
+          if (factory_fails_after >= 0 && made_ >= factory_fails_after)
+            return Status::IoError("no more transports");
+          return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, ++made_));
+        },
+        clock_, logger_, settings_, SequenceSendSettings{});
+  }
+
+  // Queues a reply from user to recipient, due at due.
+  uint64_t Enqueue(const std::string& recipient, TimePoint due,
+                   const std::string& user = "alice@example.com") {
+    NewReply reply;
+    reply.user = user;
+    reply.generation = 1;
+    reply.dedupe_sender = recipient;
+    reply.period = Seconds(7 * 86400);
+    reply.envelope_recipient = recipient;
+    reply.message_id = "<reply." + user + "." + recipient + ">";
+    reply.message = "Subject: Out of office\r\nFrom: " + user + "\r\nTo: " + recipient +
+                    "\r\n\r\nAway.\r\n";
+    reply.due = due;
+    auto outcome = store_->Enqueue({reply}, clock_.Now());
+    EXPECT_TRUE(outcome.ok()) << outcome.status().ToString();
+    if (!outcome.ok() || outcome->empty()) return 0;
+    EXPECT_TRUE((*outcome)[0].queued);
+    return (*outcome)[0].id;
+  }
+
+  DispatchStats RunOnce(Dispatcher& dispatcher) {
+    auto stats = dispatcher.RunOnce();
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? *stats : DispatchStats{};
+  }
+
+  std::vector<QueueItem> Queue() {
+    auto items = store_->ListQueue(1000);
+    EXPECT_TRUE(items.ok());
+    return items.ok() ? *items : std::vector<QueueItem>{};
+  }
+  std::vector<QueueItem> Failed() {
+    auto items = store_->ListFailed(1000);
+    EXPECT_TRUE(items.ok());
+    return items.ok() ? *items : std::vector<QueueItem>{};
+  }
+  std::vector<std::string> Recipients() {
+    std::lock_guard<std::mutex> lock(log_.mu);
+    std::vector<std::string> out;
+    for (const auto& [number, mail] : log_.sent) out.push_back(mail.recipient);
+    return out;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> real_;
+  std::unique_ptr<RecordingStore> store_;
+  SendLog log_;
+  int made_ = 0;
+  int factory_fails_after = -1;
+  ManualClock clock_{kStart};
+  CapturingLogger logger_;
+  DispatchSettings settings_;
+};
+
+// --- catch-up ---
+
+TEST_F(DispatchPolicyTest, ReplyOverdueByMoreThanCatchUpLimitIsFailedNotSent) {
+  settings_.catch_up_limit = Seconds(3600);
+  uint64_t id = Enqueue("bob@example.org", kStart);
+  clock_.Set(kStart + Seconds(3601));
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_EQ(stats.sent, 0u);
+  EXPECT_TRUE(Recipients().empty());
+  EXPECT_TRUE(Queue().empty());
+  auto failed = Failed();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].id, id);
+  EXPECT_EQ(failed[0].last_error, "overdue by 3601s, more than catch_up_limit 3600s");
+  EXPECT_TRUE(logger_.Contains("skipped id=" + std::to_string(id) + " to=<bob@example.org>"));
+  // Like any failed reply: the next mail from bob may be answered again.
+  auto response = store_->GetResponse("alice@example.com", "bob@example.org");
+  ASSERT_TRUE(response.ok());
+  EXPECT_FALSE(response->has_value());
+}
+
+TEST_F(DispatchPolicyTest, ReplyOverdueByExactlyCatchUpLimitIsStillSent) {
+  settings_.catch_up_limit = Seconds(3600);
+  Enqueue("bob@example.org", kStart);
+  clock_.Set(kStart + Seconds(3600));
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 1u);
+  EXPECT_EQ(stats.skipped, 0u);
+}
+
+TEST_F(DispatchPolicyTest, ZeroCatchUpLimitSendsEverythingLate) {
+  settings_.catch_up_limit = Seconds(0);
+  Enqueue("bob@example.org", kStart);
+  clock_.Set(kStart + Seconds(30 * 86400));
+  Dispatcher dispatcher = MakeDispatcher();
+  EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
+  EXPECT_TRUE(Failed().empty());
+}
+
+TEST_F(DispatchPolicyTest, CatchUpJudgesOnlyOverdueItemsOfAMixedBatch) {
+  settings_.catch_up_limit = Seconds(3600);
+  Enqueue("old@example.org", kStart);
+  Enqueue("new@example.org", kStart + Seconds(7000));
+  clock_.Set(kStart + Seconds(7200));
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_EQ(stats.sent, 1u);
+  EXPECT_EQ(Recipients(), std::vector<std::string>{"new@example.org"});
+}
+
+TEST_F(DispatchPolicyTest, CatchUpCountsFromTheRetryTimeOfARetriedReply) {
+  // Retried hourly while the MTA was down: each retry is a fresh due time,
+  // so an item in backoff is not "overdue after downtime".
+  settings_.catch_up_limit = Seconds(3600);
+  settings_.retry_base = Seconds(1800);
+  settings_.retry_max = Seconds(1800);
+  log_.temporary_for = {"bob@example.org"};
+  Enqueue("bob@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(RunOnce(dispatcher).retried, 1u) << "round " << i;
+    clock_.Advance(Seconds(1800));
+  }
+  log_.temporary_for.clear();
+  EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
+  EXPECT_TRUE(Failed().empty());
+}
+
+// --- frequency cap ---
+
+TEST_F(DispatchPolicyTest, ReplyBeyondThePersonSendLimitIsDeferredUntilTheOldestLeavesTheWindow) {
+  settings_.person_send_limit = 3;
+  settings_.person_send_window = Seconds(86400);
+  Dispatcher dispatcher = MakeDispatcher();
+  const char* users[] = {"a@example.com", "b@example.com", "c@example.com", "d@example.com"};
+  for (int i = 0; i < 3; ++i) {
+    Enqueue("bob@example.org", clock_.Now(), users[i]);
+    EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
+    clock_.Advance(Seconds(600));
+  }
+  uint64_t fourth = Enqueue("bob@example.org", clock_.Now(), users[3]);
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 0u);
+  EXPECT_EQ(stats.capped, 1u);
+  EXPECT_EQ(Recipients().size(), 3u);
+  ASSERT_EQ(store_->defers().size(), 1u);
+  EXPECT_EQ(store_->defers()[0].id, fourth);
+  EXPECT_EQ(store_->defers()[0].reason, "frequency cap");
+  const TimePoint until = kStart + Seconds(86400) + Seconds(1);
+  EXPECT_EQ(store_->defers()[0].until, until);
+  auto queue = Queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].due, until);
+  EXPECT_TRUE(logger_.Contains("capped id=" + std::to_string(fourth) + " to=<bob@example.org>"));
+  EXPECT_TRUE(logger_.Contains("frequency cap: 3 sends to <bob@example.org> within 86400s"));
+
+  // Deferred, never dropped: once the first send has left the window it goes.
+  clock_.Set(until - Seconds(1));
+  EXPECT_EQ(RunOnce(dispatcher).sent, 0u);
+  clock_.Set(until);
+  EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
+  EXPECT_TRUE(Queue().empty());
+  EXPECT_TRUE(Failed().empty());
+}
+
+TEST_F(DispatchPolicyTest, CapHoldsWithinOneBatchEvenWithManySenders) {
+  settings_.person_send_limit = 2;
+  settings_.concurrency = 4;
+  const char* users[] = {"a@example.com", "b@example.com", "c@example.com", "d@example.com"};
+  for (const char* user : users) Enqueue("bob@example.org", kStart, user);
+  Enqueue("carol@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 3u);  // two to bob, one to carol
+  EXPECT_EQ(stats.capped, 2u);
+  auto recipients = Recipients();
+  EXPECT_EQ(std::count(recipients.begin(), recipients.end(), "bob@example.org"), 2);
+  EXPECT_EQ(Queue().size(), 2u);
+}
+
+TEST_F(DispatchPolicyTest, CapCountsSendsOfEarlierRunsAndOnlyWithinTheWindow) {
+  settings_.person_send_limit = 2;
+  settings_.person_send_window = Seconds(3600);
+  store_->AddSend("Bob@Example.org", kStart - Seconds(4000));  // outside the window
+  store_->AddSend("bob@example.org", kStart - Seconds(100));
+  Enqueue("bob@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
+}
+
+TEST_F(DispatchPolicyTest, ZeroPersonSendLimitMeansNoCap) {
+  settings_.person_send_limit = 0;
+  for (int i = 0; i < 5; ++i) store_->AddSend("bob@example.org", kStart - Seconds(10));
+  Enqueue("bob@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
+  EXPECT_TRUE(store_->defers().empty());
+}
+
+// --- concurrency ---
+
+TEST_F(DispatchPolicyTest, SendsUpToConcurrencyAtOnceEachSenderWithItsOwnTransport) {
+  settings_.concurrency = 3;
+  log_.hold_until_in_flight = 3;
+  for (int i = 0; i < 9; ++i) Enqueue("r" + std::to_string(i) + "@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 9u);
+  EXPECT_EQ(made_, 3);
+  EXPECT_EQ(log_.most_in_flight, 3);
+  EXPECT_TRUE(Queue().empty());
+}
+
+TEST_F(DispatchPolicyTest, SendersAndTheirTransportsAreKeptBetweenRounds) {
+  settings_.concurrency = 2;
+  Dispatcher dispatcher = MakeDispatcher();
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 4; ++i)
+      Enqueue("r" + std::to_string(round) + "." + std::to_string(i) + "@example.org",
+              clock_.Now());
+    EXPECT_EQ(RunOnce(dispatcher).sent, 4u);
+  }
+  EXPECT_EQ(made_, 2);
+}
+
+TEST_F(DispatchPolicyTest, StatsStayExactWithManySendersAndMixedOutcomes) {
+  settings_.concurrency = 4;
+  settings_.batch_size = 7;
+  log_.permanent_for = {"p0@example.org", "p1@example.org", "p2@example.org"};
+  log_.temporary_for = {"t0@example.org", "t1@example.org"};
+  for (int i = 0; i < 3; ++i) Enqueue("p" + std::to_string(i) + "@example.org", kStart);
+  for (int i = 0; i < 2; ++i) Enqueue("t" + std::to_string(i) + "@example.org", kStart);
+  for (int i = 0; i < 20; ++i) Enqueue("s" + std::to_string(i) + "@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 20u);
+  EXPECT_EQ(stats.failed, 3u);
+  EXPECT_EQ(stats.retried, 2u);
+  EXPECT_EQ(Recipients().size(), 25u);
+  EXPECT_EQ(Failed().size(), 3u);
+  EXPECT_EQ(Queue().size(), 2u);
+}
+
+TEST_F(DispatchPolicyTest, OnePersonsItemsGoThroughOneSenderInDueOrder) {
+  settings_.concurrency = 4;
+  const char* users[] = {"a@example.com", "b@example.com", "c@example.com"};
+  for (int i = 0; i < 3; ++i) Enqueue("bob@example.org", kStart + Seconds(i), users[i]);
+  for (int i = 0; i < 6; ++i) Enqueue("r" + std::to_string(i) + "@example.org", kStart);
+  clock_.Set(kStart + Seconds(10));
+  Dispatcher dispatcher = MakeDispatcher();
+  EXPECT_EQ(RunOnce(dispatcher).sent, 9u);
+  std::set<int> bob_transports;
+  std::vector<std::string> bob_messages;
+  for (const auto& [number, mail] : log_.sent) {
+    if (mail.recipient != "bob@example.org") continue;
+    bob_transports.insert(number);
+    bob_messages.push_back(mail.message);
+  }
+  EXPECT_EQ(bob_transports.size(), 1u);
+  ASSERT_EQ(bob_messages.size(), 3u);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NE(bob_messages[i].find(std::string("From: ") + users[i]), std::string::npos) << i;
+}
+
+TEST_F(DispatchPolicyTest, SendersWhoseTransportCannotBeMadeAreLeftOut) {
+  settings_.concurrency = 4;
+  factory_fails_after = 1;
+  for (int i = 0; i < 5; ++i) Enqueue("r" + std::to_string(i) + "@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  EXPECT_EQ(RunOnce(dispatcher).sent, 5u);
+  EXPECT_EQ(made_, 1);
+  EXPECT_TRUE(logger_.Contains("cannot make a transport for sender 2"));
+}
+
+TEST_F(DispatchPolicyTest, NoTransportAtAllFailsTheRoundAndKeepsTheItems) {
+  factory_fails_after = 0;
+  Enqueue("bob@example.org", kStart);
+  Dispatcher dispatcher = MakeDispatcher();
+  EXPECT_FALSE(dispatcher.RunOnce().ok());
+  EXPECT_EQ(Queue().size(), 1u);
+  EXPECT_TRUE(Failed().empty());
+}
+
+// --- waiting ---
+
+TEST_F(DispatchPolicyTest, RunWaitsUntilTheNextDueTimeRatherThanThePollInterval) {
+  settings_.poll_interval = Seconds(300);
+  Enqueue("bob@example.org", kStart + Seconds(30));
+  std::atomic<bool> stop{false};
+  ClockMovingWaiter waiter(clock_, stop, 2);
+  Dispatcher dispatcher = MakeDispatcher();
+  dispatcher.Run(stop, waiter);
+  ASSERT_EQ(waiter.timeouts.size(), 2u);
+  EXPECT_EQ(waiter.timeouts[0], std::chrono::seconds(30));
+  EXPECT_EQ(Recipients(), std::vector<std::string>{"bob@example.org"});
+  // Nothing queued any more: only the safety net.
+  EXPECT_EQ(waiter.timeouts[1], std::chrono::seconds(300));
+  EXPECT_EQ(waiter.forgets, 2u);  // before each look at the queue
+}
+
+TEST_F(DispatchPolicyTest, RunWaitsAtMostThePollIntervalForAFarDueTime) {
+  settings_.poll_interval = Seconds(5);
+  Enqueue("bob@example.org", kStart + Seconds(86400));
+  std::atomic<bool> stop{false};
+  ClockMovingWaiter waiter(clock_, stop, 1);
+  Dispatcher dispatcher = MakeDispatcher();
+  dispatcher.Run(stop, waiter);
+  ASSERT_EQ(waiter.timeouts.size(), 1u);
+  EXPECT_EQ(waiter.timeouts[0], std::chrono::seconds(5));
+}
+
+TEST_F(DispatchPolicyTest, StopEndsRunWithManySendersAfterTheSendsInProgress) {
+  settings_.concurrency = 2;
+  for (int i = 0; i < 6; ++i) Enqueue("r" + std::to_string(i) + "@example.org", kStart);
+  std::atomic<bool> stop{false};
+  std::atomic<int> sends{0};
+  // Stop as soon as the first send starts; at most one send per sender runs.
+  class StoppingTransport final : public Transport {
+   public:
+    StoppingTransport(std::atomic<bool>& stop, std::atomic<int>& sends)
+        : stop_(stop), sends_(sends) {}
+    SendResult Send(const OutgoingMail&) override {
+      ++sends_;
+      stop_ = true;
+      SendResult result;
+      result.kind = SendResult::Kind::kSent;
+      return result;
+    }
+    std::atomic<bool>& stop_;
+    std::atomic<int>& sends_;
+  };
+  Dispatcher dispatcher(
+      *store_,
+      [&]() -> Result<std::unique_ptr<Transport>> {
+        return std::unique_ptr<Transport>(std::make_unique<StoppingTransport>(stop, sends));
+      },
+      clock_, logger_, settings_, SequenceSendSettings{});
+  auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop); });
+  bool returned = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  stop = true;
+  done.wait();
+  EXPECT_TRUE(returned);
+  EXPECT_LE(sends.load(), 2);
+  EXPECT_GE(sends.load(), 1);
+  EXPECT_EQ(Queue().size(), 6u - static_cast<size_t>(sends.load()));
+}
+
+}  // namespace
+}  // namespace ar
