@@ -6,8 +6,10 @@
 //
 // Input: optional envelope lines first ("MAIL FROM:<a@x>", "RCPT TO:<b@y>"),
 // then header fields ("Name: value", continuation lines start with WSP),
-// up to the first empty line. Without envelope lines the sender is
+// up to the first empty line; after it the body, which (as in the milter) is
+// read only for a DSN status when a recipient is bounces+TOKEN@. Without envelope lines the sender is
 // alice@example.net and the recipient bob@example.org.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -23,6 +25,7 @@
 #include "message/rfc2047.h"
 #include "policy/decision.h"
 #include "sequence/control_mail.h"
+#include "sequence/sequence_decision.h"
 #include "tests/fuzz/fuzz_property.h"
 #include "tests/fuzz/wire_message_check.h"
 
@@ -43,6 +46,7 @@ struct RawMessage {
   std::optional<std::string> sender;
   std::vector<std::string> recipients;
   std::vector<RawField> fields;
+  std::string_view body;  // after the empty line; read only for bounces+ mail
 };
 
 std::string_view NextLine(std::string_view text, size_t* pos) {
@@ -80,7 +84,10 @@ RawMessage SplitHeaderBlock(std::string_view text) {
       raw.recipients.push_back(Path(line.substr(8)));
       continue;
     }
-    if (line.empty()) break;
+    if (line.empty()) {
+      raw.body = text.substr(pos);
+      break;
+    }
     if ((line.front() == ' ' || line.front() == '\t') && !raw.fields.empty()) {
       RawField& last = raw.fields.back();
       // Extend the value to the end of this line (raw bytes, line break kept).
@@ -173,6 +180,93 @@ void CheckComposedReplies(const Decision& decision, TimePoint now) {
   }
 }
 
+// Two sequences: one enrols Reply-To on an order subject (restart on
+// re-entry), one enrols From on mail to leads@ (re-entry after 7 days).
+const std::vector<CompiledSequence>& Sequences() {
+  static const std::vector<CompiledSequence> sequences = [] {
+    std::vector<CompiledSequence> out;
+    const std::string templates = "Subject: Hi {{first_name}}\n\nHello.\n";
+    for (const std::string& text :
+         {std::string("[sequence]\nname = orders\nfrom = Shop <shop@example.org>\n"
+                      "re_entry = restart\n[trigger]\nsubject = (?i)order (?P<order>[0-9]+)\n"
+                      "person = reply-to\n[step a]\nwhen = 1d after previous\ntemplate = a.txt\n"
+                      "window = mon-fri 09:00-17:00\n[exit bought]\non = trigger\n"
+                      "sender = ^orders@\nperson = envelope-recipient\n[exit replied]\non = reply\n"),
+          std::string("[sequence]\nname = leads\nfrom = shop@example.org\nre_entry = after 7d\n"
+                      "[trigger]\nrecipient = ^leads@example\\.org$\nperson = from\n"
+                      "[step a]\nwhen = 0d after enrolment\ntemplate = a.txt\n"
+                      "[exit quiet]\non = no-engagement 2\nmove_to = orders\n")}) {
+      SequenceSource source;
+      source.file_name = "fuzz.sequence";
+      source.text = text;
+      source.templates["a.txt"] = templates;
+      Result<SequenceDefinition> definition = ParseSequence(source);
+      Require(definition.ok(), "the harness's sequences parse");
+      Result<CompiledSequence> compiled = CompileSequence(*definition);
+      Require(compiled.ok(), "the harness's sequences compile");
+      out.push_back(std::move(*compiled));
+    }
+    return out;
+  }();
+  return sequences;
+}
+
+// Fixed state: addresses starting with 's' are suppressed, with 'e' enrolled
+// (active, a month ago); our Message-IDs start "<ar."; token ABCDEFGH is
+// ada@example.org's.
+SequenceStateView State(TimePoint now) {
+  SequenceStateView state;
+  state.is_suppressed = [](const std::string& person) {
+    return !person.empty() && person.front() == 's';
+  };
+  state.enrolment = [now](const std::string& person,
+                          const std::string& sequence) -> std::optional<Enrolment> {
+    if (person.empty() || person.front() != 'e') return std::nullopt;
+    Enrolment enrolment;
+    enrolment.person = person;
+    enrolment.sequence = sequence;
+    enrolment.version = "v0";
+    enrolment.enrolled_at = now - Seconds(30 * 86400);
+    enrolment.next_due = now + Seconds(3600);
+    enrolment.history.push_back({0, now - Seconds(86400), "<ar.1@example.org>"});
+    return enrolment;
+  };
+  state.find_message = [](const std::string& message_id) -> std::optional<SentMessageRef> {
+    if (!message_id.starts_with("<ar.")) return std::nullopt;
+    return SentMessageRef{"ada@example.org", "orders", 0};
+  };
+  state.trigger_seen = [](const std::string& message_id, const std::string&) {
+    return message_id.starts_with("<seen");
+  };
+  state.person_for_token = [](const std::string& token) -> std::optional<std::string> {
+    if (token == "ABCDEFGH") return std::string("ada@example.org");
+    return std::nullopt;
+  };
+  return state;
+}
+
+void CheckSequenceDecision(const Message& message, TimePoint now) {
+  const SequenceDecision decision =
+      DecideSequences(message, Sequences(), State(now), SequenceSettings(), now);
+  const std::vector<std::string>& recipients = message.envelope().recipients;
+  for (const std::string& consumed : decision.consume_recipients) {
+    Require(std::find(recipients.begin(), recipients.end(), consumed) != recipients.end(),
+            "only envelope recipients are consumed");
+  }
+  for (const EnrolAction& enrol : decision.enrols) {
+    Require(IsSafeAddress(enrol.person), "only a safe address is enrolled");
+    Require(!IsTaggedControlAddress(enrol.person, "unsubscribe") &&
+                !IsTaggedControlAddress(enrol.person, "bounces"),
+            "a control address is never enrolled");
+    Require(enrol.person.front() != 's', "a suppressed person is never enrolled");
+    Require(!HasLineBreak(enrol.display_name), "an enrolled display name is one line");
+    Require(!message.Has("X-Autoresponder-Milter"), "our own mail never enrols");
+  }
+  for (const std::string& note : decision.notes) {
+    Require(!HasLineBreak(note), "a decision note is one log line");
+  }
+}
+
 bool SameDecision(const Decision& a, const Decision& b) {
   if (a.replies.size() != b.replies.size() || a.skips.size() != b.skips.size()) return false;
   for (size_t i = 0; i < a.skips.size(); ++i) {
@@ -243,6 +337,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)IsDeliveryStatusNotification(message);
 
+  // As the milter does at end of message for mail to a bounces+ address.
+  bool to_bounces = false;
+  for (const std::string& recipient : message.envelope().recipients) {
+    to_bounces = to_bounces || IsTaggedControlAddress(recipient, "bounces");
+  }
+  if (to_bounces && !raw.body.empty()) {
+    if (std::optional<std::string> status = ParseDsnStatus(raw.body)) {
+      Require(IsWellFormedDsnStatus(*status), "a parsed DSN status is well formed");
+      message.AddHeader(kDsnStatusPseudoHeader, *status);
+    }
+  }
+
   const TimePoint now = FromUnixSeconds(1768471200);  // 2026-01-15 10:00:00 UTC
   const std::vector<OutOfOfficeRule> rules = Rules(now);
   // Senders whose dedupe key starts with "a" were answered an hour ago.
@@ -259,6 +365,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckComposedReplies(first, now);
   Require(SameDecision(first, DecideOutOfOffice(message, rules, history, defaults, now)),
           "the decision is deterministic");
+
+  CheckSequenceDecision(message, now);
 
   PolicySettings strict;
   strict.require_authenticated_sender = true;
