@@ -1,8 +1,11 @@
 #include "store/lmdb_env.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace ar {
 
@@ -15,6 +18,28 @@ MDB_val ToVal(std::string_view s) {
 
 std::string_view FromVal(const MDB_val& v) {
   return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+// The gates the calling thread holds shared, one entry per open top-level
+// transaction, so growth on a thread that would wait for itself fails
+// instead of deadlocking.
+thread_local std::vector<const LmdbEnv*> gates_held;
+
+// Begins a top-level transaction holding env's gate shared. Another
+// process's growth shows as MDB_MAP_RESIZED: adopt its size and try again.
+Result<MDB_txn*> BeginGated(const LmdbEnv& env, unsigned flags, const char* what) {
+  for (int attempt = 0;; ++attempt) {
+    env.LockShared();
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env.get(), nullptr, flags, &txn);
+    if (rc == MDB_SUCCESS) return txn;
+    env.UnlockShared();
+    // A handful of tries: each one adopts the newest size, so more than one
+    // is only needed while another process keeps growing the map.
+    if (rc != MDB_MAP_RESIZED || attempt >= 8) return StatusFromMdb(rc, what);
+    Status adopted = env.AdoptMapSize();
+    if (!adopted.ok()) return adopted;
+  }
 }
 
 }  // namespace
@@ -83,31 +108,90 @@ LmdbEnv::~LmdbEnv() { mdb_env_close(env_); }
 
 size_t LmdbEnv::max_key_size() const { return static_cast<size_t>(mdb_env_get_maxkeysize(env_)); }
 
+uint64_t LmdbEnv::map_size() const {
+  MDB_envinfo info;
+  if (mdb_env_info(env_, &info) != MDB_SUCCESS) return 0;
+  return static_cast<uint64_t>(info.me_mapsize);
+}
+
+void LmdbEnv::LockShared() const {
+  gate_.lock_shared();
+  gates_held.push_back(this);
+}
+
+void LmdbEnv::UnlockShared() const {
+  auto it = std::find(gates_held.begin(), gates_held.end(), this);
+  if (it != gates_held.end()) gates_held.erase(it);
+  gate_.unlock_shared();
+}
+
+bool LmdbEnv::HeldByThisThread() const {
+  return std::find(gates_held.begin(), gates_held.end(), this) != gates_held.end();
+}
+
+Status LmdbEnv::Grow(uint64_t cap) {
+  if (HeldByThisThread()) {
+    return Status::Temporary("store map must grow, but this thread holds a transaction");
+  }
+  std::unique_lock<std::shared_mutex> exclusive(gate_);
+  const uint64_t current = map_size();
+  if (current >= cap) {
+    return Status::Full("store map is at its limit of " + std::to_string(cap) + " bytes");
+  }
+  const uint64_t next = current > cap / 2 ? cap : std::max<uint64_t>(current * 2, 1);
+  return StatusFromMdb(mdb_env_set_mapsize(env_, static_cast<size_t>(next)), "grow store map");
+}
+
+Status LmdbEnv::AdoptMapSize() const {
+  if (HeldByThisThread()) {
+    return Status::Temporary(
+        "another process grew the store map while this thread holds a "
+        "transaction");
+  }
+  std::unique_lock<std::shared_mutex> exclusive(gate_);
+  // Size 0: take the size in the environment's newest meta page.
+  return StatusFromMdb(mdb_env_set_mapsize(env_, 0), "adopt store map size");
+}
+
 Result<LmdbTxn> LmdbTxn::BeginRead(const LmdbEnv& env) {
-  MDB_txn* txn = nullptr;
-  int rc = mdb_txn_begin(env.get(), nullptr, MDB_RDONLY, &txn);
-  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin read transaction");
-  return LmdbTxn(txn);
+  Result<MDB_txn*> txn = BeginGated(env, MDB_RDONLY, "begin read transaction");
+  if (!txn.ok()) return txn.status();
+  return LmdbTxn(*txn, &env);
 }
 
 Result<LmdbTxn> LmdbTxn::BeginWrite(const LmdbEnv& env) {
   if (env.read_only()) return Status::InvalidArgument("store is open read-only");
+  Result<MDB_txn*> txn = BeginGated(env, 0, "begin write transaction");
+  if (!txn.ok()) return txn.status();
+  return LmdbTxn(*txn, &env);
+}
+
+Result<LmdbTxn> LmdbTxn::BeginNested(LmdbTxn& parent) {
+  if (parent.txn_ == nullptr) return Status::IoError("nested transaction in a finished one");
   MDB_txn* txn = nullptr;
-  int rc = mdb_txn_begin(env.get(), nullptr, 0, &txn);
-  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin write transaction");
-  return LmdbTxn(txn);
+  int rc = mdb_txn_begin(mdb_txn_env(parent.txn_), parent.txn_, 0, &txn);
+  if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin nested transaction");
+  // The parent holds the gate for both.
+  return LmdbTxn(txn, nullptr);
+}
+
+void LmdbTxn::ReleaseGate() {
+  if (gated_env_ != nullptr) gated_env_->UnlockShared();
+  gated_env_ = nullptr;
 }
 
 Status LmdbTxn::Commit() {
   if (txn_ == nullptr) return Status::IoError("commit of a finished transaction");
   int rc = mdb_txn_commit(txn_);  // frees the txn even on failure
   txn_ = nullptr;
+  ReleaseGate();
   return StatusFromMdb(rc, "commit");
 }
 
 void LmdbTxn::Abort() {
   if (txn_ != nullptr) mdb_txn_abort(txn_);
   txn_ = nullptr;
+  ReleaseGate();
 }
 
 Result<MDB_dbi> LmdbTxn::OpenDatabase(const char* name, bool create) {

@@ -9,10 +9,22 @@
 // Ownership: LmdbEnv owns the MDB_env and closes it on destruction; every
 // LmdbTxn must end before its env. DBI handles are plain integers opened once
 // at startup (OpenDatabase) and valid for the env's lifetime.
-// Thread-safety: LmdbEnv may be shared by threads. A write LmdbTxn must begin
-// and end on one thread (LMDB's writer lock is a mutex); a read LmdbTxn may
-// move between threads but must not be used by two at once. Never use an
-// LmdbEnv in a child after fork().
+// Thread-safety: LmdbEnv may be shared by threads. Every top-level LmdbTxn
+// must begin and end on one thread (LMDB's writer lock is a mutex, and every
+// transaction holds the env's map gate, below) and must not be used by two
+// threads at once. Never use an LmdbEnv in a child after fork().
+//
+// Map gate and growth: mdb_env_set_mapsize may only run while this process
+// has no transaction open. Every top-level LmdbTxn therefore holds the env's
+// gate (a shared_mutex) shared from begin to end, and Grow() and the
+// adoption of another process's growth (MDB_MAP_RESIZED at begin, handled
+// inside BeginRead/BeginWrite) take it exclusive. Consequence: NO THREAD MAY
+// START A WRITE (or anything that may grow the map) WHILE IT HOLDS A READ
+// TRANSACTION -- growth would wait for that thread's own transaction to end,
+// a deadlock. The env notices this on the calling thread and fails with
+// Temporary instead of waiting; a different thread that holds a read
+// transaction while waiting for a writer is not detected. LmdbStore never
+// holds a transaction across calls, so callers of the Store are safe.
 #pragma once
 
 #include <lmdb.h>
@@ -20,6 +32,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -36,7 +49,7 @@ Status StatusFromMdb(int rc, std::string_view what);
 
 struct LmdbEnvOptions {
   std::string path;       // directory; created (0770 & umask) if missing
-  uint64_t map_size = 0;  // bytes
+  uint64_t map_size = 0;  // bytes at open (0: LMDB's default or the stored size)
   unsigned max_databases = 16;
   bool read_only = false;
 };
@@ -52,18 +65,42 @@ class LmdbEnv {
   bool read_only() const { return read_only_; }
   // Longest key LMDB accepts in this build (511 bytes by default).
   size_t max_key_size() const;
+  // The current map size in bytes (grows with Grow() or another process).
+  uint64_t map_size() const;
+
+  // Doubles the map, at most to cap bytes. Full when the map already is at
+  // least cap; Temporary when the calling thread holds a transaction of this
+  // env (see "Map gate" above). Waits until no transaction of this process
+  // is open.
+  Status Grow(uint64_t cap);
+  // Takes the map size another process recorded (after MDB_MAP_RESIZED).
+  Status AdoptMapSize() const;
+
+  // The gate (see above); LmdbTxn uses these. HeldByThisThread: whether the
+  // calling thread holds it shared through an open transaction.
+  void LockShared() const;
+  void UnlockShared() const;
+  bool HeldByThisThread() const;
 
  private:
   LmdbEnv(MDB_env* env, bool read_only) : env_(env), read_only_(read_only) {}
   MDB_env* env_;
   bool read_only_;
+  mutable std::shared_mutex gate_;
 };
 
 class LmdbTxn {
  public:
   static Result<LmdbTxn> BeginRead(const LmdbEnv& env);
   static Result<LmdbTxn> BeginWrite(const LmdbEnv& env);
-  LmdbTxn(LmdbTxn&& other) noexcept : txn_(other.txn_) { other.txn_ = nullptr; }
+  // A transaction nested in the write transaction parent: its changes
+  // become part of parent on Commit(), and Abort() undoes only them. The
+  // parent must not be used until the nested one ends.
+  static Result<LmdbTxn> BeginNested(LmdbTxn& parent);
+  LmdbTxn(LmdbTxn&& other) noexcept : txn_(other.txn_), gated_env_(other.gated_env_) {
+    other.txn_ = nullptr;
+    other.gated_env_ = nullptr;
+  }
   LmdbTxn& operator=(LmdbTxn&&) = delete;
   LmdbTxn(const LmdbTxn&) = delete;
   ~LmdbTxn() { Abort(); }
@@ -85,8 +122,11 @@ class LmdbTxn {
   Status Delete(MDB_dbi dbi, std::string_view key);
 
  private:
-  explicit LmdbTxn(MDB_txn* txn) : txn_(txn) {}
+  LmdbTxn(MDB_txn* txn, const LmdbEnv* gated_env) : txn_(txn), gated_env_(gated_env) {}
+  // Ends the hold on the env's gate, if this transaction has one.
+  void ReleaseGate();
   MDB_txn* txn_;
+  const LmdbEnv* gated_env_;  // the env whose gate this holds; null when nested
 };
 
 class LmdbCursor {

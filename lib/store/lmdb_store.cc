@@ -1,6 +1,9 @@
 #include "store/lmdb_store.h"
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 
 #include "store/keys.h"
 #include "store/status_macros.h"
@@ -18,6 +21,18 @@ constexpr unsigned kMaxDatabases = 32;
 // of version 1 keep decoding, so nothing else is rewritten).
 constexpr uint64_t kFormatVersionBeforeSequences = 1;
 
+// The map size to open with: the data already written (the file never
+// shrinks) or the starting size, whichever is larger, but never beyond the
+// limit. Writes grow it from there (WriteBatcher).
+uint64_t OpeningMapSize(const StoreOptions& options) {
+  uint64_t size = options.initial_map_size;
+  std::error_code ec;
+  const uint64_t file =
+      std::filesystem::file_size(std::filesystem::path(options.path) / "data.mdb", ec);
+  if (!ec) size = std::max(size, file);
+  return std::min(size, options.map_size);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
@@ -28,12 +43,13 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenLmdb(const StoreOptions& options) {
   LmdbEnvOptions env_options;
   env_options.path = options.path;
-  env_options.map_size = options.map_size;
+  env_options.map_size = OpeningMapSize(options);
   env_options.max_databases = kMaxDatabases;
   env_options.read_only = options.read_only;
   AR_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(env_options));
   AR_ASSIGN_OR_RETURN(Databases dbs, OpenDatabases(*env));
-  return std::unique_ptr<LmdbStore>(new LmdbStore(std::move(env), dbs));
+  return std::unique_ptr<LmdbStore>(
+      new LmdbStore(std::move(env), dbs, options.map_size, options.faults));
 }
 
 // Opens (creating when writable) every named database in one transaction and

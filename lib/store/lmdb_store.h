@@ -3,9 +3,12 @@
 // versions are in FORMAT.md.
 //
 // Every method runs in exactly one LMDB transaction: reads in a read
-// transaction, each mutation in one write transaction that commits (and
-// syncs) before the method returns, so a method's effects are all-or-nothing
-// and survive a crash once it returned ok.
+// transaction; each mutation in its own nested transaction inside a write
+// transaction it shares with concurrent writers of this process (group
+// commit, store/write_batcher.h) that commits (and syncs) before the method
+// returns, so a method's effects are all-or-nothing and survive a crash once
+// it returned ok. The map starts small and grows up to StoreOptions::map_size
+// (FORMAT.md, "Environment").
 //
 // Ownership: owns the environment. Thread-safety: all methods may be called
 // concurrently from any number of threads; LMDB serialises writers, also
@@ -21,6 +24,7 @@
 #include "store/record_codec.h"
 #include "store/sequence_record_codec.h"
 #include "store/store.h"
+#include "store/write_batcher.h"
 
 namespace ar {
 
@@ -54,6 +58,9 @@ class LmdbStore final : public Store, public SequenceStore {
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
   Result<StoreStats> Stats() override;
   SequenceStore& sequences() override { return *this; }
+
+  // Write requests and write transactions so far (tests, benchmarks).
+  WriteStats write_stats() const { return batcher_->stats(); }
 
   // --- SequenceStore (lmdb_store_sequences.cc, lmdb_store_sequence_apply.cc) ---
   Status PutSequenceVersion(const std::string& name, const std::string& version,
@@ -99,8 +106,17 @@ class LmdbStore final : public Store, public SequenceStore {
     MDB_dbi soft_bounces = 0;
   };
 
-  LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs) : env_(std::move(env)), dbs_(dbs) {}
+  LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs, uint64_t max_map_size,
+            std::shared_ptr<StoreFaults> faults)
+      : env_(std::move(env)),
+        dbs_(dbs),
+        batcher_(std::make_unique<WriteBatcher>(*env_, max_map_size, std::move(faults))) {}
   static Result<Databases> OpenDatabases(LmdbEnv& env);
+
+  // Runs body as one write request (WriteBatcher::Run): durable when ok.
+  Status Write(std::string_view operation, const WriteBatcher::Body& body) {
+    return batcher_->Run(operation, body);
+  }
 
   // InvalidArgument when key is empty or longer than LMDB allows.
   Status CheckKey(std::string_view key, const char* what) const;
@@ -136,6 +152,7 @@ class LmdbStore final : public Store, public SequenceStore {
 
   std::unique_ptr<LmdbEnv> env_;
   Databases dbs_;
+  std::unique_ptr<WriteBatcher> batcher_;  // borrows *env_; declared after it
 };
 
 }  // namespace ar

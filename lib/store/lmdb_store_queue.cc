@@ -90,124 +90,134 @@ Result<std::vector<EnqueueOutcome>> LmdbStore::Enqueue(const std::vector<NewRepl
     AR_RETURN_IF_ERROR(ValidateReply(reply, env_->max_key_size()));
   }
 
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  for (const NewReply& reply : replies) {
-    // Checked inside the write transaction: two milter threads (or
-    // processes) that both decided to answer the same sender serialise here,
-    // and the second sees the first's pending record.
-    std::string response_key = EncodeResponseKey(reply.user, reply.dedupe_sender);
-    AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
-    if (existing && AlreadyAnswered(*existing, reply, now)) {
-      outcomes.push_back(EnqueueOutcome{});
-      continue;
+  Status written = Write("Enqueue", [&](LmdbTxn& txn) -> Status {
+    outcomes.clear();  // a re-run starts over
+    for (const NewReply& reply : replies) {
+      // Checked inside the write transaction: two milter threads (or
+      // processes) that both decided to answer the same sender serialise here,
+      // and the second sees the first's pending record.
+      std::string response_key = EncodeResponseKey(reply.user, reply.dedupe_sender);
+      AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
+      if (existing && AlreadyAnswered(*existing, reply, now)) {
+        outcomes.push_back(EnqueueOutcome{});
+        continue;
+      }
+      AR_ASSIGN_OR_RETURN(uint64_t id, TakeNextQueueId(txn));
+      QueueItem item;
+      item.id = id;
+      item.user = reply.user;
+      item.generation = reply.generation;
+      item.dedupe_sender = reply.dedupe_sender;
+      item.envelope_sender = reply.envelope_sender;
+      item.envelope_recipient = reply.envelope_recipient;
+      item.message_id = reply.message_id;
+      item.message = reply.message;
+      item.created = now;
+      item.due = reply.due;
+      item.origin_queue_id = reply.origin_queue_id;
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.queue, EncodeU64Key(id), EncodeQueueItem(item)));
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.due, EncodeDueKey(item.due, id), ""));
+      ResponseRecord pending{reply.generation, ResponseState::kPending, now};
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.responses, response_key, EncodeResponse(pending)));
+      outcomes.push_back(EnqueueOutcome{true, id});
     }
-    AR_ASSIGN_OR_RETURN(uint64_t id, TakeNextQueueId(txn));
-    QueueItem item;
-    item.id = id;
-    item.user = reply.user;
-    item.generation = reply.generation;
-    item.dedupe_sender = reply.dedupe_sender;
-    item.envelope_sender = reply.envelope_sender;
-    item.envelope_recipient = reply.envelope_recipient;
-    item.message_id = reply.message_id;
-    item.message = reply.message;
-    item.created = now;
-    item.due = reply.due;
-    item.origin_queue_id = reply.origin_queue_id;
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.queue, EncodeU64Key(id), EncodeQueueItem(item)));
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.due, EncodeDueKey(item.due, id), ""));
-    ResponseRecord pending{reply.generation, ResponseState::kPending, now};
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.responses, response_key, EncodeResponse(pending)));
-    outcomes.push_back(EnqueueOutcome{true, id});
-  }
-  AR_RETURN_IF_ERROR(txn.Commit());
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
   return outcomes;
 }
 
 Result<std::vector<QueueItem>> LmdbStore::ClaimDue(TimePoint now, size_t limit, Seconds lease) {
   std::vector<QueueItem> claimed;
   if (limit == 0) return claimed;
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  std::vector<std::string> due_keys;
-  {
-    // A write transaction's cursor must be closed before the commit.
-    AR_ASSIGN_OR_RETURN(LmdbCursor cursor, LmdbCursor::Open(txn, dbs_.due));
-    AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> entry, cursor.First());
-    while (entry && due_keys.size() < limit) {
-      std::optional<DueKey> key = DecodeDueKey(entry->key);
-      if (!key) return Status::Corruption("due index has a malformed key");
-      if (key->due > now) break;
-      due_keys.emplace_back(entry->key);
-      AR_ASSIGN_OR_RETURN(entry, cursor.Next());
-    }
-  }
-  const TimePoint leased_until = AddSaturating(now, lease);
-  for (const std::string& due_key : due_keys) {
-    uint64_t id = DecodeDueKey(due_key)->id;
-    Result<QueueItem> item = ReadQueueItem(txn, id);
-    if (!item.ok()) {
-      if (item.status().IsNotFound()) {
-        return Status::Corruption("due index names missing queue item " + std::to_string(id));
+  Status written = Write("ClaimDue", [&](LmdbTxn& txn) -> Status {
+    claimed.clear();  // a re-run starts over
+    std::vector<std::string> due_keys;
+    {
+      // A write transaction's cursor must be closed before the commit.
+      AR_ASSIGN_OR_RETURN(LmdbCursor cursor, LmdbCursor::Open(txn, dbs_.due));
+      AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> entry, cursor.First());
+      while (entry && due_keys.size() < limit) {
+        std::optional<DueKey> key = DecodeDueKey(entry->key);
+        if (!key) return Status::Corruption("due index has a malformed key");
+        if (key->due > now) break;
+        due_keys.emplace_back(entry->key);
+        AR_ASSIGN_OR_RETURN(entry, cursor.Next());
       }
-      return item.status();
     }
-    item->due = leased_until;
-    AR_RETURN_IF_ERROR(RewriteQueueItem(txn, due_key, *item));
-    claimed.push_back(std::move(item).value());
-  }
-  AR_RETURN_IF_ERROR(txn.Commit());
+    const TimePoint leased_until = AddSaturating(now, lease);
+    for (const std::string& due_key : due_keys) {
+      uint64_t id = DecodeDueKey(due_key)->id;
+      Result<QueueItem> item = ReadQueueItem(txn, id);
+      if (!item.ok()) {
+        if (item.status().IsNotFound()) {
+          return Status::Corruption("due index names missing queue item " + std::to_string(id));
+        }
+        return item.status();
+      }
+      item->due = leased_until;
+      AR_RETURN_IF_ERROR(RewriteQueueItem(txn, due_key, *item));
+      claimed.push_back(std::move(item).value());
+    }
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
   return claimed;
 }
 
 Status LmdbStore::MarkSent(uint64_t id, TimePoint now) {
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
-  // A sent step must also advance its enrolment: RecordStepSent does both.
-  if (item.kind != QueueItemKind::kReply) {
-    return Status::InvalidArgument("queue item " + std::to_string(id) +
-                                   " is a sequence step (use RecordStepSent)");
-  }
-  AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
-  std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
-  AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
-  // A record of a newer generation belongs to a later reply; keep it.
-  if (!existing || existing->generation <= item.generation) {
-    ResponseRecord sent{item.generation, ResponseState::kSent, now};
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.responses, response_key, EncodeResponse(sent)));
-  }
-  return txn.Commit();
+  return Write("MarkSent", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
+    // A sent step must also advance its enrolment: RecordStepSent does both.
+    if (item.kind != QueueItemKind::kReply) {
+      return Status::InvalidArgument("queue item " + std::to_string(id) +
+                                     " is a sequence step (use RecordStepSent)");
+    }
+    AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+    std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
+    AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
+    // A record of a newer generation belongs to a later reply; keep it.
+    if (!existing || existing->generation <= item.generation) {
+      ResponseRecord sent{item.generation, ResponseState::kSent, now};
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.responses, response_key, EncodeResponse(sent)));
+    }
+    return Status::Ok();
+  });
 }
 
 Status LmdbStore::MarkRetry(uint64_t id, TimePoint retry_at, const std::string& error) {
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
-  std::string old_due_key = EncodeDueKey(item.due, id);
-  item.due = retry_at;
-  if (item.attempts < std::numeric_limits<uint32_t>::max()) ++item.attempts;
-  item.last_error = error;
-  AR_RETURN_IF_ERROR(RewriteQueueItem(txn, old_due_key, item));
-  return txn.Commit();
+  return Write("MarkRetry", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
+    std::string old_due_key = EncodeDueKey(item.due, id);
+    item.due = retry_at;
+    if (item.attempts < std::numeric_limits<uint32_t>::max()) ++item.attempts;
+    item.last_error = error;
+    AR_RETURN_IF_ERROR(RewriteQueueItem(txn, old_due_key, item));
+    return Status::Ok();
+  });
 }
 
 Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& error) {
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
-  AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
-  // The failing delivery was an attempt too.
-  if (item.attempts < std::numeric_limits<uint32_t>::max()) ++item.attempts;
-  item.last_error = error;
-  AR_RETURN_IF_ERROR(txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
-  // Drop the pending record so the sender's next message may be answered;
-  // a sent record or one of another generation is left alone. Sequence steps
-  // have no response record (their user is the person, not a rule).
-  if (item.kind != QueueItemKind::kReply) return txn.Commit();
-  std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
-  AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
-  if (existing && existing->state == ResponseState::kPending &&
-      existing->generation == item.generation) {
-    AR_RETURN_IF_ERROR(txn.Delete(dbs_.responses, response_key));
-  }
-  return txn.Commit();
+  return Write("MarkFailed", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
+    AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+    // The failing delivery was an attempt too.
+    if (item.attempts < std::numeric_limits<uint32_t>::max()) ++item.attempts;
+    item.last_error = error;
+    AR_RETURN_IF_ERROR(
+        txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
+    // Drop the pending record so the sender's next message may be answered;
+    // a sent record or one of another generation is left alone. Sequence steps
+    // have no response record (their user is the person, not a rule).
+    if (item.kind != QueueItemKind::kReply) return Status::Ok();
+    std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
+    AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
+    if (existing && existing->state == ResponseState::kPending &&
+        existing->generation == item.generation) {
+      AR_RETURN_IF_ERROR(txn.Delete(dbs_.responses, response_key));
+    }
+    return Status::Ok();
+  });
 }
 
 Result<std::optional<TimePoint>> LmdbStore::NextDue() {

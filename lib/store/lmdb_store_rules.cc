@@ -47,28 +47,29 @@ Status LmdbStore::PutRule(const OutOfOfficeRule& input) {
     AR_RETURN_IF_ERROR(CheckKey(address, "rule address"));
   }
 
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  for (const std::string& address : addresses) {
-    AR_ASSIGN_OR_RETURN(std::optional<std::string_view> owner, txn.Get(dbs_.addresses, address));
-    if (owner && *owner != rule.address) {
-      return Status::InvalidArgument(address + " already belongs to the rule of " +
-                                     std::string(*owner));
+  return Write("PutRule", [&](LmdbTxn& txn) -> Status {
+    for (const std::string& address : addresses) {
+      AR_ASSIGN_OR_RETURN(std::optional<std::string_view> owner, txn.Get(dbs_.addresses, address));
+      if (owner && *owner != rule.address) {
+        return Status::InvalidArgument(address + " already belongs to the rule of " +
+                                       std::string(*owner));
+      }
     }
-  }
-  // Re-putting a rule drops the aliases it no longer has.
-  AR_ASSIGN_OR_RETURN(std::optional<OutOfOfficeRule> old, ReadRule(txn, rule.address));
-  if (old) {
-    for (const std::string& address : IndexedAddresses(*old)) {
-      if (Contains(addresses, address)) continue;
-      Status s = txn.Delete(dbs_.addresses, address);
-      if (!s.ok() && !s.IsNotFound()) return s;
+    // Re-putting a rule drops the aliases it no longer has.
+    AR_ASSIGN_OR_RETURN(std::optional<OutOfOfficeRule> old, ReadRule(txn, rule.address));
+    if (old) {
+      for (const std::string& address : IndexedAddresses(*old)) {
+        if (Contains(addresses, address)) continue;
+        Status s = txn.Delete(dbs_.addresses, address);
+        if (!s.ok() && !s.IsNotFound()) return s;
+      }
     }
-  }
-  for (const std::string& address : addresses) {
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.addresses, address, rule.address));
-  }
-  AR_RETURN_IF_ERROR(txn.Put(dbs_.rules, rule.address, EncodeRule(rule)));
-  return txn.Commit();
+    for (const std::string& address : addresses) {
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.addresses, address, rule.address));
+    }
+    AR_RETURN_IF_ERROR(txn.Put(dbs_.rules, rule.address, EncodeRule(rule)));
+    return Status::Ok();
+  });
 }
 
 Result<std::optional<OutOfOfficeRule>> LmdbStore::GetRule(const std::string& address) {
@@ -96,16 +97,17 @@ Status LmdbStore::DeleteRule(const std::string& address) {
   if (key.empty() || key.size() > env_->max_key_size()) {
     return Status::NotFound("no rule for " + address);
   }
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(std::optional<OutOfOfficeRule> rule, ReadRule(txn, key));
-  if (!rule) return Status::NotFound("no rule for " + address);
-  for (const std::string& indexed : IndexedAddresses(*rule)) {
-    // Only entries that still point here: never unindex another rule's address.
-    AR_ASSIGN_OR_RETURN(std::optional<std::string_view> owner, txn.Get(dbs_.addresses, indexed));
-    if (owner && *owner == key) AR_RETURN_IF_ERROR(txn.Delete(dbs_.addresses, indexed));
-  }
-  AR_RETURN_IF_ERROR(txn.Delete(dbs_.rules, key));
-  return txn.Commit();
+  return Write("DeleteRule", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(std::optional<OutOfOfficeRule> rule, ReadRule(txn, key));
+    if (!rule) return Status::NotFound("no rule for " + address);
+    for (const std::string& indexed : IndexedAddresses(*rule)) {
+      // Only entries that still point here: never unindex another rule's address.
+      AR_ASSIGN_OR_RETURN(std::optional<std::string_view> owner, txn.Get(dbs_.addresses, indexed));
+      if (owner && *owner == key) AR_RETURN_IF_ERROR(txn.Delete(dbs_.addresses, indexed));
+    }
+    AR_RETURN_IF_ERROR(txn.Delete(dbs_.rules, key));
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<OutOfOfficeRule>> LmdbStore::FindRulesForRecipients(

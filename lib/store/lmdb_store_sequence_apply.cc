@@ -47,91 +47,91 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
     AR_RETURN_IF_ERROR(check_pair(enrol.person, enrol.sequence));
   }
 
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-
-  // 1. Suppressions (unsubscribe, hard bounces).
-  for (const auto& [person, reason] : decision.suppressions) {
-    AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, EncodePersonKey(person)));
-    AR_RETURN_IF_ERROR(SuppressIn(txn, person, reason, count, now));
-  }
-
-  // 2. Soft bounces (RFC 3464 Status 4.x.x): counted; at the limit the person
-  // is suppressed. A limit of 0 only counts.
-  for (const std::string& person : decision.soft_bounces) {
-    const std::string key = EncodePersonKey(person);
-    AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, key));
-    count = AddOne(count);
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.soft_bounces, key, EncodeSoftBounceCount(count)));
-    AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed, ReadSuppression(txn, key));
-    if (suppressed) {
-      suppressed->soft_bounces = count;
-      AR_RETURN_IF_ERROR(txn.Put(dbs_.suppressions, key, EncodeSuppression(*suppressed)));
-    } else if (soft_bounce_limit > 0 && count >= soft_bounce_limit) {
-      AR_RETURN_IF_ERROR(SuppressIn(txn, person, "soft-bounces", count, now));
-    }
-  }
-
-  // 3. Exits: before the enrols, so an exit with move_to is a move.
-  for (const ExitAction& exit : decision.exits) {
-    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
-                        ReadEnrolment(txn, EncodeEnrolmentKey(exit.person, exit.sequence)));
-    if (stored) AR_RETURN_IF_ERROR(EndEnrolment(txn, *stored, exit.reason, now));
-  }
-
-  // 4. Engagements reset the no-engagement count of active enrolments.
-  for (const auto& [person, sequence] : decision.engagements) {
-    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
-                        ReadEnrolment(txn, EncodeEnrolmentKey(person, sequence)));
-    if (!stored || stored->enrolment.state != EnrolmentState::kActive) continue;
-    stored->enrolment.steps_since_engagement = 0;
-    stored->enrolment.last_engagement = now;
-    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
-  }
-
-  // 5. Enrols. Checked here, inside the write transaction, so a suppression
-  // or enrolment made above (or by another process just before) counts.
-  for (const EnrolAction& enrol : decision.enrols) {
-    const std::string person = NormalizeAddress(enrol.person);
-    AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed,
-                        ReadSuppression(txn, EncodePersonKey(person)));
-    if (suppressed) continue;
-    std::string seen_key;
-    if (!enrol.trigger_message_id.empty()) {
-      seen_key = EncodeTriggerSeenKey(enrol.trigger_message_id, enrol.sequence, max_key);
-      AR_ASSIGN_OR_RETURN(std::optional<std::string_view> seen,
-                          txn.Get(dbs_.triggers_seen, seen_key));
-      if (seen) continue;
-    }
-    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> existing,
-                        ReadEnrolment(txn, EncodeEnrolmentKey(person, enrol.sequence)));
-    if (existing) {
-      if (existing->enrolment.state == EnrolmentState::kActive && !enrol.restart) continue;
-      AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *existing));
+  return Write("ApplySequenceDecision", [&](LmdbTxn& txn) -> Status {
+    // 1. Suppressions (unsubscribe, hard bounces).
+    for (const auto& [person, reason] : decision.suppressions) {
+      AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, EncodePersonKey(person)));
+      AR_RETURN_IF_ERROR(SuppressIn(txn, person, reason, count, now));
     }
 
-    StoredEnrolment stored;
-    Enrolment& e = stored.enrolment;
-    e.person = person;
-    e.display_name = enrol.display_name;
-    e.sequence = enrol.sequence;
-    e.version = enrol.version;
-    e.variables = enrol.variables;
-    e.enrolled_at = now;
-    e.trigger_message_id = enrol.trigger_message_id;
-    if (enrol.first_due) {
-      AR_RETURN_IF_ERROR(QueueStep(txn, stored, 0, *enrol.first_due, now));
-    } else {
-      e.state = EnrolmentState::kCompleted;  // nothing to send
+    // 2. Soft bounces (RFC 3464 Status 4.x.x): counted; at the limit the person
+    // is suppressed. A limit of 0 only counts.
+    for (const std::string& person : decision.soft_bounces) {
+      const std::string key = EncodePersonKey(person);
+      AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, key));
+      count = AddOne(count);
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.soft_bounces, key, EncodeSoftBounceCount(count)));
+      AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed, ReadSuppression(txn, key));
+      if (suppressed) {
+        suppressed->soft_bounces = count;
+        AR_RETURN_IF_ERROR(txn.Put(dbs_.suppressions, key, EncodeSuppression(*suppressed)));
+      } else if (soft_bounce_limit > 0 && count >= soft_bounce_limit) {
+        AR_RETURN_IF_ERROR(SuppressIn(txn, person, "soft-bounces", count, now));
+      }
     }
-    AR_RETURN_IF_ERROR(WriteEnrolment(txn, stored));
-    if (!seen_key.empty()) {
-      AR_RETURN_IF_ERROR(txn.Put(dbs_.triggers_seen, seen_key, EncodeTriggerSeen(now)));
+
+    // 3. Exits: before the enrols, so an exit with move_to is a move.
+    for (const ExitAction& exit : decision.exits) {
+      AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                          ReadEnrolment(txn, EncodeEnrolmentKey(exit.person, exit.sequence)));
+      if (stored) AR_RETURN_IF_ERROR(EndEnrolment(txn, *stored, exit.reason, now));
     }
-    // The token in the person's VERP and unsubscribe addresses must resolve
-    // before the first step goes out.
-    AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens, PersonToken(token_key, person), person));
-  }
-  return txn.Commit();
+
+    // 4. Engagements reset the no-engagement count of active enrolments.
+    for (const auto& [person, sequence] : decision.engagements) {
+      AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                          ReadEnrolment(txn, EncodeEnrolmentKey(person, sequence)));
+      if (!stored || stored->enrolment.state != EnrolmentState::kActive) continue;
+      stored->enrolment.steps_since_engagement = 0;
+      stored->enrolment.last_engagement = now;
+      AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+    }
+
+    // 5. Enrols. Checked here, inside the write transaction, so a suppression
+    // or enrolment made above (or by another process just before) counts.
+    for (const EnrolAction& enrol : decision.enrols) {
+      const std::string person = NormalizeAddress(enrol.person);
+      AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed,
+                          ReadSuppression(txn, EncodePersonKey(person)));
+      if (suppressed) continue;
+      std::string seen_key;
+      if (!enrol.trigger_message_id.empty()) {
+        seen_key = EncodeTriggerSeenKey(enrol.trigger_message_id, enrol.sequence, max_key);
+        AR_ASSIGN_OR_RETURN(std::optional<std::string_view> seen,
+                            txn.Get(dbs_.triggers_seen, seen_key));
+        if (seen) continue;
+      }
+      AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> existing,
+                          ReadEnrolment(txn, EncodeEnrolmentKey(person, enrol.sequence)));
+      if (existing) {
+        if (existing->enrolment.state == EnrolmentState::kActive && !enrol.restart) continue;
+        AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *existing));
+      }
+
+      StoredEnrolment stored;
+      Enrolment& e = stored.enrolment;
+      e.person = person;
+      e.display_name = enrol.display_name;
+      e.sequence = enrol.sequence;
+      e.version = enrol.version;
+      e.variables = enrol.variables;
+      e.enrolled_at = now;
+      e.trigger_message_id = enrol.trigger_message_id;
+      if (enrol.first_due) {
+        AR_RETURN_IF_ERROR(QueueStep(txn, stored, 0, *enrol.first_due, now));
+      } else {
+        e.state = EnrolmentState::kCompleted;  // nothing to send
+      }
+      AR_RETURN_IF_ERROR(WriteEnrolment(txn, stored));
+      if (!seen_key.empty()) {
+        AR_RETURN_IF_ERROR(txn.Put(dbs_.triggers_seen, seen_key, EncodeTriggerSeen(now)));
+      }
+      // The token in the person's VERP and unsubscribe addresses must resolve
+      // before the first step goes out.
+      AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens, PersonToken(token_key, person), person));
+    }
+    return Status::Ok();
+  });
 }
 
 Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {
@@ -143,107 +143,111 @@ Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {
   const std::string person = NormalizeAddress(enrolment.person);
   const std::string key = EncodeEnrolmentKey(person, enrolment.sequence);
   AR_RETURN_IF_ERROR(CheckKey(key, "enrolment key"));
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored, ReadEnrolment(txn, key));
-  if (!stored) {
-    return Status::NotFound("no enrolment of " + person + " in " + enrolment.sequence);
-  }
-  // The caller read the enrolment before; a step sent (or a restart) since
-  // then would be lost or sent twice by writing the old copy back.
-  const Enrolment& now_stored = stored->enrolment;
-  if (now_stored.enrolled_at != enrolment.enrolled_at ||
-      now_stored.history.size() != enrolment.history.size() ||
-      now_stored.state != EnrolmentState::kActive) {
-    return Status::Temporary("the enrolment of " + person + " in " + enrolment.sequence +
-                             " changed meanwhile; read it again");
-  }
-  // The old item keeps its creation time on the new one: the step was
-  // scheduled then, only its version and due time change.
-  TimePoint created = stored->enrolment.enrolled_at;
-  if (stored->queued_step_id != 0) {
-    Result<QueueItem> old = ReadQueueItem(txn, stored->queued_step_id);
-    if (old.ok()) {
-      // A claimed item's due time is its lease, a deferred one's its retry:
-      // the dispatcher may have the step in flight, and replacing the item
-      // now could send it twice.
-      if (!now_stored.next_due || old->due != *now_stored.next_due) {
-        return Status::Temporary("step " + std::to_string(now_stored.next_step + 1) + " of " +
-                                 person + " in " + enrolment.sequence +
-                                 " is being sent or retried; try again later");
-      }
-      created = old->created;
-    } else if (!old.status().IsNotFound()) {
-      return old.status();
+  return Write("ReplaceEnrolment", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored, ReadEnrolment(txn, key));
+    if (!stored) {
+      return Status::NotFound("no enrolment of " + person + " in " + enrolment.sequence);
     }
-  }
-  AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *stored));
-  const TimePoint enrolled_at = stored->enrolment.enrolled_at;
-  stored->enrolment = enrolment;
-  stored->enrolment.person = person;
-  stored->enrolment.enrolled_at = enrolled_at;
-  if (enrolment.state == EnrolmentState::kActive) {
-    AR_RETURN_IF_ERROR(QueueStep(txn, *stored, enrolment.next_step, *enrolment.next_due, created));
-  }
-  AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
-  return txn.Commit();
+    // The caller read the enrolment before; a step sent (or a restart) since
+    // then would be lost or sent twice by writing the old copy back.
+    const Enrolment& now_stored = stored->enrolment;
+    if (now_stored.enrolled_at != enrolment.enrolled_at ||
+        now_stored.history.size() != enrolment.history.size() ||
+        now_stored.state != EnrolmentState::kActive) {
+      return Status::Temporary("the enrolment of " + person + " in " + enrolment.sequence +
+                               " changed meanwhile; read it again");
+    }
+    // The old item keeps its creation time on the new one: the step was
+    // scheduled then, only its version and due time change.
+    TimePoint created = stored->enrolment.enrolled_at;
+    if (stored->queued_step_id != 0) {
+      Result<QueueItem> old = ReadQueueItem(txn, stored->queued_step_id);
+      if (old.ok()) {
+        // A claimed item's due time is its lease, a deferred one's its retry:
+        // the dispatcher may have the step in flight, and replacing the item
+        // now could send it twice.
+        if (!now_stored.next_due || old->due != *now_stored.next_due) {
+          return Status::Temporary("step " + std::to_string(now_stored.next_step + 1) + " of " +
+                                   person + " in " + enrolment.sequence +
+                                   " is being sent or retried; try again later");
+        }
+        created = old->created;
+      } else if (!old.status().IsNotFound()) {
+        return old.status();
+      }
+    }
+    AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *stored));
+    const TimePoint enrolled_at = stored->enrolment.enrolled_at;
+    stored->enrolment = enrolment;
+    stored->enrolment.person = person;
+    stored->enrolment.enrolled_at = enrolled_at;
+    if (enrolment.state == EnrolmentState::kActive) {
+      AR_RETURN_IF_ERROR(
+          QueueStep(txn, *stored, enrolment.next_step, *enrolment.next_due, created));
+    }
+    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+    return Status::Ok();
+  });
 }
 
 Status LmdbStore::RecordStepSent(uint64_t queue_id, const std::string& message_id,
                                  TimePoint sent_at, std::optional<TimePoint> next_due) {
   AR_RETURN_IF_ERROR(CheckKey(message_id, "message id"));
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
-  if (item.kind != QueueItemKind::kSequenceStep) {
-    return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
-                                   " is not a sequence step");
-  }
-  AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
-  const std::string person = NormalizeAddress(item.user);
-  // Indexed whatever happened to the enrolment meanwhile: the mail went out,
-  // and a reply to it must still be recognised.
-  AR_RETURN_IF_ERROR(
-      txn.Put(dbs_.sent_ids, message_id,
-              EncodeSentMessageRef(SentMessageRef{person, item.sequence, item.step})));
-
-  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
-                      ReadEnrolment(txn, EncodeEnrolmentKey(person, item.sequence)));
-  if (stored) {
-    Enrolment& e = stored->enrolment;
-    e.history.push_back(SentStep{item.step, sent_at, message_id});
-    // Only the enrolment's own queued step advances it: after an exit or a
-    // restart while the mail was in flight, the new state stands.
-    if (e.state == EnrolmentState::kActive && stored->queued_step_id == queue_id) {
-      stored->queued_step_id = 0;
-      e.steps_since_engagement = AddOne(e.steps_since_engagement);
-      const uint32_t next_step = AddOne(item.step);
-      if (next_due) {
-        AR_RETURN_IF_ERROR(QueueStep(txn, *stored, next_step, *next_due, sent_at));
-      } else {
-        e.next_step = next_step;
-        e.next_due.reset();
-        e.state = EnrolmentState::kCompleted;
-      }
+  return Write("RecordStepSent", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
+    if (item.kind != QueueItemKind::kSequenceStep) {
+      return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
+                                     " is not a sequence step");
     }
-    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
-  }
-  return txn.Commit();
+    AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+    const std::string person = NormalizeAddress(item.user);
+    // Indexed whatever happened to the enrolment meanwhile: the mail went out,
+    // and a reply to it must still be recognised.
+    AR_RETURN_IF_ERROR(
+        txn.Put(dbs_.sent_ids, message_id,
+                EncodeSentMessageRef(SentMessageRef{person, item.sequence, item.step})));
+
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(person, item.sequence)));
+    if (stored) {
+      Enrolment& e = stored->enrolment;
+      e.history.push_back(SentStep{item.step, sent_at, message_id});
+      // Only the enrolment's own queued step advances it: after an exit or a
+      // restart while the mail was in flight, the new state stands.
+      if (e.state == EnrolmentState::kActive && stored->queued_step_id == queue_id) {
+        stored->queued_step_id = 0;
+        e.steps_since_engagement = AddOne(e.steps_since_engagement);
+        const uint32_t next_step = AddOne(item.step);
+        if (next_due) {
+          AR_RETURN_IF_ERROR(QueueStep(txn, *stored, next_step, *next_due, sent_at));
+        } else {
+          e.next_step = next_step;
+          e.next_due.reset();
+          e.state = EnrolmentState::kCompleted;
+        }
+      }
+      AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+    }
+    return Status::Ok();
+  });
 }
 
 Status LmdbStore::DropStep(uint64_t queue_id) {
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
-  if (item.kind != QueueItemKind::kSequenceStep) {
-    return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
-                                   " is not a sequence step");
-  }
-  AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
-  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
-                      ReadEnrolment(txn, EncodeEnrolmentKey(item.user, item.sequence)));
-  if (stored && stored->queued_step_id == queue_id) {
-    stored->queued_step_id = 0;
-    AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
-  }
-  return txn.Commit();
+  return Write("DropStep", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
+    if (item.kind != QueueItemKind::kSequenceStep) {
+      return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
+                                     " is not a sequence step");
+    }
+    AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(item.user, item.sequence)));
+    if (stored && stored->queued_step_id == queue_id) {
+      stored->queued_step_id = 0;
+      AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+    }
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<QueueItem>> LmdbStore::ListDueBetween(TimePoint from, TimePoint to,

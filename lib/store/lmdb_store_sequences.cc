@@ -128,12 +128,13 @@ Status LmdbStore::PutSequenceVersion(const std::string& name, const std::string&
   }
   const std::string key = EncodeSequenceVersionKey(name, version);
   AR_RETURN_IF_ERROR(CheckKey(key, "sequence version key"));
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(std::optional<std::string_view> existing, txn.Get(dbs_.seq_versions, key));
-  // The version is a hash of the source: an existing entry already holds it.
-  if (existing) return Status::Ok();
-  AR_RETURN_IF_ERROR(txn.Put(dbs_.seq_versions, key, EncodeSequenceSource(source)));
-  return txn.Commit();
+  return Write("PutSequenceVersion", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(std::optional<std::string_view> existing, txn.Get(dbs_.seq_versions, key));
+    // The version is a hash of the source: an existing entry already holds it.
+    if (existing) return Status::Ok();
+    AR_RETURN_IF_ERROR(txn.Put(dbs_.seq_versions, key, EncodeSequenceSource(source)));
+    return Status::Ok();
+  });
 }
 
 Result<std::optional<SequenceSource>> LmdbStore::GetSequenceVersion(const std::string& name,
@@ -249,10 +250,11 @@ Result<std::vector<Suppression>> LmdbStore::ListSuppressions(size_t limit) {
 Status LmdbStore::Suppress(const std::string& person, const std::string& reason, TimePoint now) {
   AR_RETURN_IF_ERROR(ValidatePerson(person));
   AR_RETURN_IF_ERROR(CheckKey(EncodeEnrolmentPrefix(person), "person"));
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  AR_ASSIGN_OR_RETURN(uint32_t soft_bounces, ReadSoftBounceCount(txn, EncodePersonKey(person)));
-  AR_RETURN_IF_ERROR(SuppressIn(txn, person, reason, soft_bounces, now));
-  return txn.Commit();
+  return Write("Suppress", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(uint32_t soft_bounces, ReadSoftBounceCount(txn, EncodePersonKey(person)));
+    AR_RETURN_IF_ERROR(SuppressIn(txn, person, reason, soft_bounces, now));
+    return Status::Ok();
+  });
 }
 
 Status LmdbStore::Unsuppress(const std::string& person) {
@@ -260,14 +262,15 @@ Status LmdbStore::Unsuppress(const std::string& person) {
   if (key.empty() || key.size() > env_->max_key_size()) {
     return Status::NotFound("no suppression for " + person);
   }
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginWrite(*env_));
-  Status deleted = txn.Delete(dbs_.suppressions, key);
-  if (deleted.IsNotFound()) return Status::NotFound("no suppression for " + key);
-  AR_RETURN_IF_ERROR(deleted);
-  // A fresh start: old soft bounces must not suppress again at the next one.
-  Status counter = txn.Delete(dbs_.soft_bounces, key);
-  if (!counter.ok() && !counter.IsNotFound()) return counter;
-  return txn.Commit();
+  return Write("Unsuppress", [&](LmdbTxn& txn) -> Status {
+    Status deleted = txn.Delete(dbs_.suppressions, key);
+    if (deleted.IsNotFound()) return Status::NotFound("no suppression for " + key);
+    AR_RETURN_IF_ERROR(deleted);
+    // A fresh start: old soft bounces must not suppress again at the next one.
+    Status counter = txn.Delete(dbs_.soft_bounces, key);
+    if (!counter.ok() && !counter.IsNotFound()) return counter;
+    return Status::Ok();
+  });
 }
 
 }  // namespace ar

@@ -13,7 +13,8 @@
 // use posix_spawn, and no program forks while holding one.
 //
 // Every write commits (and syncs) before returning: when Enqueue() returns
-// ok, the reply survives a crash.
+// ok, the reply survives a crash. Concurrent writers of one process share
+// one commit (group commit), so this costs one sync per batch, not per call.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,9 @@ class StoreFaults {
 struct StoreOptions {
   std::string path;                // a directory; created if missing
   uint64_t map_size = 1ull << 30;  // the most the map may grow to, in bytes
+  // The map a store opens with when its data is smaller; writes double it
+  // as needed up to map_size. Tests lower it to see the map grow.
+  uint64_t initial_map_size = 64ull << 20;
   bool read_only = false;
   std::shared_ptr<StoreFaults> faults = nullptr;  // tests only; null in production
 };
