@@ -25,6 +25,7 @@
 #include "milter/milter_service.h"
 #include "milter/reload_signal.h"
 #include "milter/settings_reload.h"
+#include "milter/store_error_latch.h"
 #include "sequence/sequence_definition.h"
 #include "store/store.h"
 
@@ -123,8 +124,11 @@ int Run(int argc, char** argv) {
   }
   // Counted in memory on the mail path; written out by a background thread.
   ar::Counters counters;
+  // Failures to record are latched in a file for autoresponder-ctl; a
+  // change of store_error_file takes effect at the next start.
+  ar::StoreErrorLatch store_error_latch(config.store_error_file, **clock, *logger);
   ar::MilterService service(std::make_shared<const ar::MessageSettings>(std::move(*settings)),
-                            **store, **clock, *logger, &counters);
+                            **store, **clock, *logger, &counters, &store_error_latch);
   ar::TextfileExporter metrics(
       config.milter_metrics_file,
       [&counters] {
@@ -178,6 +182,7 @@ int Run(int argc, char** argv) {
   ar::NotifyStopping();
   milter.join();
   metrics.Stop();  // the last counts before exit
+  store_error_latch.Flush();
   if (!config.milter_pid_file.empty()) ar::RemovePidFile(config.milter_pid_file);
   logger->Info("stopped");
   return rc == MI_SUCCESS ? 0 : 1;

@@ -1,5 +1,6 @@
 // MilterService: what every milter connection shares: the current config
-// snapshot, the store, the clock and the logger. Built once in main().
+// snapshot, the store, the clock, the logger, the counters and the store
+// error latch. Built once in main().
 //
 // Thread-safety: Snapshot() and Replace() may race freely; a connection keeps
 // the snapshot it took at MAIL FROM for the whole message, so a reload never
@@ -13,6 +14,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "metrics/counters.h"
+#include "milter/store_error_latch.h"
 #include "responder/out_of_office_responder.h"
 #include "responder/sequence_responder.h"
 #include "store/store.h"
@@ -36,10 +38,13 @@ Result<MessageSettings> LoadMessageSettings(const Config& config, Store& store);
 
 class MilterService {
  public:
-  // counters may be nullptr (metrics off); it must outlive the service.
+  // counters may be nullptr (metrics off), store_error_latch too (no latch
+  // file); each must outlive the service.
   MilterService(std::shared_ptr<const MessageSettings> settings, Store& store, const Clock& clock,
-                Logger& logger, Counters* counters = nullptr)
+                Logger& logger, Counters* counters = nullptr,
+                StoreErrorLatch* store_error_latch = nullptr)
       : settings_(std::move(settings)), store_(store), clock_(clock), logger_(logger),
+        counters_(counters), store_error_latch_(store_error_latch),
         responder_(store, logger, counters), sequence_responder_(store, logger) {}
 
   std::shared_ptr<const MessageSettings> Snapshot() const { return std::atomic_load(&settings_); }
@@ -52,12 +57,16 @@ class MilterService {
   Logger& logger() { return logger_; }
   OutOfOfficeResponder& responder() { return responder_; }
   SequenceResponder& sequence_responder() { return sequence_responder_; }
+  Counters* counters() { return counters_; }                        // may be nullptr
+  StoreErrorLatch* store_error_latch() { return store_error_latch_; }  // may be nullptr
 
  private:
   std::shared_ptr<const MessageSettings> settings_;
   Store& store_;
   const Clock& clock_;
   Logger& logger_;
+  Counters* counters_;
+  StoreErrorLatch* store_error_latch_;
   OutOfOfficeResponder responder_;
   SequenceResponder sequence_responder_;
 };

@@ -53,16 +53,16 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
   if (!in_message_ || !settings_) return result;
   in_message_ = false;
   message_.mutable_envelope().queue_id = std::string(queue_id);
-  const std::string qid = queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id);
   const TimePoint now = service_.clock().Now();
-  bool failed = false;
+  // What the store could not record, for the one log line below.
+  std::string unrecorded;
+  Status first_error;
 
   Result<ResponderReport> report =
       service_.responder().Handle(message_, settings_->responder, now);
   if (!report.ok()) {
-    failed = true;
-    service_.logger().Error(qid + ": cannot record decision, message accepted without reply: " +
-                            report.status().ToString());
+    unrecorded = "out-of-office replies";
+    first_error = report.status();
   }
 
   if (settings_->sequences->enabled()) {
@@ -74,9 +74,12 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
     Result<SequenceOutcome> outcome =
         service_.sequence_responder().Handle(message_, *settings_->sequences, now);
     if (!outcome.ok()) {
-      failed = true;
-      service_.logger().Error(qid + ": cannot record sequence decision, message accepted: " +
-                              outcome.status().ToString());
+      if (first_error.ok()) {
+        first_error = outcome.status();
+        unrecorded = "sequence actions";
+      } else {
+        unrecorded += " and sequence actions";
+      }
     } else {
       result.remove_recipients = outcome->consume_recipients;
       if (!result.remove_recipients.empty() &&
@@ -86,13 +89,25 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
     }
   }
   body_.clear();
-  // Never harm mail flow: the message goes through unless the administrator
-  // chose tempfail, and the failure is logged with the queue id.
-  if (failed && settings_->tempfail_on_error) {
-    result.verdict = Verdict::kTempfail;
-    result.remove_recipients.clear();
-  }
+  if (!first_error.ok()) ReportUnrecorded(queue_id, unrecorded, first_error, &result);
   return result;
+}
+
+void Session::ReportUnrecorded(std::string_view queue_id, const std::string& what,
+                               const Status& error, EndOfMessage* result) {
+  // Never harm mail flow: the message goes through unless the administrator
+  // chose tempfail. One line per message, whatever failed: a full store
+  // fails every part of every message, and the log must stay readable.
+  const bool tempfail = settings_->tempfail_on_error;
+  if (tempfail) {
+    result->verdict = Verdict::kTempfail;
+    result->remove_recipients.clear();
+  }
+  const std::string qid = queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id);
+  service_.logger().Error(qid + ": cannot record " + what + ", message " +
+                          (tempfail ? "tempfailed" : "accepted") + ": " + error.ToString());
+  if (Counters* counters = service_.counters()) counters->CountUnrecorded();
+  if (StoreErrorLatch* latch = service_.store_error_latch()) latch->Record(qid, error);
 }
 
 void Session::OnAbort() {

@@ -53,6 +53,11 @@ class Session {
   const Message& message() const { return message_; }
 
  private:
+  // Logs, counts and latches a message whose follow-ups the store could
+  // not record, and tempfails it when so configured.
+  void ReportUnrecorded(std::string_view queue_id, const std::string& what, const Status& error,
+                        EndOfMessage* result);
+
   MilterService& service_;
   static constexpr size_t kMaxBodyBytes = 256 * 1024;
 

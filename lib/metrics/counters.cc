@@ -41,6 +41,8 @@ void Counters::CountReply(ReplyOutcome outcome) {
 
 void Counters::CountInternalError() { Add(internal_errors_); }
 
+void Counters::CountUnrecorded() { Add(unrecorded_); }
+
 CounterSnapshot Counters::Snapshot() const {
   CounterSnapshot snapshot;
   for (size_t i = 0; i < skipped_.size(); ++i)
@@ -49,6 +51,7 @@ CounterSnapshot Counters::Snapshot() const {
   for (size_t i = 0; i < replies_.size(); ++i)
     snapshot.replies[i] = replies_[i].load(std::memory_order_relaxed);
   snapshot.internal_errors = internal_errors_.load(std::memory_order_relaxed);
+  snapshot.unrecorded = unrecorded_.load(std::memory_order_relaxed);
   return snapshot;
 }
 

@@ -39,6 +39,7 @@ struct CounterSnapshot {
   uint64_t decided_to_reply = 0;                       // decisions with a reply queued
   std::array<uint64_t, kReplyOutcomeCount> replies{};  // by ReplyOutcome
   uint64_t internal_errors = 0;
+  uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
 };
 
 class Counters {
@@ -52,6 +53,10 @@ class Counters {
   void CountReply(ReplyOutcome outcome);
   // A failure inside the program: the store, composing, recording an outcome.
   void CountInternalError();
+  // One message whose follow-ups (out-of-office replies, sequence actions)
+  // the store could not record; the mail itself went on. Once per message,
+  // however many parts failed.
+  void CountUnrecorded();
 
   CounterSnapshot Snapshot() const;
 
@@ -60,6 +65,7 @@ class Counters {
   std::atomic<uint64_t> decided_to_reply_{0};
   std::array<std::atomic<uint64_t>, kReplyOutcomeCount> replies_{};
   std::atomic<uint64_t> internal_errors_{0};
+  std::atomic<uint64_t> unrecorded_{0};
 };
 
 }  // namespace ar

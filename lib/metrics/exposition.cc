@@ -167,6 +167,8 @@ const std::vector<MetricInfo>& KnownMetrics() {
        "Replies by outcome: queued (milter), sent, deferred or failed (dispatcher)."},
       {"autoresponder_internal_errors_total", "counter",
        "Failures inside a program (store, composing, recording an outcome)."},
+      {"autoresponder_unrecorded_total", "counter",
+       "Messages let through whose follow-ups the store could not record (full, unwritable)."},
       {"autoresponder_rules", "gauge", "Out-of-office rules in the store."},
       {"autoresponder_queue_depth", "gauge", "Replies waiting in the queue to be sent."},
       {"autoresponder_queue_oldest_due_age_seconds", "gauge",

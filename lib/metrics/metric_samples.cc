@@ -9,6 +9,7 @@ namespace {
 constexpr const char* kDecisions = "autoresponder_decisions_total";
 constexpr const char* kReplies = "autoresponder_replies_total";
 constexpr const char* kInternalErrors = "autoresponder_internal_errors_total";
+constexpr const char* kUnrecorded = "autoresponder_unrecorded_total";
 
 constexpr const char* kStoreGauges[] = {
     "autoresponder_rules",
@@ -42,6 +43,7 @@ std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgr
                          static_cast<double>(counters.skipped[i])});
     }
     samples.push_back(Reply(counters, ReplyOutcome::kQueued));
+    samples.push_back({kUnrecorded, {}, static_cast<double>(counters.unrecorded)});
   } else {
     for (ReplyOutcome outcome :
          {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})

@@ -2,8 +2,9 @@
 //
 //   CounterSamples     - one program's Counters. The milter exports every
 //                        decision reason (zeros included, so each series
-//                        exists from the start), replies queued and its
-//                        internal errors; the dispatcher exports replies
+//                        exists from the start), replies queued, messages
+//                        whose follow-ups went unrecorded and its internal
+//                        errors; the dispatcher exports replies
 //                        sent, deferred and failed and its internal errors.
 //                        The two sets never share a series, so both files
 //                        can sit in one textfile-collector directory.

@@ -166,7 +166,7 @@ TEST(SessionFailure, StoreFailureAcceptsMailAndLogsQueueId) {
   session.OnMailFrom("<bob@example.net>", false);
   session.OnRecipient("<alice@example.org>");
   EXPECT_EQ(session.OnEndOfMessage("4Xk2Lz").verdict, Verdict::kContinue);
-  EXPECT_TRUE(logger.Contains("4Xk2Lz: cannot record decision, message accepted without reply"));
+  EXPECT_TRUE(logger.Contains("4Xk2Lz: cannot record out-of-office replies, message accepted"));
 }
 
 TEST(SessionFailure, StoreFailureTempfailsOnlyWhenConfigured) {

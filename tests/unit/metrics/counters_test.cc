@@ -17,6 +17,17 @@ TEST(Counters, StartAtZero) {
   for (uint64_t n : snapshot.replies) EXPECT_EQ(n, 0u);
   EXPECT_EQ(snapshot.decided_to_reply, 0u);
   EXPECT_EQ(snapshot.internal_errors, 0u);
+  EXPECT_EQ(snapshot.unrecorded, 0u);
+}
+
+TEST(Counters, UnrecordedIsCountedApartFromInternalErrors) {
+  Counters counters;
+  counters.CountUnrecorded();
+  counters.CountUnrecorded();
+  counters.CountInternalError();
+  CounterSnapshot snapshot = counters.Snapshot();
+  EXPECT_EQ(snapshot.unrecorded, 2u);
+  EXPECT_EQ(snapshot.internal_errors, 1u);
 }
 
 TEST(Counters, CountEachSkipReasonApart) {

@@ -31,7 +31,19 @@ TEST(MetricSamples, MilterExportsEveryDecisionReasonIncludingZeros) {
   EXPECT_EQ(samples.at("autoresponder_replies_total{outcome=queued}"), 1);
   EXPECT_EQ(samples.at("autoresponder_internal_errors_total{program=milter}"), 0);
   EXPECT_EQ(samples.count("autoresponder_replies_total{outcome=sent}"), 0u);
-  EXPECT_EQ(samples.size(), 1 + kSkipReasonCount + 1 + 1);
+  EXPECT_EQ(samples.at("autoresponder_unrecorded_total"), 0);
+  EXPECT_EQ(samples.size(), 1 + kSkipReasonCount + 1 + 1 + 1);
+}
+
+TEST(MetricSamples, MilterExportsUnrecordedMessagesAndTheDispatcherDoesNot) {
+  Counters counters;
+  counters.CountUnrecorded();
+  EXPECT_EQ(ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter))
+                .at("autoresponder_unrecorded_total"),
+            1);
+  EXPECT_EQ(ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher))
+                .count("autoresponder_unrecorded_total"),
+            0u);
 }
 
 TEST(MetricSamples, DispatcherExportsOutcomesAndNoDecisions) {
