@@ -28,6 +28,7 @@ struct SentStep {
   uint32_t step = 0;        // index into SequenceDefinition::steps
   TimePoint sent_at;        // when the MTA accepted it
   std::string message_id;   // "<...>"
+  bool skipped = false;     // not sent: overdue past the catch-up limit (SkipStep)
 };
 
 struct Enrolment {
