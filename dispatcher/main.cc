@@ -112,33 +112,6 @@ std::unique_ptr<ar::QueueWaiter> MakeWaiter(const std::string& store_path, ar::L
   return std::make_unique<ar::TimedWaiter>();
 }
 
-// At start: alone (holding the lock), items an earlier, killed dispatcher
-// had claimed go out again at once instead of after their lease. The lock
-// is returned to be held for the life of the process.
-std::unique_ptr<ar::DispatcherLock> LockAndReleaseClaims(ar::Store& store,
-                                                         const std::string& store_path,
-                                                         ar::Logger& logger) {
-  auto lock = ar::DispatcherLock::TryAcquire(store_path);
-  if (!lock.ok()) {
-    logger.Warning(lock.status().message() + "; not releasing earlier claims");
-    return nullptr;
-  }
-  if (!*lock) {
-    logger.Info("another dispatcher holds " + store_path +
-                "/dispatcher.lock; running beside it without releasing its claims");
-    return nullptr;
-  }
-  auto released = store.ReleaseClaims();
-  if (released.ok()) {
-    logger.Info("released " + std::to_string(*released) +
-                " items claimed by an earlier run; they are due again");
-  } else {
-    logger.Warning("cannot release earlier claims, they come back when their lease ends: " +
-                   released.status().ToString());
-  }
-  return std::move(*lock);
-}
-
 // The send loop until SIGTERM. A SIGHUP ends the current Run() between two
 // sends; the configuration is read again, and the loop goes on with the new
 // transport and dispatch settings (or the old ones if the new are broken).
@@ -216,7 +189,7 @@ int Main(int argc, char** argv) {
   }
   // Held until exit; the kernel lets go of it if the process is killed.
   std::unique_ptr<ar::DispatcherLock> lock =
-      LockAndReleaseClaims(**store, config.store.path, *logger);
+      ar::LockAndReleaseClaims(**store, config.store.path, *logger);
   ar::Counters counters;
   const auto make_dispatcher = [&](const ar::Config& settings) {
     return std::make_unique<ar::Dispatcher>(**store, TransportFactoryOf(settings.transport),

@@ -27,4 +27,28 @@ Result<std::unique_ptr<DispatcherLock>> DispatcherLock::TryAcquire(
 
 DispatcherLock::~DispatcherLock() { close(fd_); }
 
+std::unique_ptr<DispatcherLock> LockAndReleaseClaims(Store& store,
+                                                     const std::string& store_directory,
+                                                     Logger& logger) {
+  auto lock = DispatcherLock::TryAcquire(store_directory);
+  if (!lock.ok()) {
+    logger.Warning(lock.status().message() + "; not releasing earlier claims");
+    return nullptr;
+  }
+  if (!*lock) {
+    logger.Info("another dispatcher holds " + store_directory +
+                "/dispatcher.lock; running beside it without releasing its claims");
+    return nullptr;
+  }
+  auto released = store.ReleaseClaims();
+  if (released.ok()) {
+    logger.Info("released " + std::to_string(*released) +
+                " items claimed by an earlier run; they are due again");
+  } else {
+    logger.Warning("cannot release earlier claims, they come back when their lease ends: " +
+                   released.status().ToString());
+  }
+  return std::move(*lock);
+}
+
 }  // namespace ar

@@ -12,7 +12,9 @@
 #include <memory>
 #include <string>
 
+#include "core/logger.h"
 #include "core/result.h"
+#include "store/store.h"
 
 namespace ar {
 
@@ -32,5 +34,14 @@ class DispatcherLock {
   int fd_;
   std::string path_;
 };
+
+// What a dispatcher does at start: takes the lock on store_directory and,
+// holding it, releases the claims an earlier run left (Store::ReleaseClaims),
+// logging how many; without it (another dispatcher holds it, or it cannot be
+// taken) it logs why and releases nothing. Returns the lock to hold for the
+// life of the process, or nullptr.
+std::unique_ptr<DispatcherLock> LockAndReleaseClaims(Store& store,
+                                                     const std::string& store_directory,
+                                                     Logger& logger);
 
 }  // namespace ar

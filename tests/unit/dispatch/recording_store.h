@@ -9,6 +9,7 @@
 // real store.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,7 +81,10 @@ class RecordingStore final : public Store {
     return deferred;
   }
   Result<std::optional<TimePoint>> NextDue() override { return real_.NextDue(); }
-  Result<size_t> ReleaseClaims() override { return real_.ReleaseClaims(); }
+  Result<size_t> ReleaseClaims() override {
+    ++release_calls;
+    return real_.ReleaseClaims();
+  }
   Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) override {
     Result<std::vector<TimePoint>> real = real_.RecentSends(person, since);
     if (!real.ok() || !real->empty()) return real;
@@ -102,6 +106,8 @@ class RecordingStore final : public Store {
     std::lock_guard<std::mutex> lock(mu_);
     sends_[ToLowerAscii(person)].push_back(at);
   }
+  std::atomic<int> release_calls{0};
+
   std::vector<DeferCall> defers() const {
     std::lock_guard<std::mutex> lock(mu_);
     return defers_;

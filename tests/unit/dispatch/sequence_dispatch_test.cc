@@ -13,6 +13,7 @@
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
+#include "recording_store.h"
 #include "sequence/timeline.h"
 #include "sequence/tokens.h"
 
@@ -342,7 +343,83 @@ TEST_F(SequenceDispatchTest, PermanentFailureGoesToTheFailedList) {
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_EQ((*failed)[0].sequence, "camera");
+  // The failed list and the log line both say why.
+  EXPECT_EQ((*failed)[0].last_error, "rejected: 451 4.3.0 later");
   EXPECT_TRUE(LogHas("failed step id="));
+  EXPECT_TRUE(LogHas("step=0 to=<ola@example.net>: rejected: 451 4.3.0 later"));
+}
+
+TEST_F(SequenceDispatchTest, StepTooOldToRetryFailsAndSaysSo) {
+  Enrol("camera");
+  transport_.next_kind = SendResult::Kind::kTemporary;
+  settings_.catch_up_limit = Seconds(0);
+  EXPECT_EQ(RunAt(kStart + 3 * kDay).retried, 1u);
+  EXPECT_EQ(RunAt(kStart + 4 * kDay + Seconds(1)).failed, 1u);
+  auto failed = store_->ListFailed(10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_NE((*failed)[0].last_error.find("too old to retry after 2 attempts, due more than "
+                                         "max_age 86400s ago: 451 4.3.0 later"),
+            std::string::npos)
+      << (*failed)[0].last_error;
+  EXPECT_TRUE(LogHas("failed step id="));
+}
+
+TEST_F(SequenceDispatchTest, StepOverdueByLessThanCatchUpLimitIsSentLate) {
+  Enrol("camera");
+  settings_.catch_up_limit = kDay;
+  const DispatchStats stats = RunAt(kStart + 4 * kDay);  // a day late, exactly
+  EXPECT_EQ(stats.sent, 1u);
+  EXPECT_EQ(stats.skipped, 0u);
+}
+
+TEST_F(SequenceDispatchTest, OverdueStepIsSkippedAndTheNextIsDueAsIfSentNow) {
+  Enrol("camera");
+  settings_.catch_up_limit = kDay;
+  const TimePoint now = kStart + 3 * kDay + 2 * kDay;  // two days late
+  clock_.Set(now);
+  auto stats = MakeDispatcher().RunOnce();
+  if (!stats.ok() && stats.status().message() == "SkipStep not available")
+    GTEST_SKIP() << "the store cannot skip steps yet";
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->skipped, 1u);
+  EXPECT_EQ(stats->sent, 0u);
+  EXPECT_TRUE(transport_.sent.empty());
+  const Enrolment enrolment = EnrolmentIn("camera");
+  EXPECT_EQ(enrolment.state, EnrolmentState::kActive);
+  EXPECT_EQ(enrolment.next_step, 1u);
+  ASSERT_TRUE(enrolment.next_due.has_value());
+  EXPECT_EQ(*enrolment.next_due, now + 7 * kDay);  // "7d after previous", from the skip
+  auto failed = store_->ListFailed(10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].last_error, "overdue by 172800s, more than catch_up_limit 86400s");
+  EXPECT_TRUE(LogHas("skipped step id="));
+  // The person goes on: the coupon step goes out when due.
+  EXPECT_EQ(RunAt(now + 7 * kDay).sent, 1u);
+}
+
+TEST_F(SequenceDispatchTest, StepToAPersonAtTheSendLimitWaits) {
+  Enrol("camera");
+  settings_.person_send_limit = 2;
+  settings_.person_send_window = kDay;
+  RecordingStore recording(*store_);
+  const TimePoint due = kStart + 3 * kDay;
+  recording.AddSend(kPerson, due - Seconds(7200));
+  recording.AddSend(kPerson, due - Seconds(3600));
+  clock_.Set(due);
+  Dispatcher dispatcher(recording, transport_, clock_, logger_, settings_, send_);
+  auto stats = dispatcher.RunOnce();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->capped, 1u);
+  EXPECT_TRUE(transport_.sent.empty());
+  ASSERT_EQ(recording.defers().size(), 1u);
+  EXPECT_EQ(recording.defers()[0].until, due - Seconds(7200) + kDay + Seconds(1));
+  EXPECT_EQ(EnrolmentIn("camera").next_step, 0u);  // not sent, not skipped
+  clock_.Set(recording.defers()[0].until);
+  auto later = dispatcher.RunOnce();
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->sent, 1u);
 }
 
 TEST_F(SequenceDispatchTest, WithoutASecretKeyStepsWaitInsteadOfGoingOut) {

@@ -123,6 +123,40 @@ TEST(SmtpTransport, ReconnectsWhenServerClosedTheSession) {
   EXPECT_EQ(server.messages().size(), 2u);
 }
 
+TEST(SmtpTransport, ReconnectsAfterTheServerSaid421) {
+  FakeSmtpScript script;
+  script.mail = "421 4.3.2 Service shutting down";
+  FakeSmtpServer server(script);
+  SmtpTransport transport(SmtpSettings(server.port()));
+  EXPECT_EQ(transport.Send(Mail("bob@example.org")).kind, SendResult::Kind::kTemporary);
+  EXPECT_EQ(transport.Send(Mail("carol@example.org")).kind, SendResult::Kind::kTemporary);
+  // 421 closes the session (RFC 5321 3.8); the next message opens a new one.
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_EQ(Count(server.commands(), "RSET"), 0u);
+}
+
+TEST(SmtpTransport, ReconnectsAfterTheConnectionWasLostMidMessage) {
+  FakeSmtpScript script;
+  script.close_during_data = true;
+  FakeSmtpServer server(script);
+  SmtpTransport transport(SmtpSettings(server.port()));
+  EXPECT_EQ(transport.Send(Mail("bob@example.org")).kind, SendResult::Kind::kTemporary);
+  EXPECT_EQ(transport.Send(Mail("carol@example.org")).kind, SendResult::Kind::kTemporary);
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(SmtpTransport, KeepsTheSessionAfterATemporaryRecipientRefusal) {
+  FakeSmtpScript script;
+  script.rcpt = "451 4.7.1 Try again later";
+  FakeSmtpServer server(script);
+  SmtpTransport transport(SmtpSettings(server.port()));
+  EXPECT_EQ(transport.Send(Mail("bob@example.org")).kind, SendResult::Kind::kTemporary);
+  EXPECT_EQ(transport.Send(Mail("carol@example.org")).kind, SendResult::Kind::kTemporary);
+  // The refusal is about the message, not the session: RSET and go on.
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(Count(server.commands(), "RSET"), 1u);
+}
+
 TEST(SmtpTransport, FallsBackToHeloWhenEhloIsUnknown) {
   FakeSmtpScript script;
   script.ehlo = "502 5.5.2 Error: command not recognized";
