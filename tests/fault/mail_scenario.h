@@ -1,0 +1,99 @@
+// MailScenario: one deterministic day of mail through the real milter logic
+// (Session, MilterService), then the real Dispatcher, on a real LmdbStore
+// in a fresh directory, with a ManualClock and a ScriptedTransport:
+//   - out-of-office: two users away; a sender who writes twice gets one
+//     reply; a mail to both users gets two; list mail and mail to nobody
+//     away get none;
+//   - sequences (conf/sequences): four camera leads enrol in canon-eos-5d;
+//     an order confirmation moves one to accessories; one unsubscribes, one
+//     hard-bounces (both control mails are consumed: kDiscard);
+// then the dispatcher runs at every next due time until the queue is empty
+// (the quiet lead is moved to camera-gentle on the way, about 33 days).
+//
+// Run() may inject one fault: the N-th store write fails (NthWriteFault,
+// through StoreOptions::faults when the store honours it, otherwise through
+// FaultInjectingStore), or the N-th send fails; and it may leave one message
+// out (the reference for "a failed write lost only that message").
+//
+// Ownership: owns its template store directory (rules and sequence versions
+// already stored, copied for each run). Not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "milter/milter_service.h"
+#include "milter/session.h"
+#include "store/store.h"
+#include "tests/fault/scripted_transport.h"
+
+namespace ar {
+
+struct ScenarioMessage {
+  std::string name;  // what the message is in the story, for failure output
+  std::string sender;
+  std::vector<std::string> recipients;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  Verdict designed = Verdict::kContinue;  // the verdict when nothing fails
+};
+
+struct ScenarioFaults {
+  size_t store_write = 0;  // 1-based; 0 = no store fault
+  Status store_failure = Status::IoError("injected write failure");
+  size_t send = 0;  // 1-based; 0 = no transport fault
+  SendResult::Kind send_failure = SendResult::Kind::kTemporary;
+  std::optional<size_t> omit_message;  // index into messages()
+};
+
+struct ScenarioResult {
+  std::vector<Verdict> verdicts;  // per message; kContinue for an omitted one
+  size_t writes = 0;              // store writes the scenario made (after setup)
+  size_t milter_writes = 0;       // of which in the milter phase
+  std::string failed_operation;   // the write that failed; "" when none did
+  // The message whose end of message met the failed write, if any.
+  std::optional<size_t> failed_in_message;
+  std::vector<SendAttempt> sends;
+  std::vector<QueueItem> queued_after_milter;
+  std::vector<QueueItem> failed_items;  // the failed list at the end
+  size_t dispatcher_errors = 0;         // RunOnce() calls that returned an error
+  bool drained = false;                 // the queue became empty
+  std::string store_dir;                // closed; for CheckStoreInvariants
+};
+
+class MailScenario {
+ public:
+  // Builds the template store under work_dir (created; removed by the
+  // destructor).
+  static Result<std::unique_ptr<MailScenario>> Create(const std::string& work_dir);
+  ~MailScenario();
+
+  const std::vector<ScenarioMessage>& messages() const { return messages_; }
+  // True when LmdbStore honours StoreOptions::faults (otherwise the
+  // FaultInjectingStore decorator injects the same faults).
+  bool store_honours_faults() const { return store_honours_faults_; }
+
+  // One whole run in a fresh copy of the template store, named run_name.
+  Result<ScenarioResult> Run(const ScenarioFaults& faults, const std::string& run_name);
+  // Removes a run's store directory.
+  void Discard(const ScenarioResult& result);
+
+ private:
+  MailScenario() = default;
+  Status Setup(const std::string& work_dir);
+
+  std::string work_dir_;
+  std::string template_dir_;
+  std::string sequence_dir_;
+  std::string secret_key_;
+  std::vector<ScenarioMessage> messages_;
+  std::shared_ptr<const MessageSettings> settings_;
+  bool store_honours_faults_ = false;
+};
+
+}  // namespace ar
