@@ -49,7 +49,9 @@ Result<Seconds> ParseSequenceDuration(std::string_view text) {
   bool ok = unit != 0 && !digits.empty() && digits.size() <= 10;
   int64_t n = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9') {
+    // Stop before multiplying once the text is refused: more than ten
+    // digits would overflow n.
+    if (!ok || c < '0' || c > '9') {
       ok = false;
       break;
     }
