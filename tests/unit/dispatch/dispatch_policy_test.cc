@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <filesystem>
 #include <future>
+#include <iostream>
+#include <thread>
 #include <mutex>
 #include <set>
 
@@ -434,6 +436,29 @@ TEST_F(DispatchPolicyTest, RunWaitsAtMostThePollIntervalForAFarDueTime) {
   dispatcher.Run(stop, waiter);
   ASSERT_EQ(waiter.timeouts.size(), 1u);
   EXPECT_EQ(waiter.timeouts[0], std::chrono::seconds(5));
+}
+
+TEST_F(DispatchPolicyTest, ReplyQueuedWhileRunWaitsGoesOutAtOnceNotAtThePollInterval) {
+  settings_.poll_interval = Seconds(60);
+  auto waiter = StoreChangeWaiter::Open(dir_);
+  ASSERT_TRUE(waiter.ok()) << waiter.status().ToString();
+  std::atomic<bool> stop{false};
+  Dispatcher dispatcher = MakeDispatcher();
+  auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop, **waiter); });
+  // Let Run() reach its wait on an empty queue, then queue as the milter would.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto queued_at = std::chrono::steady_clock::now();
+  Enqueue("bob@example.org", kStart);
+  const auto deadline = queued_at + std::chrono::seconds(10);
+  while (Recipients().empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto latency = std::chrono::steady_clock::now() - queued_at;
+  stop = true;
+  done.wait();
+  EXPECT_EQ(Recipients(), std::vector<std::string>{"bob@example.org"});
+  EXPECT_LT(latency, std::chrono::seconds(2));
+  std::cout << "queued-to-sent latency: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(latency).count() << " ms\n";
 }
 
 TEST_F(DispatchPolicyTest, StopEndsRunWithManySendersAfterTheSendsInProgress) {
