@@ -34,6 +34,7 @@ SendResult ScriptedTransport::Send(const OutgoingMail& mail) {
   SendAttempt attempt;
   attempt.message_id = HeaderValue(mail.message, "Message-ID");
   attempt.recipient = mail.recipient;
+  attempt.from = HeaderValue(mail.message, "From");
   attempt.subject = HeaderValue(mail.message, "Subject");
   attempt.result = attempts_.size() + 1 == fail_at_ ? failure_ : SendResult::Kind::kSent;
   attempts_.push_back(attempt);

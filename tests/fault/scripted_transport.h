@@ -19,11 +19,12 @@ namespace ar {
 struct SendAttempt {
   std::string message_id;  // "<...>", "" when the message has none
   std::string recipient;
+  std::string from;        // the raw From field value
   std::string subject;     // the raw Subject field value
   SendResult::Kind result = SendResult::Kind::kSent;
-  // What a reader would call "the same mail" across runs: recipient and
-  // subject (Message-IDs of replies differ between runs).
-  std::string Key() const { return recipient + " | " + subject; }
+  // What a reader would call "the same mail" across runs: recipient, From
+  // and subject (Message-IDs of replies differ between runs).
+  std::string Key() const { return recipient + " | " + from + " | " + subject; }
 };
 
 class ScriptedTransport final : public Transport {
