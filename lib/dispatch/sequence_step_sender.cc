@@ -63,7 +63,7 @@ Result<StepOutcome> SequenceStepSender::Skip(const QueueItem& item, const Prepar
   if (item.step + 1 < def.steps.size()) {
     // As after a send at now: "after previous" counts from the skip.
     Enrolment after = prepared.enrolment;
-    after.history.push_back(SentStep{item.step, now, ""});
+    after.history.push_back(SentStep{item.step, now, "", /*skipped=*/true});
     Result<TimePoint> due = StepDueTime(def, item.step + 1, after);
     if (due.ok()) {
       next_due = *due;
