@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/strings.h"
+#include "policy/header_syntax.h"
 #include "sequence/control_mail.h"
 #include "sequence/engagement.h"
 #include "sequence/timeline.h"
@@ -106,7 +107,9 @@ class DecisionRun {
            IsTaggedControlAddress(address, settings_.bounce_local_part);
   }
 
-  void Note(std::string text) { decision_.notes.push_back(std::move(text)); }
+  // Notes quote envelope recipients and header text verbatim; each becomes
+  // one log line, so a control character in them must not start another.
+  void Note(std::string_view text) { decision_.notes.push_back(ReplaceControlCharacters(text)); }
 
   void Suppress(const std::string& person, const std::string& reason) {
     if (!suppressed_now_.insert(person).second) return;
