@@ -1,0 +1,299 @@
+"""Crash test: SIGKILL autoresponder-milter and autoresponder-dispatcher at
+random moments under load, then check that nothing acknowledged was lost and
+that nothing was sent twice beyond the documented window.
+
+The setup (the integration harness, tests/integration/harness): a private
+Postfix with the milter attached to its smtpd, relaying to the SMTP sink;
+three out-of-office rules; the dispatcher as a daemon sending the replies
+over SMTP to a second smtpd of the same Postfix that has no milter (so
+replies are not filtered again, as autoresponder-dispatcher(8) advises).
+
+Postfix runs with milter_default_action = tempfail. Then a 250 after DATA
+means the milter answered the end of the message, and the milter commits the
+reply to the store before it answers (autoresponder-milter(8)): every
+acknowledged message's trigger is durable. A message whose milter was killed
+under it gets a 4xx and the client sends it again. (With accept, Postfix
+would answer 250 for messages the milter never saw while it was down; only
+the maillog's per-queue-id milter warnings would tell which of them count,
+and the load could not retry them.) A message the milter recorded just
+before it was killed gets a 4xx too; its reply still goes out, and its retry
+is not answered again, since a sender is answered once per period.
+
+The documented window (autoresponder-dispatcher(8), lib/store/FORMAT.md): a
+reply is claimed, sent, then completed; a dispatcher killed between the MTA
+accepting a reply and the completion committing sends it again (same
+Message-ID) after its next start. So each dispatcher kill may add at most one
+copy of each reply in flight, at most dispatch_concurrency replies per kill.
+
+The seed (AR_CRASH_SEED, fixed by default) chooses when the kills happen; the
+verdict does not depend on it, only the timing does.
+"""
+
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+
+from harness import milter_process, net, postfix_instance  # noqa: E402
+from harness.mail_system import build_message, skip_or_fail  # noqa: E402
+from harness.smtp_sink import SmtpSink  # noqa: E402
+
+from restartable_program import RestartableProgram  # noqa: E402
+from trigger_load import Trigger, TriggerLoad  # noqa: E402
+
+DEFAULT_SEED = 20261123
+MESSAGES = 300
+LOAD_THREADS = 6
+LOAD_PAUSE = 0.25  # seconds per thread between messages: the load lasts ~15 s
+KILL_WINDOW = (0.5, 14.0)  # seconds after the load starts
+MILTER_KILLS = 8
+DISPATCHER_KILLS = 5
+DRAIN_SECONDS = 60.0
+
+AWAY = ("away1@corp.test", "away2@corp.test", "away3@corp.test")
+CONCURRENCY = 4
+
+PROGRAM_OPTIONS = {
+    # Leases and retries run in real time: a FileClock would stand still and
+    # a claimed reply would never come back.
+    "clock": "system",
+    "log_level": "info",
+    "on_internal_error": "tempfail",
+    # Claimed replies of a killed dispatcher come back soon. The lease must
+    # outlive one hand-over (transport_timeout), which on this small shared
+    # machine is given 2 s rather than 1.
+    "dispatch_lease": "3s",
+    "transport_timeout": "2s",
+    "dispatch_batch_size": "10",
+    "dispatch_concurrency": str(CONCURRENCY),
+    "retry_base": "1s",
+    "retry_max": "2s",
+    "poll_interval": "1s",
+}
+
+
+class PostfixWithReplyListener(postfix_instance.PostfixInstance):
+    """The harness's Postfix plus a second smtpd on reply_port without
+    milters, for the dispatcher's replies."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reply_port = net.free_port()
+
+    def master_cf(self):
+        return super().master_cf() + (
+            "127.0.0.1:%d inet n - n - - smtpd\n"
+            "  -o smtpd_milters=\n" % self.reply_port)
+
+
+class CrashUnderLoad(unittest.TestCase):
+    def setUp(self):
+        reason = postfix_instance.postfix_available() or milter_process.binaries_missing()
+        if reason is not None:
+            skip_or_fail(reason)
+        self.seed = int(os.environ.get("AR_CRASH_SEED", DEFAULT_SEED))
+        self.root = tempfile.mkdtemp(prefix="ar-crash-")
+        os.chmod(self.root, 0o755)  # Postfix's daemons walk down to their queue
+        self.addCleanup(self._remove_root)
+
+        self.sink = SmtpSink(os.path.join(self.root, "sink")).start()
+        self.addCleanup(self.sink.stop)
+        self.programs = milter_process.AutoresponderPrograms(
+            os.path.join(self.root, "programs"), transport="smtp",
+            extra_options=PROGRAM_OPTIONS)
+        self.postfix = PostfixWithReplyListener(
+            os.path.join(self.root, "postfix"), relay_port=self.sink.port,
+            smtpd_milters=self.programs.postfix_milter, non_smtpd_milters="",
+            extra_main_cf={"milter_default_action": "tempfail"})
+        self.programs.smtp_port = self.postfix.reply_port
+        self.programs.write_config()
+        for address in AWAY:
+            self.programs.set_out_of_office(address, "%s is away" % address)
+
+        logs = self.programs.log_dir
+        self.milter = RestartableProgram(
+            "milter", [self.programs.milter, "--config", self.programs.config_path],
+            os.path.join(logs, "milter.stderr"),
+            ready=lambda: net.port_accepts(self.programs.milter_port))
+        self.dispatcher = RestartableProgram(
+            "dispatcher", [self.programs.dispatcher, "--config", self.programs.config_path],
+            os.path.join(logs, "dispatcher.stderr"))
+        self.addCleanup(self.milter.stop)  # cleanups run last first
+        self.addCleanup(self.postfix.stop)
+        self.addCleanup(self.dispatcher.stop)
+        self.milter.start()
+        self.postfix.start()
+        self.dispatcher.start()
+
+    def _remove_root(self):
+        failed = self._failed()
+        if os.environ.get("AR_KEEP_TMP") == "1" or (failed and os.environ.get("CI") != "true"):
+            print("kept %s" % self.root, file=sys.stderr)
+            return
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _failed(self):
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        if result is None:
+            return False
+        return any(test is self for test, _ in result.errors + result.failures)
+
+    def say(self, text):
+        print(text, flush=True)
+
+    # --- the test ---
+
+    def test_kills_lose_no_acknowledged_reply_and_duplicate_only_within_the_window(self):
+        rng = random.Random(self.seed)
+        triggers = self._triggers()
+        schedule = sorted([(rng.uniform(*KILL_WINDOW), self.milter)
+                           for _ in range(MILTER_KILLS)] +
+                          [(rng.uniform(*KILL_WINDOW), self.dispatcher)
+                           for _ in range(DISPATCHER_KILLS)], key=lambda event: event[0])
+        self.say("\n== crash test: seed %d (AR_CRASH_SEED), %d messages, %d threads, "
+                 "work dir %s" % (self.seed, len(triggers), LOAD_THREADS, self.root))
+        self.say("   kill schedule: %s" % ", ".join(
+            "%.2fs %s" % (at, program.name) for at, program in schedule))
+
+        started = time.monotonic()
+        load = TriggerLoad(self.postfix.smtp_port, triggers, LOAD_THREADS,
+                           pause=LOAD_PAUSE).start()
+        for at, program in schedule:
+            time.sleep(max(0.0, started + at - time.monotonic()))
+            program.kill()
+            program.start()
+        kills_done = time.monotonic() - started
+        load.join()
+        load_seconds = time.monotonic() - started
+
+        acknowledged = [t for t in triggers if t.acknowledged]
+        retried = [t for t in triggers if t.attempts > 1]
+        self.say("   load: %.1fs (kills done at %.1fs), %d SMTP sessions; acknowledged %d of %d, "
+                 "%d sent more than once by the client, %d refused" % (
+                     load_seconds, kills_done, load.sessions, len(acknowledged),
+                     len(triggers), len(retried), sum(t.refused is not None for t in triggers)))
+
+        drained = self._drain(acknowledged)
+        drain_seconds = time.monotonic() - started - load_seconds
+        verdict = self._verdict(triggers, acknowledged)
+        self._transcript(verdict, drained, drain_seconds)
+
+        self.assertEqual([], self.milter.unexpected_exits + self.dispatcher.unexpected_exits,
+                         "a program exited without being killed (run, status):\n%s\n%s" % (
+                             self.milter.log_tail(), self.dispatcher.log_tail()))
+        self.assertEqual([], [t.refused for t in triggers if t.refused is not None])
+        # Not a vacuous pass: the kills happened under real load.
+        self.assertEqual(self.milter.kills, MILTER_KILLS)
+        self.assertEqual(self.dispatcher.kills, DISPATCHER_KILLS)
+        self.assertGreaterEqual(len(acknowledged), len(triggers) * 9 // 10)
+        self.assertEqual([], verdict["lost"], "acknowledged triggers without a reply")
+        self.assertEqual([], verdict["originals_lost"], "acknowledged messages not delivered")
+        self.assertEqual([], verdict["strangers"], "replies to addresses that sent nothing")
+        self.assertEqual([], verdict["second_replies"],
+                         "senders who got two different replies (two triggers recorded)")
+        self.assertEqual([], verdict["too_many_copies"],
+                         "replies delivered more than 1 + dispatcher kills times")
+        self.assertLessEqual(verdict["extra_copies"], verdict["bound"])
+        self.assertTrue(drained, "the queue did not drain in %.0fs" % DRAIN_SECONDS)
+        self.assertEqual([], self.programs.queued_replies())
+        self.assertEqual([], self.programs.failed_replies())
+        self.assertEqual(0, self.dispatcher.stop(), "the dispatcher's orderly stop")
+
+    # --- steps ---
+
+    def _triggers(self):
+        triggers = []
+        for number in range(MESSAGES):
+            sender = "sender%03d@example.net" % number
+            recipient = AWAY[number % len(AWAY)]
+            message_id = "<crash.%d.%03d@example.net>" % (self.seed, number)
+            data, _ = build_message(sender, recipient, "Crash test %d" % number,
+                                    message_id=message_id)
+            triggers.append(Trigger(sender, recipient, message_id, data))
+        return triggers
+
+    def _drain(self, acknowledged):
+        """No more kills: waits until every acknowledged trigger has its
+        reply, the store's queue is empty and Postfix holds nothing, so no
+        further copy can still arrive. True when it got there in time."""
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < deadline:
+            if not self._missing_replies(acknowledged) and \
+                    not self.programs.queued_replies() and not self.postfix.pending_files():
+                time.sleep(0.5)
+                if not self.postfix.pending_files():
+                    return True
+            time.sleep(0.5)
+        return False
+
+    def _replies_by_sender(self):
+        """sender -> list of (reply Message-ID, In-Reply-To) as delivered."""
+        replies = {}
+        for message in self.sink.messages():
+            if not message.is_reply():
+                continue
+            for rcpt in message.rcpt_tos:
+                replies.setdefault(rcpt, []).append(
+                    (message.header("Message-ID"), message.header("In-Reply-To")))
+        return replies
+
+    def _missing_replies(self, acknowledged):
+        replies = self._replies_by_sender()
+        return [t for t in acknowledged
+                if not any(in_reply_to == t.message_id
+                           for _, in_reply_to in replies.get(t.sender, []))]
+
+    def _verdict(self, triggers, acknowledged):
+        replies = self._replies_by_sender()
+        copies = {}  # reply Message-ID -> copies delivered
+        for sent in replies.values():
+            for message_id, _ in sent:
+                copies[message_id] = copies.get(message_id, 0) + 1
+        originals = {(m.mail_from, m.header("Message-ID"))
+                     for m in self.sink.messages() if not m.is_reply()}
+        bound_per_reply = 1 + self.dispatcher.kills
+        by_sender = {t.sender: t for t in triggers}
+        return {
+            "lost": [t.sender for t in self._missing_replies(acknowledged)],
+            "originals_lost": [t.sender for t in acknowledged
+                               if (t.sender, t.message_id) not in originals],
+            "second_replies": sorted(sender for sender, sent in replies.items()
+                                     if len({message_id for message_id, _ in sent}) > 1),
+            "strangers": sorted(sender for sender in replies if sender not in by_sender),
+            "for_unacknowledged": sorted(sender for sender in replies
+                                         if sender in by_sender
+                                         and not by_sender[sender].acknowledged),
+            "replies": len(copies),
+            "delivered": sum(copies.values()),
+            "extra_copies": sum(n - 1 for n in copies.values()),
+            "max_copies": max(copies.values(), default=0),
+            "too_many_copies": sorted(m for m, n in copies.items() if n > bound_per_reply),
+            "bound": self.dispatcher.kills * CONCURRENCY,
+            "bound_per_reply": bound_per_reply,
+        }
+
+    def _transcript(self, verdict, drained, drain_seconds):
+        self.say("   kills: milter %d, dispatcher %d (dispatch_concurrency %d)" % (
+            self.milter.kills, self.dispatcher.kills, CONCURRENCY))
+        self.say("   drain: %s after %.1fs" % ("done" if drained else "NOT done", drain_seconds))
+        self.say("   replies: %d distinct delivered as %d messages; lost %d; "
+                 "%d for triggers the client never saw acknowledged" % (
+                     verdict["replies"], verdict["delivered"], len(verdict["lost"]),
+                     len(verdict["for_unacknowledged"])))
+        self.say("   duplicates: %d extra copies (bound %d = %d kills x %d), at most %d copies "
+                 "of one reply (bound %d); senders with two different replies: %d" % (
+                     verdict["extra_copies"], verdict["bound"], self.dispatcher.kills,
+                     CONCURRENCY, verdict["max_copies"], verdict["bound_per_reply"],
+                     len(verdict["second_replies"])))
+        for key in ("lost", "originals_lost", "second_replies", "strangers", "too_many_copies"):
+            if verdict[key]:
+                self.say("   %s: %s" % (key, ", ".join(verdict[key][:20])))
+
+
+if __name__ == "__main__":
+    unittest.main()
