@@ -109,6 +109,17 @@ class FaultLoop : public ::testing::Test {
         problems.push_back("unexpected verdict for: " + messages[i].name);
     }
 
+    // A failed write is never silent: the milter names the message it
+    // accepted without recording, and every injected failure is logged.
+    std::vector<size_t> unrecorded_expected;
+    if (run.failed_in_message) unrecorded_expected.push_back(*run.failed_in_message);
+    if (run.unrecorded_messages != unrecorded_expected)
+      problems.push_back("the milter logged " + std::to_string(run.unrecorded_messages.size()) +
+                         " messages as unrecorded, expected " +
+                         std::to_string(unrecorded_expected.size()));
+    if (!run.failed_operation.empty() && run.injected_failures_logged == 0)
+      problems.push_back("the failed " + run.failed_operation + " was not logged");
+
     auto report = CheckStoreInvariants(run.store_dir);
     if (!report.ok()) {
       problems.push_back("cannot check the store: " + report.status().ToString());

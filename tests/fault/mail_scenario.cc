@@ -103,6 +103,9 @@ std::vector<ScenarioMessage> StoryMessages(const std::string& key) {
   return messages;
 }
 
+// The MTA queue id of message i, as the milter logs it.
+std::string QueueId(size_t i) { return "4Q" + std::to_string(1000 + i); }
+
 OutOfOfficeRule AwayRule(const std::string& address, const std::string& name) {
   OutOfOfficeRule rule;
   rule.address = address;
@@ -229,7 +232,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
     for (const std::string& rcpt : m.recipients) session.OnRecipient("<" + rcpt + ">");
     for (const auto& [name, value] : m.headers) session.OnHeader(name, value);
     if (session.WantsBody()) session.OnBodyChunk(m.body);
-    result.verdicts.push_back(session.OnEndOfMessage("Q" + std::to_string(1000 + i)).verdict);
+    result.verdicts.push_back(session.OnEndOfMessage(QueueId(i)).verdict);
     if (!hit_before && fault->hit()) result.failed_in_message = i;
   }
   result.milter_writes = fault->writes();
@@ -255,7 +258,12 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
     }
     if (**next > give_up) break;
     clock.Set(std::max(clock.Now(), **next));
-    if (!dispatcher.RunOnce().ok()) ++result.dispatcher_errors;
+    auto outcome = dispatcher.RunOnce();
+    if (!outcome.ok()) {
+      // As Dispatcher::Run() does: a failed round is logged and retried.
+      ++result.dispatcher_errors;
+      logger.Error("dispatch round failed: " + outcome.status().ToString());
+    }
   }
 
   auto failed = lmdb->ListFailed(1000);
@@ -264,6 +272,13 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
   result.writes = fault->writes();
   result.failed_operation = fault->failed_operation();
   result.sends = transport.attempts();
+  for (const std::string& line : logger.Lines()) {
+    if (line.find("injected") != std::string::npos) ++result.injected_failures_logged;
+    for (size_t i = 0; i < messages_.size(); ++i)
+      if (line.find(QueueId(i) + ": cannot record") != std::string::npos &&
+          line.find("message accepted") != std::string::npos)
+        result.unrecorded_messages.push_back(i);
+  }
   decorator.reset();
   lmdb.reset();  // closed, so the invariant checker may open it
   return result;

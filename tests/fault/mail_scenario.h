@@ -62,6 +62,9 @@ struct ScenarioResult {
   std::vector<QueueItem> queued_after_milter;
   std::vector<QueueItem> failed_items;  // the failed list at the end
   size_t dispatcher_errors = 0;         // RunOnce() calls that returned an error
+  // Messages the milter logged as "cannot record ..., message accepted".
+  std::vector<size_t> unrecorded_messages;
+  size_t injected_failures_logged = 0;  // log lines naming an injected failure
   bool drained = false;                 // the queue became empty
   std::string store_dir;                // closed; for CheckStoreInvariants
 };
