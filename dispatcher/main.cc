@@ -116,11 +116,11 @@ std::unique_ptr<ar::QueueWaiter> MakeWaiter(const std::string& store_path, ar::L
 // sends; the configuration is read again, and the loop goes on with the new
 // transport and dispatch settings (or the old ones if the new are broken).
 // Items a batch had claimed but not sent yet come back when their lease ends.
-void RunUntilStopped(
-    int argc, char** argv, std::unique_ptr<ar::Dispatcher> dispatcher, const ar::Config& config,
-    std::unique_ptr<ar::Transport> transport,
-    const std::function<std::unique_ptr<ar::Dispatcher>(const ar::Config&)>& make,
-    ar::QueueWaiter& waiter, const std::atomic<bool>& interrupted, ar::Logger& logger) {
+void RunUntilStopped(int argc, char** argv, std::unique_ptr<ar::Dispatcher> dispatcher,
+                     const ar::Config& config, std::unique_ptr<ar::Transport> transport,
+                     const std::function<std::unique_ptr<ar::Dispatcher>(const ar::Config&)>& make,
+                     ar::QueueWaiter& waiter, const std::atomic<bool>& interrupted,
+                     ar::Logger& logger) {
   const ar::ConfigLoader load = [argc, argv]() -> ar::Result<ar::Config> {
     auto again = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
     if (!again.ok()) return again.status();
@@ -239,8 +239,8 @@ int Main(int argc, char** argv) {
     if (!written.ok()) logger->Warning(written.message());
   }
   ar::NotifyReady("transport " + config.transport.kind);
-  RunUntilStopped(argc, argv, std::move(dispatcher), config, std::move(*transport),
-                  make_dispatcher, *waiter, stop, *logger);
+  RunUntilStopped(argc, argv, std::move(dispatcher), config, std::move(*transport), make_dispatcher,
+                  *waiter, stop, *logger);
   ar::NotifyStopping();
   metrics.Stop();  // the last counts before exit
   if (!config.dispatcher_pid_file.empty()) ar::RemovePidFile(config.dispatcher_pid_file);

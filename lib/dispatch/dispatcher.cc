@@ -109,12 +109,13 @@ Dispatcher::~Dispatcher() = default;
 Dispatcher::Dispatcher(Dispatcher&&) noexcept = default;
 
 size_t Dispatcher::EnsureSenders(size_t wanted) {
-  const size_t most = borrowed_transport_ != nullptr ? 1 : std::max<size_t>(settings_.concurrency, 1);
+  const size_t most =
+      borrowed_transport_ != nullptr ? 1 : std::max<size_t>(settings_.concurrency, 1);
   wanted = std::clamp<size_t>(wanted, 1, most);
   while (senders_.size() < wanted) {
     if (borrowed_transport_ != nullptr) {
-      senders_.push_back(std::make_unique<Sender>(nullptr, *borrowed_transport_, store_, logger_,
-                                                  sequences_));
+      senders_.push_back(
+          std::make_unique<Sender>(nullptr, *borrowed_transport_, store_, logger_, sequences_));
       continue;
     }
     Result<std::unique_ptr<Transport>> made =
@@ -142,7 +143,8 @@ Seconds Dispatcher::Backoff(uint32_t attempts) const {
 Result<std::optional<TimePoint>> Dispatcher::CappedUntil(const std::string& person, TimePoint now,
                                                          size_t* recent) {
   const size_t limit = settings_.person_send_limit;
-  Result<std::vector<TimePoint>> sends = store_.RecentSends(person, now - settings_.person_send_window);
+  Result<std::vector<TimePoint>> sends =
+      store_.RecentSends(person, now - settings_.person_send_window);
   if (!sends.ok()) return sends.status();
   *recent = sends->size();
   if (sends->size() < limit) return std::optional<TimePoint>();
@@ -153,8 +155,8 @@ Result<std::optional<TimePoint>> Dispatcher::CappedUntil(const std::string& pers
   return std::optional<TimePoint>(std::max(until, now + Seconds(1)));
 }
 
-Status Dispatcher::HandleStep(Sender& sender, const QueueItem& item,
-                              const std::string& skip_reason, DispatchStats& stats) {
+Status Dispatcher::HandleStep(Sender& sender, const QueueItem& item, const std::string& skip_reason,
+                              DispatchStats& stats) {
   const TimePoint now = clock_.Now();
   StepRetry retry{now + Backoff(item.attempts), settings_.max_age, skip_reason};
   Result<StepOutcome> outcome = sender.steps.Handle(item, now, retry);
@@ -254,8 +256,8 @@ Status Dispatcher::Handle(Sender& sender, const QueueItem& item,
     }
     if (until->has_value()) {
       const std::string why = "frequency cap: " + std::to_string(recent) + " sends to <" + person +
-                              "> within " + SecondsText(settings_.person_send_window) +
-                              ", limit " + std::to_string(settings_.person_send_limit);
+                              "> within " + SecondsText(settings_.person_send_window) + ", limit " +
+                              std::to_string(settings_.person_send_limit);
       Status deferred = store_.Defer(item.id, **until, "frequency cap");
       if (!deferred.ok()) {
         logger_.Error("cannot defer id=" + std::to_string(item.id) + ": " + deferred.ToString());
@@ -271,8 +273,7 @@ Status Dispatcher::Handle(Sender& sender, const QueueItem& item,
   if (step) {
     Status handled = HandleStep(sender, item, skip_reason, stats);
     if (!handled.ok()) {
-      logger_.Error("cannot handle step id=" + std::to_string(item.id) + ": " +
-                    handled.ToString());
+      logger_.Error("cannot handle step id=" + std::to_string(item.id) + ": " + handled.ToString());
     }
     return handled;
   }
@@ -289,10 +290,10 @@ void Dispatcher::Work(Sender& sender, Batch& batch, DispatchStats& stats) {
       if (batch.failed.load()) return;
       if (stop_ != nullptr && stop_->load()) return;
       auto due = batch.queued_due.find(item.id);
-      Status handled = Handle(sender, item,
-                              due == batch.queued_due.end() ? std::nullopt
-                                                            : std::optional<TimePoint>(due->second),
-                              stats);
+      Status handled = Handle(
+          sender, item,
+          due == batch.queued_due.end() ? std::nullopt : std::optional<TimePoint>(due->second),
+          stats);
       if (!handled.ok()) {
         CountInternalError();
         std::lock_guard<std::mutex> lock(batch.mu);
@@ -393,7 +394,8 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
       }
     }
     if (stop.load()) break;
-    if (wait.count() > 0) waiter.Wait(std::chrono::duration_cast<std::chrono::milliseconds>(wait), stop);
+    if (wait.count() > 0)
+      waiter.Wait(std::chrono::duration_cast<std::chrono::milliseconds>(wait), stop);
   }
   stop_ = nullptr;
 }

@@ -58,10 +58,10 @@ struct DispatchSettings {
   Seconds retry_base = Seconds(60);
   Seconds retry_max = Seconds(3600);
   Seconds max_age = Seconds(5 * 86400);
-  Seconds poll_interval = Seconds(5);  // longest sleep between looks at the queue
-  size_t concurrency = 4;                 // sends in flight at once
+  Seconds poll_interval = Seconds(5);       // longest sleep between looks at the queue
+  size_t concurrency = 4;                   // sends in flight at once
   Seconds catch_up_limit = Seconds(86400);  // skip what is overdue by more; 0 sends all late
-  uint32_t person_send_limit = 3;            // per person within person_send_window; 0 = none
+  uint32_t person_send_limit = 3;           // per person within person_send_window; 0 = none
   Seconds person_send_window = Seconds(86400);
 };
 

@@ -38,8 +38,8 @@ Result<std::unique_ptr<StoreChangeWaiter>> StoreChangeWaiter::Open(
   if (fd < 0) return Status::IoError(std::string("inotify_init1: ") + std::strerror(errno));
   // The directory, not the file: data.mdb may not exist yet, and a watch on
   // the directory survives the file being replaced (a restore).
-  if (inotify_add_watch(fd, store_directory.c_str(), IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                         IN_CREATE) < 0) {
+  if (inotify_add_watch(fd, store_directory.c_str(),
+                        IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
     int error = errno;
     close(fd);
     return Status::IoError("cannot watch " + store_directory + ": " + std::strerror(error));

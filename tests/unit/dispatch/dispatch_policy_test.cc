@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
-#include <thread>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
@@ -30,7 +30,7 @@ struct SendLog {
   std::vector<std::pair<int, OutgoingMail>> sent;  // (transport number, mail)
   int in_flight = 0;
   int most_in_flight = 0;
-  int hold_until_in_flight = 0;  // > 0: each Send waits (<= 2 s) until this many run
+  int hold_until_in_flight = 0;         // > 0: each Send waits (<= 2 s) until this many run
   std::set<std::string> permanent_for;  // recipients answered 5xx
   std::set<std::string> temporary_for;  // recipients answered 4xx
 };
@@ -139,8 +139,8 @@ class DispatchPolicyTest : public ::testing::Test {
     reply.period = Seconds(7 * 86400);
     reply.envelope_recipient = recipient;
     reply.message_id = "<reply." + user + "." + recipient + ">";
-    reply.message = "Subject: Out of office\r\nFrom: " + user + "\r\nTo: " + recipient +
-                    "\r\n\r\nAway.\r\n";
+    reply.message =
+        "Subject: Out of office\r\nFrom: " + user + "\r\nTo: " + recipient + "\r\n\r\nAway.\r\n";
     reply.due = due;
     auto outcome = store_->Enqueue({reply}, clock_.Now());
     EXPECT_TRUE(outcome.ok()) << outcome.status().ToString();
@@ -345,8 +345,7 @@ TEST_F(DispatchPolicyTest, SendersAndTheirTransportsAreKeptBetweenRounds) {
   Dispatcher dispatcher = MakeDispatcher();
   for (int round = 0; round < 3; ++round) {
     for (int i = 0; i < 4; ++i)
-      Enqueue("r" + std::to_string(round) + "." + std::to_string(i) + "@example.org",
-              clock_.Now());
+      Enqueue("r" + std::to_string(round) + "." + std::to_string(i) + "@example.org", clock_.Now());
     EXPECT_EQ(RunOnce(dispatcher).sent, 4u);
   }
   EXPECT_EQ(made_, 2);

@@ -65,7 +65,8 @@ TEST(SmtpTransport, TemporaryRcptRejectionIsTemporaryWithServerWords) {
 
 TEST(SmtpTransport, PermanentRcptRejectionIsPermanentWithMultiLineReply) {
   FakeSmtpScript script;
-  script.rcpt = "550-5.1.1 <bob@example.org>: Recipient address rejected:\r\n550 5.1.1 User unknown";
+  script.rcpt =
+      "550-5.1.1 <bob@example.org>: Recipient address rejected:\r\n550 5.1.1 User unknown";
   FakeSmtpServer server(script);
   SmtpTransport transport(SmtpSettings(server.port()));
   SendResult result = transport.Send(Mail());
