@@ -27,6 +27,7 @@ class RestartableProgram:
         self.kills = 0
         self.unexpected_exits = []  # (run number, exit status)
         self._process = None
+        self._run_offset = 0  # where the current run's output starts in the log
 
     def running(self):
         return self._process is not None and self._process.poll() is None
@@ -37,6 +38,7 @@ class RestartableProgram:
         with open(self.log_path, "ab") as log:
             log.write(b"=== run %d (crash test)\n" % self.starts)
             log.flush()
+            self._run_offset = log.tell()
             self._process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=log,
                                              stderr=log, start_new_session=True)
         if self.ready is None:
@@ -51,6 +53,25 @@ class RestartableProgram:
                 raise RuntimeError("%s run %d not ready after %.0fs:\n%s" % (
                     self.name, self.starts, timeout, self.log_tail()))
             time.sleep(0.02)
+
+    def wait_for_output(self, needle, timeout=10.0):
+        """Waits until the current run has logged needle; True if it did."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self._run_output():
+                return True
+            if not self.running():
+                return False
+            time.sleep(0.005)
+        return False
+
+    def _run_output(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(self._run_offset)
+                return f.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
 
     def kill(self):
         """SIGKILL, as a power cut or the OOM killer would; waits until the

@@ -30,7 +30,9 @@ verdict does not depend on it, only the timing does.
 """
 
 import os
+import collections
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -52,7 +54,16 @@ LOAD_THREADS = 6
 LOAD_PAUSE = 0.25  # seconds per thread between messages: the load lasts ~15 s
 KILL_WINDOW = (0.5, 14.0)  # seconds after the load starts
 MILTER_KILLS = 8
-DISPATCHER_KILLS = 5
+# The dispatcher keeps up with the load, so a kill at a random moment mostly
+# finds it idle. In a burst it is killed and stays down for a while, so that
+# replies pile up; started again, it sends the backlog, and is killed once
+# more a random moment after its first send of the run, most likely with a
+# reply in flight. Bursts do not overlap: each has its own third of the kill
+# window.
+DISPATCHER_BURSTS = 3
+BURST_DOWN = (1.0, 2.0)  # seconds the dispatcher stays down
+BURST_SECOND_KILL = (0.0, 0.1)  # seconds after its first send
+DISPATCHER_KILLS = 2 * DISPATCHER_BURSTS
 DRAIN_SECONDS = 60.0
 
 AWAY = ("away1@corp.test", "away2@corp.test", "away3@corp.test")
@@ -151,22 +162,18 @@ class CrashUnderLoad(unittest.TestCase):
     def test_kills_lose_no_acknowledged_reply_and_duplicate_only_within_the_window(self):
         rng = random.Random(self.seed)
         triggers = self._triggers()
-        schedule = sorted([(rng.uniform(*KILL_WINDOW), self.milter)
-                           for _ in range(MILTER_KILLS)] +
-                          [(rng.uniform(*KILL_WINDOW), self.dispatcher)
-                           for _ in range(DISPATCHER_KILLS)], key=lambda event: event[0])
+        schedule = self._kill_schedule(rng)
         self.say("\n== crash test: seed %d (AR_CRASH_SEED), %d messages, %d threads, "
                  "work dir %s" % (self.seed, len(triggers), LOAD_THREADS, self.root))
-        self.say("   kill schedule: %s" % ", ".join(
-            "%.2fs %s" % (at, program.name) for at, program in schedule))
+        self.say("   schedule: %s" % ", ".join(
+            "%.2fs %s" % (at, what) for at, what, _ in schedule))
 
         started = time.monotonic()
         load = TriggerLoad(self.postfix.smtp_port, triggers, LOAD_THREADS,
                            pause=LOAD_PAUSE).start()
-        for at, program in schedule:
+        for at, _, action in schedule:
             time.sleep(max(0.0, started + at - time.monotonic()))
-            program.kill()
-            program.start()
+            action()
         kills_done = time.monotonic() - started
         load.join()
         load_seconds = time.monotonic() - started
@@ -205,6 +212,34 @@ class CrashUnderLoad(unittest.TestCase):
         self.assertEqual(0, self.dispatcher.stop(), "the dispatcher's orderly stop")
 
     # --- steps ---
+
+    def _kill_schedule(self, rng):
+        """[(seconds after the load starts, what, action)], in time order."""
+        def kill_and_restart(program):
+            def action():
+                program.kill()
+                program.start()
+            return action
+
+        events = [(rng.uniform(*KILL_WINDOW), "kill+start milter", kill_and_restart(self.milter))
+                  for _ in range(MILTER_KILLS)]
+        span = (KILL_WINDOW[1] - KILL_WINDOW[0]) / DISPATCHER_BURSTS
+        for burst in range(DISPATCHER_BURSTS):
+            down = KILL_WINDOW[0] + burst * span + rng.uniform(0.0, span / 3)
+            up = down + rng.uniform(*BURST_DOWN)
+            events += [(down, "kill dispatcher", self.dispatcher.kill),
+                       (up, "start dispatcher, kill it again when sending",
+                        self._kill_when_sending(rng.uniform(*BURST_SECOND_KILL)))]
+        return sorted(events, key=lambda event: event[0])
+
+    def _kill_when_sending(self, delay):
+        def action():
+            self.dispatcher.start()
+            self.dispatcher.wait_for_output("sent id=", timeout=3.0)
+            time.sleep(delay)
+            self.dispatcher.kill()
+            self.dispatcher.start()
+        return action
 
     def _triggers(self):
         triggers = []
@@ -290,9 +325,21 @@ class CrashUnderLoad(unittest.TestCase):
                      verdict["extra_copies"], verdict["bound"], self.dispatcher.kills,
                      CONCURRENCY, verdict["max_copies"], verdict["bound_per_reply"],
                      len(verdict["second_replies"])))
+        stages = collections.Counter(re.findall(r"milter-reject: ([A-Z-]+) ",
+                                                self.postfix.log_text()))
+        self.say("   Postfix answered 4xx for the milter: %s" % (
+            ", ".join("%s %d" % item for item in sorted(stages.items())) or "never"))
+        self.say("   replies sent per dispatcher run: %s" % " ".join(
+            str(run.count("sent id=")) for run in
+            self._log_text(self.dispatcher.log_path).split("=== run ")[1:]))
         for key in ("lost", "originals_lost", "second_replies", "strangers", "too_many_copies"):
             if verdict[key]:
                 self.say("   %s: %s" % (key, ", ".join(verdict[key][:20])))
+
+    @staticmethod
+    def _log_text(path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
 
 if __name__ == "__main__":
