@@ -184,6 +184,7 @@ class FaultLoop : public ::testing::Test {
     const KeyCounts fault_free = AcceptedKeys(*baseline_);
     size_t n = 1;
     size_t failing_runs = 0;
+    size_t sent_twice = 0;  // mails sent again because the write recording them failed
     std::map<std::string, int> failed_operations;
     for (;; ++n) {
       ScenarioFaults faults;
@@ -195,6 +196,8 @@ class FaultLoop : public ::testing::Test {
       if (hit) ++failed_operations[run->failed_operation];
       const bool doubled_allowed = hit && RecordsASend(run->failed_operation);
       std::vector<std::string> problems = CheckCommon(*run, doubled_allowed, nullptr);
+      for (const auto& [id, count] : AcceptedMessageIds(*run))
+        if (count > 1) ++sent_twice;
       const KeyCounts& reference =
           run->failed_in_message ? WithoutMessage(*run->failed_in_message) : fault_free;
       CompareWith(reference, *run, doubled_allowed, problems);
@@ -219,7 +222,7 @@ class FaultLoop : public ::testing::Test {
     std::cout << "store-write faults (" << label << "): N=1.." << n - 1 << ", "
               << (failing_runs == 0 ? std::string("all invariants held")
                                     : std::to_string(failing_runs) + " runs failed")
-              << "; failed writes:" << ops << "\n";
+              << "; failed writes:" << ops << "; sent twice: " << sent_twice << "\n";
     EXPECT_GT(n, 1u) << "the story made no store write";
   }
 
@@ -262,10 +265,7 @@ TEST_F(FaultLoop, FaultFreeRunTellsTheWholeStory) {
   EXPECT_EQ(report.stalled_enrolments, 0u);
   EXPECT_EQ(report.active_enrolments, 0u) << "every enrolment ends within the story";
   std::cout << "fault-free story: " << run.writes << " store writes (" << run.milter_writes
-            << " in the milter), " << run.sends.size() << " sends, "
-            << (scenario_->store_honours_faults() ? "faults through StoreOptions::faults"
-                                                  : "faults through FaultInjectingStore")
-            << "\n"
+            << " in the milter), " << run.sends.size() << " sends\n"
             << Describe(keys);
 }
 
@@ -284,6 +284,7 @@ class TransportFaultLoop : public FaultLoop {
     const KeyCounts fault_free = AcceptedKeys(*baseline_);
     size_t n = 1;
     size_t failing_runs = 0;
+    size_t stalled = 0;  // active enrolments whose step ended on the failed list
     for (;; ++n) {
       ScenarioFaults faults;
       faults.send = n;
@@ -318,6 +319,7 @@ class TransportFaultLoop : public FaultLoop {
               problems.push_back(key + " went out, but not in the fault-free run");
           }
           if (report.stalled_enrolments > 1) problems.push_back("more than one stalled enrolment");
+          stalled += report.stalled_enrolments;
         }
       } else {
         CompareWith(fault_free, *run, false, problems);
@@ -335,6 +337,9 @@ class TransportFaultLoop : public FaultLoop {
     std::cout << "transport faults (" << label << "): N=1.." << n - 1 << ", "
               << (failing_runs == 0 ? std::string("all invariants held")
                                     : std::to_string(failing_runs) + " runs failed")
+              << (kind == SendResult::Kind::kPermanent
+                      ? "; enrolments left active behind a failed step: " + std::to_string(stalled)
+                      : std::string())
               << "\n";
     EXPECT_GT(n, 1u) << "the story sent nothing";
   }

@@ -10,10 +10,10 @@
 // then the dispatcher runs at every next due time until the queue is empty
 // (the quiet lead is moved to camera-gentle on the way, about 33 days).
 //
-// Run() may inject one fault: the N-th store write fails (NthWriteFault,
-// through StoreOptions::faults when the store honours it, otherwise through
-// FaultInjectingStore), or the N-th send fails; and it may leave one message
-// out (the reference for "a failed write lost only that message").
+// Run() may inject one fault: the N-th store write fails (NthWriteFault
+// through StoreOptions::faults), or the N-th send fails; and it may leave
+// one message out (the reference for "a failed write lost only that
+// message").
 //
 // Ownership: owns its template store directory (rules and sequence versions
 // already stored, copied for each run). Not thread-safe.
@@ -72,15 +72,11 @@ struct ScenarioResult {
 class MailScenario {
  public:
   // Builds the template store under work_dir (created; removed by the
-  // destructor).
+  // destructor). InvalidArgument when the store ignores StoreOptions::faults.
   static Result<std::unique_ptr<MailScenario>> Create(const std::string& work_dir);
   ~MailScenario();
 
   const std::vector<ScenarioMessage>& messages() const { return messages_; }
-  // True when LmdbStore honours StoreOptions::faults (otherwise the
-  // FaultInjectingStore decorator injects the same faults).
-  bool store_honours_faults() const { return store_honours_faults_; }
-
   // One whole run in a fresh copy of the template store, named run_name.
   Result<ScenarioResult> Run(const ScenarioFaults& faults, const std::string& run_name);
   // Removes a run's store directory.
@@ -96,7 +92,6 @@ class MailScenario {
   std::string secret_key_;
   std::vector<ScenarioMessage> messages_;
   std::shared_ptr<const MessageSettings> settings_;
-  bool store_honours_faults_ = false;
 };
 
 }  // namespace ar

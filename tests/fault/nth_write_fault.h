@@ -4,8 +4,8 @@
 // name of every write it saw, so a run can tell how many writes the scenario
 // made and which one failed.
 //
-// Shared between the store (or the FaultInjectingStore decorator) and the
-// test; thread-safe (a mutex: the dispatcher may write from several threads).
+// Shared between the store (StoreOptions::faults) and the test.
+// Thread-safe (a mutex): the dispatcher may write from several threads.
 #pragma once
 
 #include <cstddef>
