@@ -14,6 +14,7 @@
 #include "ctl/schedule_command.h"
 #include "ctl/sequence_commands.h"
 #include "ctl/stats_command.h"
+#include "ctl/store_error_command.h"
 #include "ctl/suppression_commands.h"
 
 namespace ar {
@@ -57,6 +58,7 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (positional[0] == "queue") return RunQueueCommand(ctx, rest);
   if (positional[0] == "reload") return RunReloadCommand(ctx, rest);
   if (positional[0] == "stats") return RunStatsCommand(ctx, rest);
+  if (positional[0] == "store-error") return RunStoreErrorCommand(ctx, rest);
   if (positional[0] == "sequence") return RunSequenceCommand(ctx, rest);
   if (positional[0] == "person") return RunPersonCommand(ctx, rest);
   if (positional[0] == "suppression") return RunSuppressionCommand(ctx, rest);

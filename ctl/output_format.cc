@@ -139,4 +139,13 @@ std::string FormatQueueLine(const QueueItem& item) {
          (item.last_error.empty() ? "-" : PrintableLine(item.last_error)) + "\n";
 }
 
+std::string FormatFailedLine(const QueueItem& item, const std::string& step_label) {
+  const bool step = item.kind == QueueItemKind::kSequenceStep;
+  const std::string what = step ? item.sequence + "/" + step_label : item.user;
+  return FormatIsoUtc(item.due) + "\t" + std::to_string(item.id) + "\t" +
+         (step ? "step" : "reply") + "\t" + PrintableLine(item.envelope_recipient) + "\t" +
+         PrintableLine(what) + "\t" + std::to_string(item.attempts) + "\t" +
+         (item.last_error.empty() ? "-" : PrintableLine(item.last_error)) + "\n";
+}
+
 }  // namespace ar

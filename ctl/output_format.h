@@ -44,4 +44,11 @@ std::string FormatRuleLine(const OutOfOfficeRule& rule);
 // none), ending in a newline; DUE in UTC.
 std::string FormatQueueLine(const QueueItem& item);
 
+// One item of the failed list: DUE TAB ID TAB KIND TAB RECIPIENT TAB WHAT
+// TAB ATTEMPTS TAB REASON, ending in a newline. KIND is "reply" (WHAT: the
+// user whose rule answered) or "step" (WHAT: "SEQUENCE/STEP", step_label
+// naming the step, e.g. "coupon" or "#3"). REASON is the last error, or a
+// skip ("skipped: ...") for a sequence step not sent; "-" when none.
+std::string FormatFailedLine(const QueueItem& item, const std::string& step_label);
+
 }  // namespace ar

@@ -1,10 +1,15 @@
 #include "ctl/queue_commands.h"
 
 #include <charconv>
+#include <map>
+#include <optional>
 #include <ostream>
+#include <utility>
 
 #include "config/options_table.h"
 #include "ctl/output_format.h"
+#include "ctl/sequence_catalogue.h"
+#include "ctl/sequence_output.h"
 
 namespace ar {
 
@@ -31,7 +36,30 @@ int ListItems(const CommandContext& ctx, const std::vector<std::string>& args, b
   if (!store.ok()) return Failure(ctx, store.status().ToString());
   auto items = failed ? (*store)->ListFailed(limit) : (*store)->ListQueue(limit);
   if (!items.ok()) return Failure(ctx, items.status().ToString());
-  for (const QueueItem& item : *items) ctx.out << FormatQueueLine(item);
+  if (!failed) {
+    for (const QueueItem& item : *items) ctx.out << FormatQueueLine(item);
+    return kExitOk;
+  }
+  // Step names come from the definition version the person is on, read
+  // once per version; "#N" when it cannot be found.
+  SequenceStore& sequences = (*store)->sequences();
+  std::map<std::pair<std::string, std::string>, std::optional<SequenceDefinition>> versions;
+  for (const QueueItem& item : *items) {
+    std::string label = "#" + std::to_string(static_cast<uint64_t>(item.step) + 1);
+    if (item.kind == QueueItemKind::kSequenceStep) {
+      auto enrolment = sequences.GetEnrolment(item.user, item.sequence);
+      if (enrolment.ok() && enrolment->has_value()) {
+        auto key = std::make_pair(item.sequence, (*enrolment)->version);
+        auto it = versions.find(key);
+        if (it == versions.end()) {
+          auto loaded = LoadStoredDefinition(sequences, item.sequence, (*enrolment)->version);
+          it = versions.emplace(key, loaded.ok() ? std::optional(*loaded) : std::nullopt).first;
+        }
+        label = StepLabel(it->second ? &*it->second : nullptr, item.step);
+      }
+    }
+    ctx.out << FormatFailedLine(item, label);
+  }
   return kExitOk;
 }
 

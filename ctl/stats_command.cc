@@ -6,6 +6,7 @@
 
 #include "config/options_table.h"
 #include "ctl/output_format.h"
+#include "ctl/store_error_command.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
 #include "metrics/textfile.h"
@@ -106,6 +107,17 @@ int RunStatsCommand(const CommandContext& ctx, const std::vector<std::string>& a
   auto parsed = ParseFlags(args, flags);
   if (!parsed.ok()) return UsageError(ctx, "stats: " + parsed.status().message());
   if (!parsed->positional.empty()) return UsageError(ctx, "stats takes no arguments");
+
+  // A latched store failure goes first: the counters below may look
+  // healthy again while follow-ups were lost.
+  auto latched = ReadLatchedStoreError(ctx.config);
+  if (!latched.ok()) {
+    ctx.err << "autoresponder-ctl: note: cannot read store_error_file: "
+            << PrintableLine(latched.status().ToString()) << "\n";
+  } else if (*latched) {
+    // Standard output would corrupt the Prometheus text format.
+    (parsed->Has("prometheus") ? ctx.err : ctx.out) << FormatStoreErrorBanner(**latched);
+  }
 
   std::vector<Sample> samples;
   for (const MetricsFile& file :

@@ -115,5 +115,32 @@ TEST(OutputFormat, QueueLineWithoutErrorShowsADash) {
             "2026-12-19T23:00:00Z\t7\tkari@example.org\tole@example.no\t0\t-\n");
 }
 
+TEST(OutputFormat, FailedLineNamesTheKindAndForAStepTheSequenceAndStep) {
+  QueueItem reply;
+  reply.id = 7;
+  reply.due = kStart;
+  reply.envelope_recipient = "kari@example.org";
+  reply.user = "ole@example.no";
+  reply.attempts = 5;
+  reply.last_error = "550 5.1.1 no such\nuser";
+  EXPECT_EQ(FormatFailedLine(reply, "ignored"),
+            "2026-12-19T23:00:00Z\t7\treply\tkari@example.org\tole@example.no\t5\t"
+            "550 5.1.1 no such user\n");
+  QueueItem step;
+  step.id = 8;
+  step.kind = QueueItemKind::kSequenceStep;
+  step.due = kStart;
+  step.sequence = "canon-eos-5d";
+  step.step = 2;
+  step.envelope_recipient = "kari@example.org";
+  step.user = "kari@example.org";
+  step.last_error = "skipped: overdue by 3d";
+  EXPECT_EQ(FormatFailedLine(step, "coupon"),
+            "2026-12-19T23:00:00Z\t8\tstep\tkari@example.org\tcanon-eos-5d/coupon\t0\t"
+            "skipped: overdue by 3d\n");
+  step.last_error.clear();
+  EXPECT_THAT(FormatFailedLine(step, "#3"), HasSubstr("\tcanon-eos-5d/#3\t0\t-\n"));
+}
+
 }  // namespace
 }  // namespace ar

@@ -1,8 +1,10 @@
 // `autoresponder-ctl stats` in-process: counters read back from the
-// daemons' metrics files, live store gauges, and the two output formats.
+// daemons' metrics files, live store gauges, the two output formats, the
+// milter's latched store error (stats, store-error) and `queue failed`.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "ctl/command_dispatch.h"
@@ -11,6 +13,7 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
 #include "metrics/textfile.h"
+#include "sequence/sequence_decision.h"
 #include "store/store.h"
 
 namespace ar {
@@ -31,6 +34,7 @@ class StatsCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
     milter_file_ = (sandbox_.root / "milter.prom").string();
+    store_error_file_ = (sandbox_.root / "store-error").string();
     dispatcher_file_ = (sandbox_.root / "dispatcher.prom").string();
   }
 
@@ -41,7 +45,9 @@ class StatsCommandTest : public ::testing::Test {
                                      "--store_path",
                                      sandbox_.store,
                                      "--clock",
-                                     "file:" + sandbox_.clock_file};
+                                     "file:" + sandbox_.clock_file,
+                                     "--store_error_file",
+                                     store_error_file_};
     if (with_metrics_files) {
       full.insert(full.end(), {"--milter_metrics_file", milter_file_, "--dispatcher_metrics_file",
                                dispatcher_file_});
@@ -96,7 +102,17 @@ class StatsCommandTest : public ::testing::Test {
     ASSERT_TRUE((*store)->Enqueue({reply}, FromUnixSeconds(kNow - 60)).ok());
   }
 
+  // What the milter's StoreErrorLatch writes.
+  void LatchStoreError() {
+    ASSERT_TRUE(WriteTextfileAtomically(
+                    store_error_file_,
+                    "first=2026-12-21T03:10:00Z queue_id=4Xk2Ld error=store full: MDB_MAP_FULL\n"
+                    "count=12\nlast=2026-12-21T03:12:41Z\n")
+                    .ok());
+  }
+
   CtlSandbox sandbox_{kNow};
+  std::string store_error_file_;
   std::string milter_file_;
   std::string dispatcher_file_;
 };
@@ -163,6 +179,120 @@ TEST_F(StatsCommandTest, CorruptMetricsFileFails) {
 TEST_F(StatsCommandTest, ArgumentsAreUsageErrors) {
   EXPECT_EQ(Ctl({"stats", "extra"}).code, 2);
   EXPECT_EQ(Ctl({"stats", "--bogus"}).code, 2);
+}
+
+TEST_F(StatsCommandTest, LatchedStoreErrorIsPrintedFirstAndStatsStillSucceeds) {
+  WriteDaemonFiles();
+  LatchStoreError();
+  CtlRun run = Ctl({"stats"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out.rfind("STORE ERROR LATCHED: first=2026-12-21T03:10:00Z queue_id=4Xk2Ld "
+                          "error=store full: MDB_MAP_FULL\n  count=12\n"
+                          "  last=2026-12-21T03:12:41Z\n",
+                          0),
+            0u)
+      << run.out;
+  EXPECT_THAT(run.out, HasSubstr("\nqueue_depth "));
+}
+
+TEST_F(StatsCommandTest, LatchedStoreErrorGoesToStderrWithPrometheus) {
+  WriteDaemonFiles();
+  LatchStoreError();
+  CtlRun run = Ctl({"stats", "--prometheus"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("STORE ERROR LATCHED: first=2026-12-21T03:10:00Z"));
+  EXPECT_TRUE(ParseExposition(run.out).ok());
+}
+
+TEST_F(StatsCommandTest, NoLatchNoBanner) {
+  WriteDaemonFiles();
+  CtlRun run = Ctl({"stats"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out + run.err, Not(HasSubstr("STORE ERROR")));
+}
+
+using StoreErrorCommandTest = StatsCommandTest;
+
+TEST_F(StoreErrorCommandTest, ExitsOneWhileLatchedAndZeroAfterClear) {
+  CtlRun before = Ctl({"store-error"});
+  EXPECT_EQ(before.code, 0) << before.err;
+  EXPECT_EQ(before.out, "no store error latched\n");
+
+  LatchStoreError();
+  CtlRun latched = Ctl({"store-error"});
+  EXPECT_EQ(latched.code, 1);
+  EXPECT_THAT(latched.out, HasSubstr("STORE ERROR LATCHED: first=2026-12-21T03:10:00Z "
+                                     "queue_id=4Xk2Ld error=store full: MDB_MAP_FULL\n"));
+  EXPECT_THAT(latched.out, HasSubstr("  count=12\n"));
+
+  CtlRun cleared = Ctl({"store-error", "clear"});
+  EXPECT_EQ(cleared.code, 0) << cleared.err;
+  EXPECT_THAT(cleared.out, HasSubstr("store error cleared"));
+  EXPECT_FALSE(std::filesystem::exists(store_error_file_));
+  EXPECT_EQ(Ctl({"store-error"}).code, 0);
+  // Clearing nothing is not an error.
+  EXPECT_EQ(Ctl({"store-error", "clear"}).code, 0);
+}
+
+TEST_F(StoreErrorCommandTest, ControlCharactersInTheFileAreShownAsSpaces) {
+  ASSERT_TRUE(WriteTextfileAtomically(store_error_file_,
+                                      "first=x queue_id=\x1b]0;owned\x07 error=e\n")
+                  .ok());
+  CtlRun run = Ctl({"store-error"});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_EQ(run.out, "STORE ERROR LATCHED: first=x queue_id= ]0;owned  error=e\n");
+}
+
+TEST_F(StoreErrorCommandTest, OtherArgumentsAreUsageErrors) {
+  EXPECT_EQ(Ctl({"store-error", "reset"}).code, 2);
+  EXPECT_EQ(Ctl({"store-error", "clear", "now"}).code, 2);
+}
+
+// `queue failed` shows both kinds, with the reason (the dispatcher's
+// "skipped: ..." for a step it did not send after downtime).
+TEST_F(StatsCommandTest, QueueFailedShowsRepliesAndStepsWithKindAndReason) {
+  {
+    StoreOptions options;
+    options.path = sandbox_.store;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok());
+    NewReply reply;
+    reply.user = "alice@example.org";
+    reply.dedupe_sender = "bob@example.net";
+    reply.period = Seconds(86400);
+    reply.envelope_recipient = "bob@example.net";
+    reply.message_id = "<r@example.org>";
+    reply.message = "Subject: away\r\n\r\nbody\r\n";
+    reply.due = FromUnixSeconds(kNow - 120);
+    ASSERT_TRUE((*store)->Enqueue({reply}, FromUnixSeconds(kNow - 120)).ok());
+    SequenceDecision decision;
+    EnrolAction enrol;
+    enrol.sequence = "welcome";
+    enrol.version = "v1";
+    enrol.person = "kari@example.org";
+    enrol.first_due = FromUnixSeconds(kNow - 60);
+    enrol.reason = "manual";
+    decision.enrols.push_back(enrol);
+    ASSERT_TRUE((*store)
+                    ->sequences()
+                    .ApplySequenceDecision(decision, "key", 3, FromUnixSeconds(kNow - 60))
+                    .ok());
+    auto claimed = (*store)->ClaimDue(FromUnixSeconds(kNow), 10, Seconds(300));
+    ASSERT_TRUE(claimed.ok());
+    ASSERT_EQ(claimed->size(), 2u);
+    for (const QueueItem& item : *claimed) {
+      const std::string reason = item.kind == QueueItemKind::kReply
+                                     ? "550 5.1.1 no such user"
+                                     : "skipped: overdue by 3d (catch_up_limit 1d)";
+      ASSERT_TRUE((*store)->MarkFailed(item.id, FromUnixSeconds(kNow), reason).ok());
+    }
+  }
+  CtlRun run = Ctl({"queue", "failed"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("\treply\tbob@example.net\talice@example.org\t1\t"
+                                 "550 5.1.1 no such user\n"));
+  EXPECT_THAT(run.out, HasSubstr("\tstep\tkari@example.org\twelcome/#1\t1\t"
+                                 "skipped: overdue by 3d (catch_up_limit 1d)\n"));
 }
 
 }  // namespace
