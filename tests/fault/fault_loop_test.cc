@@ -137,6 +137,13 @@ class FaultLoop : public ::testing::Test {
       else if (count > 1) problems.push_back(id + " went out " + std::to_string(count) + " times");
     }
     if (doubled > 1) problems.push_back(std::to_string(doubled) + " mails went out twice");
+    if (doubled == 1) {
+      // Only the mail whose recording failed may go out again.
+      const size_t k = run.sends_before_failed_write.value_or(0);
+      const std::string recorded = k > 0 ? run.sends[k - 1].message_id : std::string();
+      if (accepted.count(recorded) == 0 || accepted.at(recorded) != 2)
+        problems.push_back("a mail went out twice, but not the one whose recording failed");
+    }
     std::set<std::string> failed_ids;
     for (const QueueItem& item : run.failed_items) failed_ids.insert(item.message_id);
     for (const QueueItem& item : run.queued_after_milter) {

@@ -214,6 +214,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
   ManualClock clock(kStart);
   CapturingLogger logger(LogLevel::kWarning);
   ScriptedTransport transport(faults.send, faults.send_failure);
+  fault->OnFailure([&] { result.sends_before_failed_write = transport.attempts().size(); });
   fault->Arm();
 
   // --- the milter: one message a minute ---

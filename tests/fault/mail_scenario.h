@@ -58,6 +58,9 @@ struct ScenarioResult {
   std::string failed_operation;   // the write that failed; "" when none did
   // The message whose end of message met the failed write, if any.
   std::optional<size_t> failed_in_message;
+  // How many sends the transport had seen when the write failed: with one
+  // sender, a failed MarkSent or RecordStepSent records send number this.
+  std::optional<size_t> sends_before_failed_write;
   std::vector<SendAttempt> sends;
   std::vector<QueueItem> queued_after_milter;
   std::vector<QueueItem> failed_items;  // the failed list at the end

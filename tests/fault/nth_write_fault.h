@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -29,6 +30,9 @@ class NthWriteFault final : public StoreFaults {
     std::lock_guard<std::mutex> lock(mu_);
     armed_ = true;
   }
+  // Called (under this object's lock) when the N-th write fails, e.g. to
+  // note how many mails had gone out by then. Set before Arm().
+  void OnFailure(std::function<void()> on_failure) { on_failure_ = std::move(on_failure); }
 
   Status BeforeWrite(std::string_view operation) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -36,6 +40,7 @@ class NthWriteFault final : public StoreFaults {
     operations_.emplace_back(operation);
     if (operations_.size() == fail_at_) {
       failed_operation_ = std::string(operation);
+      if (on_failure_) on_failure_();
       return failure_;
     }
     return Status::Ok();
@@ -63,6 +68,7 @@ class NthWriteFault final : public StoreFaults {
   bool armed_ = false;
   std::vector<std::string> operations_;
   std::string failed_operation_;
+  std::function<void()> on_failure_;
 };
 
 }  // namespace ar
