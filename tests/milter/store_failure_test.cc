@@ -2,7 +2,7 @@
 // milter: the mail goes on, one log line per message, the
 // autoresponder_unrecorded_total counter, and the latch file the operator
 // finds in the morning. A real LmdbStore holds the rules and sequences; its
-// recording writes fail through FailingWritesStore.
+// writes fail through StoreOptions::faults, as MDB_MAP_FULL would fail them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +11,6 @@
 
 #include "core/clock.h"
 #include "core/logger.h"
-#include "failing_writes_store.h"
 #include "metrics/counters.h"
 #include "metrics/textfile.h"
 #include "milter/session.h"
@@ -25,6 +24,19 @@ namespace fs = std::filesystem;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr int64_t kStart = 1767225600;  // 2026-01-01T00:00:00Z
+
+// Fails every store write while failing is set, and counts the writes the
+// milter attempts (whether they fail or not).
+class FailEveryWrite final : public StoreFaults {
+ public:
+  Status BeforeWrite(std::string_view operation) override {
+    operations.emplace_back(operation);
+    if (!failing) return Status::Ok();
+    return Status::Full("mdb_put: MDB_MAP_FULL: Environment mapsize limit reached");
+  }
+  bool failing = false;
+  std::vector<std::string> operations;
+};
 
 class StoreFailure : public ::testing::Test {
  protected:
@@ -42,6 +54,7 @@ class StoreFailure : public ::testing::Test {
 
     StoreOptions options;
     options.path = (dir_ / "store").string();
+    options.faults = faults_;
     auto store = Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     real_ = std::move(*store);
@@ -59,21 +72,20 @@ class StoreFailure : public ::testing::Test {
     ASSERT_TRUE(loaded->sequences->enabled());
     settings_ = std::make_shared<MessageSettings>(std::move(*loaded));
 
-    failing_ = std::make_unique<FailingWritesStore>(
-        *real_, Status::Full("mdb_put: MDB_MAP_FULL: Environment mapsize limit reached"));
+    faults_->failing = true;
+    faults_->operations.clear();
     latch_file_ = (dir_ / "store-error").string();
     latch_ = std::make_unique<StoreErrorLatch>(latch_file_, clock_, logger_);
     MakeService();
   }
   void TearDown() override {
     service_.reset();
-    failing_.reset();
     real_.reset();
     fs::remove_all(dir_);
   }
 
   void MakeService() {
-    service_ = std::make_unique<MilterService>(settings_, *failing_, clock_, logger_, &counters_,
+    service_ = std::make_unique<MilterService>(settings_, *real_, clock_, logger_, &counters_,
                                                latch_.get());
   }
 
@@ -111,7 +123,7 @@ class StoreFailure : public ::testing::Test {
   CapturingLogger logger_{LogLevel::kInfo};
   Counters counters_;
   std::unique_ptr<Store> real_;
-  std::unique_ptr<FailingWritesStore> failing_;
+  std::shared_ptr<FailEveryWrite> faults_ = std::make_shared<FailEveryWrite>();
   std::shared_ptr<MessageSettings> settings_;
   std::string latch_file_;
   std::unique_ptr<StoreErrorLatch> latch_;
@@ -120,7 +132,9 @@ class StoreFailure : public ::testing::Test {
 
 TEST_F(StoreFailure, MailIsAcceptedAndOneLineNamesEverythingNotRecorded) {
   EXPECT_EQ(Deliver("4Xk2Ld"), Verdict::kContinue);
-  EXPECT_EQ(failing_->recording_writes(), 2);  // the reply and the enrolment were both tried
+  // The reply and the enrolment were both tried.
+  EXPECT_EQ(faults_->operations,
+            (std::vector<std::string>{"Enqueue", "ApplySequenceDecision"}));
   EXPECT_EQ(UnrecordedLines("4Xk2Ld"), 1u);
   EXPECT_TRUE(logger_.Contains(
       "error: 4Xk2Ld: cannot record out-of-office replies and sequence actions, message "
@@ -167,7 +181,7 @@ TEST_F(StoreFailure, LatchFileKeepsTheFirstQueueIdAndCountsAtMostOncePerSecond) 
 TEST_F(StoreFailure, LatchStaysWhenWritesSucceedAgainUntilTheOperatorClearsIt) {
   Deliver("4Xk2Ld");
   const std::string latched = LatchFile();
-  failing_->set_failing(false);
+  faults_->failing = false;
   clock_.Advance(Seconds(60));
   EXPECT_EQ(Deliver("4Xk2Lh", {"welcome@shop.example"}), Verdict::kContinue);
   auto enrolment = real_->sequences().GetEnrolment("bob@example.net", "welcome");
@@ -179,7 +193,7 @@ TEST_F(StoreFailure, LatchStaysWhenWritesSucceedAgainUntilTheOperatorClearsIt) {
   // Cleared (autoresponder-ctl store-error clear removes the file): the
   // next failure is the new first one.
   fs::remove(latch_file_);
-  failing_->set_failing(true);
+  faults_->failing = true;
   clock_.Advance(Seconds(60));
   Deliver("4Xk2Li", {"alice@example.org"});
   EXPECT_EQ(LatchFile().rfind("first=2026-01-01T00:02:00Z queue_id=4Xk2Li ", 0), 0u)
@@ -189,7 +203,7 @@ TEST_F(StoreFailure, LatchStaysWhenWritesSucceedAgainUntilTheOperatorClearsIt) {
 
 TEST_F(StoreFailure, MessageWithNothingToRecordWritesNothingAndIsNotAFailure) {
   EXPECT_EQ(Deliver("4Xk2Lj", {"carol@example.org"}), Verdict::kContinue);
-  EXPECT_EQ(failing_->recording_writes(), 0);
+  EXPECT_TRUE(faults_->operations.empty());  // not one store write
   EXPECT_EQ(counters_.Snapshot().unrecorded, 0u);
   EXPECT_FALSE(fs::exists(latch_file_));
   EXPECT_TRUE(logger_.Lines().empty());
