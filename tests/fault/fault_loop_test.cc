@@ -133,8 +133,10 @@ class FaultLoop : public ::testing::Test {
     int doubled = 0;
     for (const auto& [id, count] : accepted) {
       if (id.empty()) problems.push_back("a mail without Message-ID went out");
-      if (count == 2 && doubled_allowed) ++doubled;
-      else if (count > 1) problems.push_back(id + " went out " + std::to_string(count) + " times");
+      if (count == 2 && doubled_allowed)
+        ++doubled;
+      else if (count > 1)
+        problems.push_back(id + " went out " + std::to_string(count) + " times");
     }
     if (doubled > 1) problems.push_back(std::to_string(doubled) + " mails went out twice");
     if (doubled == 1) {
@@ -303,7 +305,8 @@ class TransportFaultLoop : public FaultLoop {
       std::vector<std::string> problems = CheckCommon(*run, false, &report);
       if (hit) {
         const SendAttempt& failed = run->sends[n - 1];
-        if (failed.result != kind) problems.push_back("send " + std::to_string(n) + " did not fail");
+        if (failed.result != kind)
+          problems.push_back("send " + std::to_string(n) + " did not fail");
         if (kind == SendResult::Kind::kTemporary) {
           // (d) retried, and eventually sent: everything as without the fault.
           CompareWith(fault_free, *run, false, problems);

@@ -26,7 +26,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 Headers Plain(const std::string& from, const std::string& to, const std::string& subject,
               const std::string& message_id) {
-  return {{"From", from}, {"To", to}, {"Subject", subject}, {"Message-ID", message_id},
+  return {{"From", from},
+          {"To", to},
+          {"Subject", subject},
+          {"Message-ID", message_id},
           {"Date", "Mon, 05 Jan 2026 09:00:00 +0000"}};
 }
 
@@ -47,7 +50,8 @@ std::string Dsn(const std::string& verp, const std::string& failed, const std::s
          "--b1\r\nContent-Type: text/plain\r\n\r\nCould not deliver.\r\n\r\n"
          "--b1\r\nContent-Type: message/delivery-status\r\n\r\n"
          "Reporting-MTA: dns; mx.example.net\r\n\r\n"
-         "Final-Recipient: rfc822; " + failed + "\r\nAction: failed\r\nStatus: " + status +
+         "Final-Recipient: rfc822; " +
+         failed + "\r\nAction: failed\r\nStatus: " + status +
          "\r\n\r\n--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nTo: " + failed +
          "\r\nX-Verp: " + verp + "\r\n\r\n--b1--\r\n";
 }
@@ -55,44 +59,59 @@ std::string Dsn(const std::string& verp, const std::string& failed, const std::s
 std::vector<ScenarioMessage> StoryMessages(const std::string& key) {
   std::vector<ScenarioMessage> messages;
   auto add = [&](ScenarioMessage m) { messages.push_back(std::move(m)); };
-  add({"first mail from carol to alice (away)", "carol@example.net", {"alice@example.org"},
+  add({"first mail from carol to alice (away)",
+       "carol@example.net",
+       {"alice@example.org"},
        Plain("Carol <carol@example.net>", "alice@example.org", "Lunch on Friday?",
-             "<m1@example.net>"), "Hi\r\n"});
-  add({"second mail from carol to alice (already answered)", "carol@example.net",
+             "<m1@example.net>"),
+       "Hi\r\n"});
+  add({"second mail from carol to alice (already answered)",
+       "carol@example.net",
        {"alice@example.org"},
        Plain("Carol <carol@example.net>", "alice@example.org", "Re: Lunch on Friday?",
-             "<m2@example.net>"), "Hi again\r\n"});
-  add({"mail from dave to alice and bob (both away)", "dave@example.net",
+             "<m2@example.net>"),
+       "Hi again\r\n"});
+  add({"mail from dave to alice and bob (both away)",
+       "dave@example.net",
        {"alice@example.org", "bob@example.org"},
        Plain("Dave <dave@example.net>", "alice@example.org, bob@example.org", "Project status",
-             "<m3@example.net>"), "Status?\r\n"});
+             "<m3@example.net>"),
+       "Status?\r\n"});
   add(Lead("ole@example.net", "Ole Nordmann", 1));
   add(Lead("kari@example.net", "Kari Nordmann", 2));
   add(Lead("per@example.net", "Per Hansen", 3));
   add(Lead("siri@example.net", "Siri Vik", 4));
-  add({"order confirmation to ole (purchase exit, moves to accessories)", "orders@shop.example",
+  add({"order confirmation to ole (purchase exit, moves to accessories)",
+       "orders@shop.example",
        {"ole@example.net"},
        Plain("Shop <orders@shop.example>", "ole@example.net", "Ordrebekreftelse 20417",
-             "<order20417@shop.example>"), "Takk for ordren.\r\n"});
-  const std::string unsubscribe = "unsubscribe+" + PersonToken(key, "per@example.net") +
-                                  "@shop.example";
-  add({"per unsubscribes", "per@example.net", {unsubscribe},
+             "<order20417@shop.example>"),
+       "Takk for ordren.\r\n"});
+  const std::string unsubscribe =
+      "unsubscribe+" + PersonToken(key, "per@example.net") + "@shop.example";
+  add({"per unsubscribes",
+       "per@example.net",
+       {unsubscribe},
        Plain("Per Hansen <per@example.net>", unsubscribe, "unsubscribe", "<u1@example.net>"),
-       "unsubscribe\r\n", Verdict::kDiscard});
+       "unsubscribe\r\n",
+       Verdict::kDiscard});
   const std::string verp = "bounces+" + PersonToken(key, "siri@example.net") + "@shop.example";
-  ScenarioMessage bounce{"hard bounce for siri", "", {verp}, {}, Dsn(verp, "siri@example.net",
-                                                                     "5.1.1"),
-                         Verdict::kDiscard};
+  ScenarioMessage bounce{
+      "hard bounce for siri", "", {verp}, {}, Dsn(verp, "siri@example.net", "5.1.1"),
+      Verdict::kDiscard};
   bounce.headers = Plain("Mail Delivery System <MAILER-DAEMON@mx.example.net>", verp,
                          "Undelivered Mail Returned to Sender", "<dsn1@mx.example.net>");
   bounce.headers.emplace_back("Content-Type",
                               "multipart/report; report-type=delivery-status; boundary=\"b1\"");
   bounce.headers.emplace_back("MIME-Version", "1.0");
   add(bounce);
-  add({"plain mail to frank (not away)", "eve@example.net", {"frank@example.org"},
+  add({"plain mail to frank (not away)",
+       "eve@example.net",
+       {"frank@example.org"},
        Plain("Eve <eve@example.net>", "frank@example.org", "Hello", "<m4@example.net>"),
        "Hello\r\n"});
-  ScenarioMessage list{"list mail to alice (never answered)", "list-bounces@lists.example.net",
+  ScenarioMessage list{"list mail to alice (never answered)",
+                       "list-bounces@lists.example.net",
                        {"alice@example.org"},
                        Plain("Dev list <dev@lists.example.net>", "dev@lists.example.net",
                              "[dev] release", "<l1@lists.example.net>"),
@@ -167,7 +186,8 @@ Status MailScenario::Setup(const std::string& work_dir) {
     }
     auto settings = LoadMessageSettings(ScenarioConfig(sequence_dir_, secret_key_), **store);
     if (!settings.ok()) return settings.status();
-    if (!settings->sequences->enabled()) return Status::NotFound("no sequences in " + sequence_dir_);
+    if (!settings->sequences->enabled())
+      return Status::NotFound("no sequences in " + sequence_dir_);
     settings_ = std::make_shared<const MessageSettings>(std::move(*settings));
   }
 

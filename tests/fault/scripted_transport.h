@@ -19,8 +19,8 @@ namespace ar {
 struct SendAttempt {
   std::string message_id;  // "<...>", "" when the message has none
   std::string recipient;
-  std::string from;        // the raw From field value
-  std::string subject;     // the raw Subject field value
+  std::string from;     // the raw From field value
+  std::string subject;  // the raw Subject field value
   SendResult::Kind result = SendResult::Kind::kSent;
   // What a reader would call "the same mail" across runs: recipient, From
   // and subject (Message-IDs of replies differ between runs).
@@ -30,7 +30,8 @@ struct SendAttempt {
 class ScriptedTransport final : public Transport {
  public:
   // fail_at 0: accept every mail.
-  ScriptedTransport(size_t fail_at, SendResult::Kind failure) : fail_at_(fail_at), failure_(failure) {}
+  ScriptedTransport(size_t fail_at, SendResult::Kind failure)
+      : fail_at_(fail_at), failure_(failure) {}
 
   SendResult Send(const OutgoingMail& mail) override;
 

@@ -20,9 +20,9 @@ namespace {
 
 // The databases of format version 2 (FORMAT.md, "Databases").
 constexpr const char* kDatabases[] = {
-    "meta",       "rules",         "addresses", "responses", "queue",
-    "due",        "failed",        "seq_versions", "enrolments", "sent_ids",
-    "triggers_seen", "tokens",     "suppressions", "soft_bounces"};
+    "meta",          "rules",  "addresses",    "responses",   "queue",
+    "due",           "failed", "seq_versions", "enrolments",  "sent_ids",
+    "triggers_seen", "tokens", "suppressions", "soft_bounces"};
 
 struct Entry {
   std::string key;
@@ -50,8 +50,7 @@ std::string Printable(std::string_view key) {
 // The checks proper, over the databases read into memory.
 class InvariantChecker {
  public:
-  explicit InvariantChecker(std::map<std::string, std::vector<Entry>> dbs)
-      : dbs_(std::move(dbs)) {}
+  explicit InvariantChecker(std::map<std::string, std::vector<Entry>> dbs) : dbs_(std::move(dbs)) {}
 
   StoreInvariantReport Run() {
     DecodeQueue();
@@ -94,7 +93,8 @@ class InvariantChecker {
         Violation("due key of " + std::to_string(e.key.size()) + " bytes does not decode");
         continue;
       }
-      if (!e.value.empty()) Violation("due entry for id " + std::to_string(key->id) + " has a value");
+      if (!e.value.empty())
+        Violation("due entry for id " + std::to_string(key->id) + " has a value");
       ++due_entries[key->id];
       auto item = queue_.find(key->id);
       if (item == queue_.end()) {
@@ -223,8 +223,8 @@ class InvariantChecker {
   void CheckOtherRecords() {
     auto each = [&](const char* db, const std::function<bool(const std::string&)>& decodes) {
       for (const Entry& e : dbs_[db])
-        if (!decodes(e.value)) Violation(std::string(db) + " record " + Printable(e.key) +
-                                         " does not decode");
+        if (!decodes(e.value))
+          Violation(std::string(db) + " record " + Printable(e.key) + " does not decode");
     };
     each("rules", [](const std::string& v) { return DecodeRule(v).ok(); });
     each("seq_versions", [](const std::string& v) { return DecodeSequenceSource(v).ok(); });

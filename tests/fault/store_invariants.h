@@ -34,7 +34,7 @@ struct StoreInvariantReport {
   size_t failed = 0;
   size_t pending_responses = 0;
   size_t active_enrolments = 0;
-  size_t stalled_enrolments = 0;  // active, their step on the failed list
+  size_t stalled_enrolments = 0;                   // active, their step on the failed list
   std::vector<std::string> sent_step_message_ids;  // from enrolment histories
   bool ok() const { return violations.empty(); }
   std::string Summary() const;  // the violations, one per line
