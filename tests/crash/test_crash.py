@@ -67,6 +67,21 @@ DISPATCHER_KILLS = 2 * DISPATCHER_BURSTS
 DRAIN_SECONDS = 60.0
 
 AWAY = ("away1@corp.test", "away2@corp.test", "away3@corp.test")
+# Every fifth message enrols its sender in a sequence whose one step is due at
+# once; the dispatcher composes and sends it like a reply.
+SIGNUP = "signup@shop.test"
+SEQUENCE_EVERY = 5
+SEQUENCE = """[sequence]
+name = welcome
+from = Shop <shop@shop.test>
+[trigger]
+direction = smtp
+recipient = ^signup@shop\\.test$
+[step hello]
+when = 0s after enrolment
+template = hello.txt
+"""
+STEP_SUBJECT = "Welcome aboard"
 CONCURRENCY = 4
 
 PROGRAM_OPTIONS = {
@@ -116,7 +131,7 @@ class CrashUnderLoad(unittest.TestCase):
         self.addCleanup(self.sink.stop)
         self.programs = milter_process.AutoresponderPrograms(
             os.path.join(self.root, "programs"), transport="smtp",
-            extra_options=PROGRAM_OPTIONS)
+            extra_options=dict(PROGRAM_OPTIONS, **self._sequence_options()))
         self.postfix = PostfixWithReplyListener(
             os.path.join(self.root, "postfix"), relay_port=self.sink.port,
             smtpd_milters=self.programs.postfix_milter, non_smtpd_milters="",
@@ -140,6 +155,19 @@ class CrashUnderLoad(unittest.TestCase):
         self.milter.start()
         self.postfix.start()
         self.dispatcher.start()
+
+    def _sequence_options(self):
+        directory = os.path.join(self.root, "sequences")
+        os.makedirs(directory)
+        with open(os.path.join(directory, "welcome.sequence"), "w") as f:
+            f.write(SEQUENCE)
+        with open(os.path.join(directory, "hello.txt"), "w") as f:
+            f.write("Subject: %s\n\nHello {{first_name}}, welcome.\n" % STEP_SUBJECT)
+        key_file = os.path.join(self.root, "secret.key")
+        with open(key_file, "wb") as f:
+            f.write(b"crash-test-key-not-secret-0123456789")
+        os.chmod(key_file, 0o600)
+        return {"sequence_dir": directory, "secret_key_file": key_file}
 
     def _remove_root(self):
         failed = self._failed()
@@ -185,7 +213,7 @@ class CrashUnderLoad(unittest.TestCase):
                      load_seconds, kills_done, load.sessions, len(acknowledged),
                      len(triggers), len(retried), sum(t.refused is not None for t in triggers)))
 
-        drained = self._drain(acknowledged)
+        drained = self._drain(triggers, acknowledged)
         drain_seconds = time.monotonic() - started - load_seconds
         verdict = self._verdict(triggers, acknowledged)
         self._transcript(verdict, drained, drain_seconds)
@@ -245,20 +273,23 @@ class CrashUnderLoad(unittest.TestCase):
         triggers = []
         for number in range(MESSAGES):
             sender = "sender%03d@example.net" % number
-            recipient = AWAY[number % len(AWAY)]
+            if number % SEQUENCE_EVERY == SEQUENCE_EVERY - 1:
+                kind, recipient = "sequence", SIGNUP
+            else:
+                kind, recipient = "out-of-office", AWAY[number % len(AWAY)]
             message_id = "<crash.%d.%03d@example.net>" % (self.seed, number)
             data, _ = build_message(sender, recipient, "Crash test %d" % number,
                                     message_id=message_id)
-            triggers.append(Trigger(sender, recipient, message_id, data))
+            triggers.append(Trigger(sender, recipient, message_id, data, kind))
         return triggers
 
-    def _drain(self, acknowledged):
+    def _drain(self, triggers, acknowledged):
         """No more kills: waits until every acknowledged trigger has its
         reply, the store's queue is empty and Postfix holds nothing, so no
         further copy can still arrive. True when it got there in time."""
         deadline = time.monotonic() + DRAIN_SECONDS
         while time.monotonic() < deadline:
-            if not self._missing_replies(acknowledged) and \
+            if not self._missing_replies(triggers, acknowledged) and \
                     not self.programs.queued_replies() and not self.postfix.pending_files():
                 time.sleep(0.5)
                 if not self.postfix.pending_files():
@@ -266,43 +297,54 @@ class CrashUnderLoad(unittest.TestCase):
             time.sleep(0.5)
         return False
 
-    def _replies_by_sender(self):
-        """sender -> list of (reply Message-ID, In-Reply-To) as delivered."""
-        replies = {}
+    def _follow_ups(self, triggers):
+        """(person -> follow-ups delivered to them, originals delivered).
+        A follow-up is whatever reached the sink that is not one of the
+        load's messages: out-of-office replies and sequence steps."""
+        originals = {(t.sender, t.message_id) for t in triggers}
+        follow_ups, delivered_originals = {}, set()
         for message in self.sink.messages():
-            if not message.is_reply():
+            key = (message.mail_from, message.header("Message-ID"))
+            if key in originals:
+                delivered_originals.add(key)
                 continue
             for rcpt in message.rcpt_tos:
-                replies.setdefault(rcpt, []).append(
-                    (message.header("Message-ID"), message.header("In-Reply-To")))
-        return replies
+                follow_ups.setdefault(rcpt, []).append(message)
+        return follow_ups, delivered_originals
 
-    def _missing_replies(self, acknowledged):
-        replies = self._replies_by_sender()
+    @staticmethod
+    def _answers(trigger, message):
+        if trigger.kind == "sequence":
+            return message.header("Subject") == STEP_SUBJECT
+        return message.is_reply() and message.header("In-Reply-To") == trigger.message_id
+
+    def _missing_replies(self, triggers, acknowledged):
+        follow_ups, _ = self._follow_ups(triggers)
         return [t for t in acknowledged
-                if not any(in_reply_to == t.message_id
-                           for _, in_reply_to in replies.get(t.sender, []))]
+                if not any(self._answers(t, m) for m in follow_ups.get(t.sender, []))]
 
     def _verdict(self, triggers, acknowledged):
-        replies = self._replies_by_sender()
-        copies = {}  # reply Message-ID -> copies delivered
-        for sent in replies.values():
-            for message_id, _ in sent:
+        follow_ups, delivered_originals = self._follow_ups(triggers)
+        copies = {}  # follow-up Message-ID -> copies delivered
+        for sent in follow_ups.values():
+            for message in sent:
+                message_id = message.header("Message-ID")
                 copies[message_id] = copies.get(message_id, 0) + 1
-        originals = {(m.mail_from, m.header("Message-ID"))
-                     for m in self.sink.messages() if not m.is_reply()}
         bound_per_reply = 1 + self.dispatcher.kills
         by_sender = {t.sender: t for t in triggers}
         return {
-            "lost": [t.sender for t in self._missing_replies(acknowledged)],
+            "lost": [t.sender for t in self._missing_replies(triggers, acknowledged)],
             "originals_lost": [t.sender for t in acknowledged
-                               if (t.sender, t.message_id) not in originals],
-            "second_replies": sorted(sender for sender, sent in replies.items()
-                                     if len({message_id for message_id, _ in sent}) > 1),
-            "strangers": sorted(sender for sender in replies if sender not in by_sender),
-            "for_unacknowledged": sorted(sender for sender in replies
-                                         if sender in by_sender
-                                         and not by_sender[sender].acknowledged),
+                               if (t.sender, t.message_id) not in delivered_originals],
+            "second_replies": sorted(
+                person for person, sent in follow_ups.items()
+                if len({message.header("Message-ID") for message in sent}) > 1),
+            "strangers": sorted(person for person in follow_ups if person not in by_sender),
+            "for_unacknowledged": sorted(person for person in follow_ups
+                                         if person in by_sender
+                                         and not by_sender[person].acknowledged),
+            "steps": sum(1 for t in triggers if t.kind == "sequence"
+                         and any(self._answers(t, m) for m in follow_ups.get(t.sender, []))),
             "replies": len(copies),
             "delivered": sum(copies.values()),
             "extra_copies": sum(n - 1 for n in copies.values()),
@@ -316,10 +358,10 @@ class CrashUnderLoad(unittest.TestCase):
         self.say("   kills: milter %d, dispatcher %d (dispatch_concurrency %d)" % (
             self.milter.kills, self.dispatcher.kills, CONCURRENCY))
         self.say("   drain: %s after %.1fs" % ("done" if drained else "NOT done", drain_seconds))
-        self.say("   replies: %d distinct delivered as %d messages; lost %d; "
-                 "%d for triggers the client never saw acknowledged" % (
-                     verdict["replies"], verdict["delivered"], len(verdict["lost"]),
-                     len(verdict["for_unacknowledged"])))
+        self.say("   follow-ups: %d distinct (%d of them sequence steps) delivered as %d "
+                 "messages; lost %d; %d for triggers the client never saw acknowledged" % (
+                     verdict["replies"], verdict["steps"], verdict["delivered"],
+                     len(verdict["lost"]), len(verdict["for_unacknowledged"])))
         self.say("   duplicates: %d extra copies (bound %d = %d kills x %d), at most %d copies "
                  "of one reply (bound %d); senders with two different replies: %d" % (
                      verdict["extra_copies"], verdict["bound"], self.dispatcher.kills,
@@ -329,8 +371,8 @@ class CrashUnderLoad(unittest.TestCase):
                                                 self.postfix.log_text()))
         self.say("   Postfix answered 4xx for the milter: %s" % (
             ", ".join("%s %d" % item for item in sorted(stages.items())) or "never"))
-        self.say("   replies sent per dispatcher run: %s" % " ".join(
-            str(run.count("sent id=")) for run in
+        self.say("   follow-ups sent per dispatcher run: %s" % " ".join(
+            str(len(re.findall(r"\bsent (?:step )?id=", run))) for run in
             self._log_text(self.dispatcher.log_path).split("=== run ")[1:]))
         for key in ("lost", "originals_lost", "second_replies", "strangers", "too_many_copies"):
             if verdict[key]:

@@ -21,7 +21,8 @@ import time
 class Trigger:
     """One message of the load and what happened to it."""
 
-    def __init__(self, sender, recipient, message_id, data):
+    def __init__(self, sender, recipient, message_id, data, kind):
+        self.kind = kind  # what follow-up it should cause (the test's word)
         self.sender = sender
         self.recipient = recipient
         self.message_id = message_id
