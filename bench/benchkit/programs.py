@@ -132,6 +132,13 @@ def memory_of(pid):
     return figures
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process and its threads, in seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 __all__ = ["Binaries", "write_config", "run", "key_values", "set_out_of_office",
            "start_milter", "start_accept_all", "fill_queue", "dispatch_once",
-           "start_dispatcher", "memory_of", "procs"]
+           "start_dispatcher", "memory_of", "cpu_seconds", "procs"]

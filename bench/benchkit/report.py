@@ -47,6 +47,11 @@ def rows(results):
         out.append(("1", "our milter vs accept-all", "%.1f" % ours["rate"],
                     "%.1f (accept-all)" % accept["rate"], "%.2f" % (ours["rate"] / accept["rate"]),
                     "-", "info"))
+        if "milter_cpu_us" in ours and "milter_cpu_us" in accept:
+            out.append(("1", "milter CPU us/message", "%.0f" % ours["milter_cpu_us"],
+                        "%.0f (accept-all)" % accept["milter_cpu_us"],
+                        "%.2f" % (ours["milter_cpu_us"] / max(accept["milter_cpu_us"], 1)),
+                        "-", "info"))
         out.append(("1", "delivered msg/s, our milter", "%.1f" % ours["end_to_end_rate"],
                     "%.1f (no milter)" % none["end_to_end_rate"],
                     "%.2f" % (ours["end_to_end_rate"] / none["end_to_end_rate"]), "-", "info"))
