@@ -286,6 +286,34 @@ TEST_F(FaultLoop, EveryStoreWriteFailingWithFullKeepsTheStoreWhole) {
   StoreWriteLoop(Status::Full("injected: MDB_MAP_FULL"), "Full");
 }
 
+// The administrator's other choice: with tempfail_on_error, exactly the
+// message whose write failed is tempfailed (the MTA retries it), and every
+// other message still gets its designed verdict.
+TEST_F(FaultLoop, WithTempfailOnErrorOnlyTheMessageWhoseWriteFailedIsTempfailed) {
+  const auto& messages = scenario_->messages();
+  ASSERT_GT(baseline_->milter_writes, 0u);
+  size_t tempfailed = 0;
+  for (size_t n = 1; n <= baseline_->milter_writes; ++n) {
+    ScenarioFaults faults;
+    faults.store_write = n;
+    faults.tempfail_on_error = true;
+    auto run = scenario_->Run(faults, "tempfail_" + std::to_string(n));
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    ASSERT_TRUE(run->failed_in_message.has_value()) << "write " << n << " is not the milter's";
+    for (size_t i = 0; i < run->verdicts.size(); ++i) {
+      const Verdict expected =
+          i == *run->failed_in_message ? Verdict::kTempfail : messages[i].designed;
+      EXPECT_EQ(run->verdicts[i], expected) << "write " << n << ", " << messages[i].name;
+      if (run->verdicts[i] == Verdict::kTempfail) ++tempfailed;
+    }
+    auto report = CheckStoreInvariants(run->store_dir);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->ok()) << report->Summary();
+    scenario_->Discard(*run);
+  }
+  EXPECT_EQ(tempfailed, baseline_->milter_writes);
+}
+
 // The transport loops: send N fails; stop when N is past the last send.
 class TransportFaultLoop : public FaultLoop {
  protected:

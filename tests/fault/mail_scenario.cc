@@ -238,7 +238,13 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
   fault->Arm();
 
   // --- the milter: one message a minute ---
-  MilterService service(settings_, store, clock, logger);
+  std::shared_ptr<const MessageSettings> settings = settings_;
+  if (faults.tempfail_on_error) {
+    auto changed = std::make_shared<MessageSettings>(*settings_);
+    changed->tempfail_on_error = true;
+    settings = std::move(changed);
+  }
+  MilterService service(settings, store, clock, logger);
   for (size_t i = 0; i < messages_.size(); ++i) {
     clock.Set(kStart + static_cast<int64_t>(i) * kMinute);
     if (faults.omit_message == i) {

@@ -49,6 +49,7 @@ struct ScenarioFaults {
   size_t send = 0;  // 1-based; 0 = no transport fault
   SendResult::Kind send_failure = SendResult::Kind::kTemporary;
   std::optional<size_t> omit_message;  // index into messages()
+  bool tempfail_on_error = false;      // the milter's setting (default: accept)
 };
 
 struct ScenarioResult {
