@@ -382,9 +382,13 @@ class CrashUnderLoad(unittest.TestCase):
                                                 self.postfix.log_text()))
         self.say("   Postfix answered 4xx for the milter: %s" % (
             ", ".join("%s %d" % item for item in sorted(stages.items())) or "never"))
-        self.say("   follow-ups sent per dispatcher run: %s" % " ".join(
-            str(len(re.findall(r"\bsent (?:step )?id=", run))) for run in
-            self._log_text(self.dispatcher.log_path).split("=== run ")[1:]))
+        runs = self._log_text(self.dispatcher.log_path).split("=== run ")[1:]
+        self.say("   follow-ups sent per dispatcher run: %s; claims of the run before "
+                 "released at its start: %s" % (
+                     " ".join(str(len(re.findall(r"\bsent (?:step )?id=", run)))
+                              for run in runs),
+                     " ".join(",".join(re.findall(r"released (\d+) items? claimed", run)) or "-"
+                              for run in runs)))
         for key in ("lost", "originals_lost", "second_replies", "strangers", "too_many_copies"):
             if verdict[key]:
                 self.say("   %s: %s" % (key, ", ".join(verdict[key][:20])))
