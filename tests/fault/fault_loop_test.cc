@@ -34,7 +34,7 @@ namespace {
 
 using KeyCounts = std::map<std::string, int>;
 
-// What went out (accepted by the transport), counted by recipient and subject.
+// What went out (accepted by the transport), counted by SendAttempt::Key().
 KeyCounts AcceptedKeys(const ScenarioResult& run) {
   KeyCounts keys;
   for (const SendAttempt& send : run.sends)
@@ -69,6 +69,9 @@ class FaultLoop : public ::testing::Test {
     auto baseline = scenario_->Run(ScenarioFaults{}, "baseline");
     ASSERT_TRUE(baseline.ok()) << baseline.status().ToString();
     baseline_ = new ScenarioResult(std::move(baseline).value());
+  }
+  void SetUp() override {
+    ASSERT_NE(baseline_, nullptr) << "the story could not be set up or run without faults";
   }
   static void TearDownTestSuite() {
     delete baseline_;
