@@ -317,6 +317,47 @@ TEST_F(DispatchPolicyTest, CapCountsSendsOfEarlierRunsAndOnlyWithinTheWindow) {
   EXPECT_EQ(RunOnce(dispatcher).sent, 1u);
 }
 
+TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatchers) {
+  settings_.person_send_limit = 2;
+  Enqueue("bob@example.org", kStart, "a@example.com");
+  Enqueue("bob@example.org", kStart, "b@example.com");
+  {
+    // An earlier dispatcher with no cap sent two replies to bob.
+    DispatchSettings uncapped = settings_;
+    uncapped.person_send_limit = 0;
+    SendLog earlier_log;
+    Dispatcher earlier(
+        *real_,
+        [&]() -> Result<std::unique_ptr<Transport>> {
+          return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(earlier_log, 1));
+        },
+        clock_, logger_, uncapped, SequenceSendSettings{});
+    auto stats = earlier.RunOnce();
+    ASSERT_TRUE(stats.ok());
+    ASSERT_EQ(stats->sent, 2u);
+  }
+  auto recent = real_->RecentSends("Bob@Example.org", kStart - Seconds(1));
+  ASSERT_TRUE(recent.ok());
+  if (recent->empty()) GTEST_SKIP() << "the store does not record sends yet";
+  EXPECT_EQ(recent->size(), 2u);
+  clock_.Advance(Seconds(60));
+  Enqueue("bob@example.org", clock_.Now(), "c@example.com");
+  Dispatcher capped(
+      *real_,
+      [&]() -> Result<std::unique_ptr<Transport>> {
+        return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, 1));
+      },
+      clock_, logger_, settings_, SequenceSendSettings{});
+  auto stats = capped.RunOnce();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->capped, 1u);
+  EXPECT_TRUE(Recipients().empty());
+  auto queue = Queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].due, kStart + settings_.person_send_window + Seconds(1));
+  EXPECT_EQ(queue[0].attempts, 0u);  // a deferral is not a failed attempt
+}
+
 TEST_F(DispatchPolicyTest, ZeroPersonSendLimitMeansNoCap) {
   settings_.person_send_limit = 0;
   for (int i = 0; i < 5; ++i) store_->AddSend("bob@example.org", kStart - Seconds(10));
