@@ -12,23 +12,30 @@
 #include <string.h>
 
 static sfsistat on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr) {
-  (void)ctx; (void)host; (void)addr;
+  (void)ctx;
+  (void)host;
+  (void)addr;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_helo(SMFICTX *ctx, char *helo) {
-  (void)ctx; (void)helo;
+  (void)ctx;
+  (void)helo;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_envfrom(SMFICTX *ctx, char **argv) {
-  (void)ctx; (void)argv;
+  (void)ctx;
+  (void)argv;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_envrcpt(SMFICTX *ctx, char **argv) {
-  (void)ctx; (void)argv;
+  (void)ctx;
+  (void)argv;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_header(SMFICTX *ctx, char *name, char *value) {
-  (void)ctx; (void)name; (void)value;
+  (void)ctx;
+  (void)name;
+  (void)value;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_eoh(SMFICTX *ctx) {
@@ -36,7 +43,9 @@ static sfsistat on_eoh(SMFICTX *ctx) {
   return SMFIS_CONTINUE;
 }
 static sfsistat on_body(SMFICTX *ctx, unsigned char *chunk, size_t length) {
-  (void)ctx; (void)chunk; (void)length;
+  (void)ctx;
+  (void)chunk;
+  (void)length;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_eom(SMFICTX *ctx) {
@@ -52,7 +61,8 @@ static sfsistat on_close(SMFICTX *ctx) {
   return SMFIS_CONTINUE;
 }
 static sfsistat on_unknown(SMFICTX *ctx, const char *command) {
-  (void)ctx; (void)command;
+  (void)ctx;
+  (void)command;
   return SMFIS_CONTINUE;
 }
 static sfsistat on_data(SMFICTX *ctx) {

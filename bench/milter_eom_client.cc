@@ -81,13 +81,11 @@ class MilterConnection {
   // Offers what Postfix offers: every action, every step flag and every
   // no-reply flag; keeps what the filter asks for.
   bool Negotiate() {
-    const uint32_t offered_protocol = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL |
-                                      SMFIP_NORCPT | SMFIP_NOBODY | SMFIP_NOHDRS |
-                                      SMFIP_NOEOH | SMFIP_NR_HDR | SMFIP_NOUNKNOWN |
-                                      SMFIP_NODATA | SMFIP_SKIP | SMFIP_NR_CONN |
+    const uint32_t offered_protocol = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL | SMFIP_NORCPT |
+                                      SMFIP_NOBODY | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NR_HDR |
+                                      SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP | SMFIP_NR_CONN |
                                       SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT |
-                                      SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_EOH |
-                                      SMFIP_NR_BODY;
+                                      SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_EOH | SMFIP_NR_BODY;
     std::string body;
     Put32(body, 6);
     Put32(body, 0x1FF);
@@ -126,8 +124,10 @@ class MilterConnection {
                long& eom_us, bool& ended_early) {
     ended_early = false;
     if (!Has(SMFIP_NOMAIL)) {
-      if (!Macros(SMFIC_MAIL, {{"i", queue_id}, {"{mail_addr}", from},
-                               {"{mail_mailer}", "smtp"}, {"{daemon_name}", "smtpd"}}) ||
+      if (!Macros(SMFIC_MAIL, {{"i", queue_id},
+                               {"{mail_addr}", from},
+                               {"{mail_mailer}", "smtp"},
+                               {"{daemon_name}", "smtpd"}}) ||
           !StepOrEnd(SMFIC_MAIL, Z("<" + from + ">"), SMFIP_NR_MAIL, ended_early))
         return false;
       if (ended_early) return true;
@@ -347,8 +347,8 @@ int main(int argc, char** argv) {
       }
       for (long i = 0; i < share; ++i) {
         const std::string id = o.tag + "C" + std::to_string(s) + "M" + std::to_string(i);
-        const std::string from = "sender-" + o.tag + "-" + std::to_string(s) + "-" +
-                                 std::to_string(i) + "@remote.test";
+        const std::string from =
+            "sender-" + o.tag + "-" + std::to_string(s) + "-" + std::to_string(i) + "@remote.test";
         const std::string& to = o.rcpts[static_cast<size_t>(s + i * o.sessions) % o.rcpts.size()];
         long eom_us = 0;
         bool ended_early = false;

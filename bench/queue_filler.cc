@@ -8,8 +8,8 @@
 // The first N0 items are due one second ago; then come the far ones, due 30
 // days and more ahead; the last N1 are due spread evenly over
 // [t + S, t + S + W) seconds, t being when the first of them is written (so
-// however long the far ones took, the near ones are still ahead). Every item has its own sender and recipient (so neither the
-// response log's dedupe nor the per-person cap holds any back), and its
+// however long the far ones took, the near ones are still ahead). Every item has its own sender and
+// recipient (so neither the response log's dedupe nor the per-person cap holds any back), and its
 // message carries "X-Bench-Due: <unix seconds>", so a sink can tell how late
 // it arrived. Prints one line of key=value figures: items, seconds, store
 // bytes before and after (pages in use) and bytes per item.
@@ -41,23 +41,31 @@ bool ParseArgs(int argc, char** argv, Options& o) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     const char* v = argv[i + 1];
-    if (name == "--store") o.store = v;
-    else if (name == "--count") o.count = std::strtoull(v, nullptr, 10);
-    else if (name == "--batch") o.batch = std::strtoull(v, nullptr, 10);
-    else if (name == "--map-size") o.map_size = std::strtoull(v, nullptr, 10);
-    else if (name == "--due-now") o.due_now = std::strtoull(v, nullptr, 10);
-    else if (name == "--near") o.near = std::strtoull(v, nullptr, 10);
-    else if (name == "--near-start") o.near_start = std::strtoll(v, nullptr, 10);
-    else if (name == "--near-window") o.near_window = std::strtoll(v, nullptr, 10);
-    else return false;
+    if (name == "--store")
+      o.store = v;
+    else if (name == "--count")
+      o.count = std::strtoull(v, nullptr, 10);
+    else if (name == "--batch")
+      o.batch = std::strtoull(v, nullptr, 10);
+    else if (name == "--map-size")
+      o.map_size = std::strtoull(v, nullptr, 10);
+    else if (name == "--due-now")
+      o.due_now = std::strtoull(v, nullptr, 10);
+    else if (name == "--near")
+      o.near = std::strtoull(v, nullptr, 10);
+    else if (name == "--near-start")
+      o.near_start = std::strtoll(v, nullptr, 10);
+    else if (name == "--near-window")
+      o.near_window = std::strtoll(v, nullptr, 10);
+    else
+      return false;
   }
   return (argc % 2) == 1 && !o.store.empty() && o.count > 0 && o.batch > 0 &&
          o.due_now + o.near <= o.count && o.near_window > 0;
 }
 
 // A reply of typical out-of-office size (about 700 bytes), CRLF line ends.
-std::string Message(uint64_t i, const std::string& from, const std::string& to,
-                    int64_t due) {
+std::string Message(uint64_t i, const std::string& from, const std::string& to, int64_t due) {
   std::string m;
   m.reserve(800);
   m += "From: Bench User " + std::to_string(i % 1000) + " <" + from + ">\r\n";
@@ -135,8 +143,7 @@ int main(int argc, char** argv) {
       auto outcome = store.Enqueue(batch, start_now);
       if (!outcome.ok()) {
         std::fprintf(stderr, "queue_filler: after %llu items: %s\n",
-                     static_cast<unsigned long long>(queued),
-                     outcome.status().ToString().c_str());
+                     static_cast<unsigned long long>(queued), outcome.status().ToString().c_str());
         return 1;
       }
       for (const auto& e : outcome.value()) queued += e.queued ? 1 : 0;
