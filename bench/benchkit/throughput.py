@@ -12,9 +12,9 @@ checks, response log); the sender is the same for all, so after the first
 reply is recorded the rest are "already answered" (item 2 measures the
 durable record itself).
 
-With rounds = 2 the setups run in the order A B C C B A and each figure is
-the mean of its two runs, so a machine that gets busier or quieter during
-the run (other load) favours no setup.
+The setups run in rounds, alternately in the order A B C and C B A (the
+full run does 4 rounds), and each figure is the mean over its runs, so a
+machine that gets busier or quieter during the run favours no setup.
 """
 
 import os
