@@ -27,6 +27,26 @@ def machine():
         os.cpu_count() or 0, total_kib / 1048576, disk, platform.release(), debian)
 
 
+def source_version(repo):
+    """The commit measured: the COMMIT file of a snapshot made with git
+    archive, or git's HEAD (noting uncommitted changes)."""
+    try:
+        with open(os.path.join(repo, "COMMIT")) as f:
+            return f.read().strip() + " (snapshot)"
+    except OSError:
+        pass
+    try:
+        head = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True)
+        if head.returncode == 0:
+            dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain",
+                                    "--untracked-files=no"], capture_output=True, text=True)
+            return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
+    except OSError:
+        pass
+    return "unknown"
+
+
 def _verdict(ok):
     return "PASS" if ok else "MISS"
 
