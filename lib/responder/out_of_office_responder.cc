@@ -48,21 +48,38 @@ Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
   const std::string prefix = QueueIdPrefix(message);
   const std::string& sender = message.envelope().sender;
 
-  auto rules = store_.FindRulesForRecipients(NormalizedRecipients(message.envelope()));
-  if (!rules.ok()) return rules.status();
-  report.rules = rules->size();
-  if (rules->empty()) return report;  // the common case: nobody is away
+  // The rules and their response log records in one read transaction: the
+  // decision needs no other read (the policy dedupes on exactly this sender
+  // form, reply_plan.cc).
+  const std::string dedupe_sender = NormalizeSenderForDedupe(sender);
+  auto found =
+      store_.FindRulesWithResponses(NormalizedRecipients(message.envelope()), dedupe_sender);
+  if (!found.ok()) return found.status();
+  const std::vector<OutOfOfficeRule>& rules = found->rules;
+  report.rules = rules.size();
+  if (rules.empty()) return report;  // the common case: nobody is away
 
-  ResponseHistory history = [this](const std::string& user, uint64_t generation,
-                                   const std::string& dedupe_sender) -> std::optional<TimePoint> {
-    auto record = store_.GetResponse(user, dedupe_sender);
+  ResponseHistory history = [this, &found, &dedupe_sender](
+                                const std::string& user, uint64_t generation,
+                                const std::string& plan_sender) -> std::optional<TimePoint> {
+    std::optional<ResponseRecord> record;
+    const auto& rules = found->rules;
+    const auto it = std::find_if(rules.begin(), rules.end(),
+                                 [&user](const OutOfOfficeRule& r) { return r.address == user; });
+    if (plan_sender == dedupe_sender && it != rules.end() &&
+        static_cast<size_t>(it - rules.begin()) < found->responses.size()) {
+      record = found->responses[static_cast<size_t>(it - rules.begin())];
+    } else {
+      // Not prefetched (cannot happen with today's policy): ask the store.
+      auto read = store_.GetResponse(user, plan_sender);
+      if (read.ok()) record = *read;
+    }
     // A read error is treated as "never answered": the store re-checks the
     // dedupe inside its write transaction, so this cannot cause a duplicate.
-    if (!record.ok() || !record->has_value() || (*record)->generation != generation)
-      return std::nullopt;
-    return (*record)->at;
+    if (!record || record->generation != generation) return std::nullopt;
+    return record->at;
   };
-  Decision decision = DecideOutOfOffice(message, *rules, history, settings.policy, now);
+  Decision decision = DecideOutOfOffice(message, rules, history, settings.policy, now);
 
   for (const Skip& skip : decision.skips) {
     ++report.skipped;

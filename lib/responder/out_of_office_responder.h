@@ -1,8 +1,10 @@
 // OutOfOfficeResponder: what happens at end of message, without the milter.
-// For one message it resolves the envelope recipients to rules (Store),
-// takes the pure decision (policy/decision.h) with the response log as
-// history, composes each reply (compose/) and records all of them in one
-// durable Store transaction. Logs one line per decision.
+// For one message it resolves the envelope recipients to rules and reads
+// their response log records in one read transaction
+// (Store::FindRulesWithResponses), takes the pure decision
+// (policy/decision.h) with those records as history, composes each reply
+// (compose/) and records all of them in one durable Store transaction; no
+// write at all when there is nothing to reply. Logs one line per decision.
 //
 // It never sends and never blocks mail: the caller lets the message through
 // whatever Handle() returns; an error only tells it to log and, where

@@ -42,6 +42,8 @@ class LmdbStore final : public Store, public SequenceStore {
   Status DeleteRule(const std::string& address) override;
   Result<std::vector<OutOfOfficeRule>> FindRulesForRecipients(
       const std::vector<std::string>& recipients) override;
+  Result<RulesWithResponses> FindRulesWithResponses(const std::vector<std::string>& recipients,
+                                                    const std::string& dedupe_sender) override;
 
   Result<std::optional<ResponseRecord>> GetResponse(const std::string& user,
                                                     const std::string& dedupe_sender) override;

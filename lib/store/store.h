@@ -113,6 +113,14 @@ struct StoreStats {
   uint64_t map_size = 0;                  // the most the store may grow to
 };
 
+// The milter's out-of-office lookup for one message
+// (Store::FindRulesWithResponses): each rule once, and beside it what the
+// response log holds for (rule.address, the dedupe sender).
+struct RulesWithResponses {
+  std::vector<OutOfOfficeRule> rules;
+  std::vector<std::optional<ResponseRecord>> responses;  // one per rule, same order
+};
+
 struct EnqueueOutcome {
   bool queued = false;  // false: already answered (pending, or sent within period)
   uint64_t id = 0;      // the queue id when queued
@@ -135,6 +143,23 @@ class Store {
   // each matching rule once, in first-seen order. One read transaction.
   virtual Result<std::vector<OutOfOfficeRule>> FindRulesForRecipients(
       const std::vector<std::string>& recipients) = 0;
+  // FindRulesForRecipients plus GetResponse(rule.address, dedupe_sender)
+  // for each rule, in one read transaction (one per message on the mail
+  // path). A response record that cannot be read is reported as absent, as
+  // the caller treats a failed GetResponse: Enqueue re-checks inside its
+  // write transaction. This default makes separate calls, for test doubles.
+  virtual Result<RulesWithResponses> FindRulesWithResponses(
+      const std::vector<std::string>& recipients, const std::string& dedupe_sender) {
+    auto rules = FindRulesForRecipients(recipients);
+    if (!rules.ok()) return rules.status();
+    RulesWithResponses out;
+    out.rules = std::move(*rules);
+    for (const OutOfOfficeRule& rule : out.rules) {
+      auto record = GetResponse(rule.address, dedupe_sender);
+      out.responses.push_back(record.ok() ? *record : std::nullopt);
+    }
+    return out;
+  }
 
   // --- response log ---
   virtual Result<std::optional<ResponseRecord>> GetResponse(const std::string& user,
