@@ -103,6 +103,17 @@ Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
                 Named{"sent_ids", &dbs.sent_ids}, Named{"triggers_seen", &dbs.triggers_seen},
                 Named{"tokens", &dbs.tokens}, Named{"suppressions", &dbs.suppressions},
                 Named{"soft_bounces", &dbs.soft_bounces}}));
+  // Optional in a read-only open: a store last written by an older binary
+  // lacks them, and they read as empty.
+  for (Named n : {Named{"claims", &dbs.claims}, Named{"person_sends", &dbs.person_sends}}) {
+    Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
+    if (dbi.ok()) {
+      *n.dbi = dbi.value();
+      (n.dbi == &dbs.claims ? dbs.claims_present : dbs.person_sends_present) = true;
+    } else if (create || !dbi.status().IsNotFound()) {
+      return dbi.status();
+    }
+  }
   if (create && found != kFormatVersion) {
     AR_RETURN_IF_ERROR(txn.Put(dbs.meta, kMetaFormatVersionKey, EncodeMetaU64(kFormatVersion)));
   }

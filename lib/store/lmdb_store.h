@@ -54,7 +54,10 @@ class LmdbStore final : public Store, public SequenceStore {
   Status MarkSent(uint64_t id, TimePoint now) override;
   Status MarkRetry(uint64_t id, TimePoint retry_at, const std::string& error) override;
   Status MarkFailed(uint64_t id, TimePoint now, const std::string& error) override;
+  Status Defer(uint64_t id, TimePoint until, const std::string& reason) override;
   Result<std::optional<TimePoint>> NextDue() override;
+  Result<size_t> ReleaseClaims() override;
+  Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) override;
 
   Result<std::vector<QueueItem>> ListQueue(size_t limit) override;
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
@@ -85,6 +88,8 @@ class LmdbStore final : public Store, public SequenceStore {
   Status ReplaceEnrolment(const Enrolment& enrolment) override;
   Status RecordStepSent(uint64_t queue_id, const std::string& message_id, TimePoint sent_at,
                         std::optional<TimePoint> next_due) override;
+  Status SkipStep(uint64_t queue_id, const std::string& reason, TimePoint now,
+                  std::optional<TimePoint> next_due) override;
   Status DropStep(uint64_t queue_id) override;
   Result<std::vector<QueueItem>> ListDueBetween(TimePoint from, TimePoint to,
                                                 size_t limit) override;
@@ -106,6 +111,13 @@ class LmdbStore final : public Store, public SequenceStore {
     MDB_dbi tokens = 0;
     MDB_dbi suppressions = 0;
     MDB_dbi soft_bounces = 0;
+    // Claims and per-person sends (no format version change: created by
+    // the first writable open; a read-only open of an older store has
+    // neither, and reads them as empty).
+    MDB_dbi claims = 0;
+    MDB_dbi person_sends = 0;
+    bool claims_present = false;
+    bool person_sends_present = false;
   };
 
   LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs, uint64_t max_map_size,
@@ -131,8 +143,16 @@ class LmdbStore final : public Store, public SequenceStore {
   // Replaces the item and moves its due index entry from old_due_key to
   // the key of item.due.
   Status RewriteQueueItem(LmdbTxn& txn, const std::string& old_due_key, const QueueItem& item);
-  // Removes the item and its due index entry.
+  // Removes the item, its due index entry and its claim.
   Status RemoveQueueItem(LmdbTxn& txn, const QueueItem& item);
+  // Remembers, for a claim that is not yet remembered, the item's due time
+  // before it was claimed (FORMAT.md, "claims").
+  Status RememberClaim(LmdbTxn& txn, uint64_t id, TimePoint previous_due);
+  // Ends the item's claim, if any.
+  Status EndClaim(LmdbTxn& txn, uint64_t id);
+  // Appends a send at `at` to the person's recent sends (person_sends); a
+  // person that cannot be a key is not recorded.
+  Status RecordSend(LmdbTxn& txn, const std::string& person, TimePoint at);
 
   // --- sequence helpers; each works inside the caller's transaction ---
   Result<std::optional<StoredEnrolment>> ReadEnrolment(LmdbTxn& txn, const std::string& key);

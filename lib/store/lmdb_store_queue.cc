@@ -79,6 +79,7 @@ Status LmdbStore::RewriteQueueItem(LmdbTxn& txn, const std::string& old_due_key,
 Status LmdbStore::RemoveQueueItem(LmdbTxn& txn, const QueueItem& item) {
   Status s = txn.Delete(dbs_.due, EncodeDueKey(item.due, item.id));
   if (!s.ok() && !s.IsNotFound()) return s;
+  AR_RETURN_IF_ERROR(EndClaim(txn, item.id));
   return txn.Delete(dbs_.queue, EncodeU64Key(item.id));
 }
 
@@ -155,6 +156,7 @@ Result<std::vector<QueueItem>> LmdbStore::ClaimDue(TimePoint now, size_t limit, 
         }
         return item.status();
       }
+      AR_RETURN_IF_ERROR(RememberClaim(txn, id, item->due));
       item->due = leased_until;
       AR_RETURN_IF_ERROR(RewriteQueueItem(txn, due_key, *item));
       claimed.push_back(std::move(item).value());
@@ -181,7 +183,7 @@ Status LmdbStore::MarkSent(uint64_t id, TimePoint now) {
       ResponseRecord sent{item.generation, ResponseState::kSent, now};
       AR_RETURN_IF_ERROR(txn.Put(dbs_.responses, response_key, EncodeResponse(sent)));
     }
-    return Status::Ok();
+    return RecordSend(txn, item.envelope_recipient, now);
   });
 }
 
@@ -193,7 +195,7 @@ Status LmdbStore::MarkRetry(uint64_t id, TimePoint retry_at, const std::string& 
     if (item.attempts < std::numeric_limits<uint32_t>::max()) ++item.attempts;
     item.last_error = error;
     AR_RETURN_IF_ERROR(RewriteQueueItem(txn, old_due_key, item));
-    return Status::Ok();
+    return EndClaim(txn, id);
   });
 }
 

@@ -1,6 +1,7 @@
 // LmdbStore: the sequence writes of the milter (ApplySequenceDecision) and of
-// the dispatcher (RecordStepSent, DropStep), the operator's ReplaceEnrolment,
-// and ListDueBetween (FORMAT.md, "Sequence databases"). Each is one transaction, durable on return.
+// the dispatcher (RecordStepSent, SkipStep, DropStep), the operator's
+// ReplaceEnrolment, and ListDueBetween (FORMAT.md, "Sequence databases").
+// Each write is one request of the group commit, durable on return.
 #include <limits>
 
 #include "message/address.h"
@@ -228,7 +229,48 @@ Status LmdbStore::RecordStepSent(uint64_t queue_id, const std::string& message_i
       }
       AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
     }
-    return Status::Ok();
+    // The frequency cap counts what reached the person, whatever happened
+    // to the enrolment meanwhile.
+    return RecordSend(txn, person, sent_at);
+  });
+}
+
+Status LmdbStore::SkipStep(uint64_t queue_id, const std::string& reason, TimePoint now,
+                           std::optional<TimePoint> next_due) {
+  return Write("SkipStep", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
+    if (item.kind != QueueItemKind::kSequenceStep) {
+      return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
+                                     " is not a sequence step");
+    }
+    AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+    // On the failed list so the CLI shows what was skipped and why; nothing
+    // was attempted, so attempts stay as they were.
+    item.last_error = reason;
+    AR_RETURN_IF_ERROR(
+        txn.Put(dbs_.failed, EncodeU64Key(queue_id), EncodeFailed(FailedRecord{item, now})));
+
+    const std::string person = NormalizeAddress(item.user);
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(person, item.sequence)));
+    // Only the enrolment's own queued step moves it on (as RecordStepSent);
+    // a stale item leaves the enrolment as it is.
+    if (!stored || stored->enrolment.state != EnrolmentState::kActive ||
+        stored->queued_step_id != queue_id) {
+      return Status::Ok();
+    }
+    Enrolment& e = stored->enrolment;
+    e.history.push_back(SentStep{item.step, now, "", true});
+    stored->queued_step_id = 0;
+    const uint32_t next_step = AddOne(item.step);
+    if (next_due) {
+      AR_RETURN_IF_ERROR(QueueStep(txn, *stored, next_step, *next_due, now));
+    } else {
+      e.next_step = next_step;
+      e.next_due.reset();
+      e.state = EnrolmentState::kCompleted;
+    }
+    return WriteEnrolment(txn, *stored);
   });
 }
 

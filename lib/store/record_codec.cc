@@ -15,6 +15,7 @@ constexpr uint8_t kQueueItemV1 = 1;
 constexpr uint8_t kQueueItemV2 = 2;
 constexpr uint8_t kFailedV1 = 1;
 constexpr uint8_t kFailedV2 = 2;
+constexpr uint8_t kPersonSendsV1 = 1;
 
 // Rule flag bits (FORMAT.md, "rules").
 constexpr uint8_t kEnabled = 1 << 0;
@@ -226,6 +227,43 @@ Result<FailedRecord> DecodeFailed(std::string_view bytes) {
   AR_RETURN_IF_ERROR(DecodeQueueItemFields(in, version == kFailedV2, &record.item));
   AR_RETURN_IF_ERROR(in.ExpectEnd());
   return record;
+}
+
+std::string EncodeClaim(TimePoint previous_due) {
+  ByteWriter out;
+  PutTime(out, previous_due);
+  return out.Release();
+}
+
+Result<TimePoint> DecodeClaim(std::string_view bytes) {
+  ByteReader in(bytes, "claim");
+  TimePoint previous_due;
+  AR_RETURN_IF_ERROR(GetTime(in, &previous_due));
+  AR_RETURN_IF_ERROR(in.ExpectEnd());
+  return previous_due;
+}
+
+std::string EncodePersonSends(const std::vector<TimePoint>& sends) {
+  const size_t skip = sends.size() > kMaxPersonSends ? sends.size() - kMaxPersonSends : 0;
+  ByteWriter out;
+  out.PutByte(kPersonSendsV1);
+  out.PutVarint(sends.size() - skip);
+  for (size_t i = skip; i < sends.size(); ++i) PutTime(out, sends[i]);
+  return out.Release();
+}
+
+Result<std::vector<TimePoint>> DecodePersonSends(std::string_view bytes) {
+  ByteReader in(bytes, "person sends");
+  AR_RETURN_IF_ERROR(CheckVersion(in, kPersonSendsV1, "person sends"));
+  uint64_t count = 0;
+  AR_RETURN_IF_ERROR(in.GetVarint(&count));
+  if (count > kMaxPersonSends) {
+    return Status::Corruption("person sends record holds " + std::to_string(count) + " times");
+  }
+  std::vector<TimePoint> sends(static_cast<size_t>(count));
+  for (TimePoint& t : sends) AR_RETURN_IF_ERROR(GetTime(in, &t));
+  AR_RETURN_IF_ERROR(in.ExpectEnd());
+  return sends;
 }
 
 }  // namespace ar

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -37,5 +38,16 @@ Result<QueueItem> DecodeQueueItem(std::string_view bytes);
 
 std::string EncodeFailed(const FailedRecord& record);
 Result<FailedRecord> DecodeFailed(std::string_view bytes);
+
+// claims: the due time a claimed item had before its claim; a fixed64,
+// unversioned like a meta value.
+std::string EncodeClaim(TimePoint previous_due);
+Result<TimePoint> DecodeClaim(std::string_view bytes);
+
+// person_sends: the last kMaxPersonSends send times of one person, oldest
+// first. Encoding more keeps the newest; decoding more is Corruption.
+inline constexpr size_t kMaxPersonSends = 16;
+std::string EncodePersonSends(const std::vector<TimePoint>& sends);
+Result<std::vector<TimePoint>> DecodePersonSends(std::string_view bytes);
 
 }  // namespace ar

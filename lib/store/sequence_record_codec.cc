@@ -9,6 +9,7 @@ namespace {
 
 constexpr uint8_t kSequenceSourceV1 = 1;
 constexpr uint8_t kEnrolmentV1 = 1;
+constexpr uint8_t kEnrolmentV2 = 2;  // adds a flags byte to each history entry
 constexpr uint8_t kSentMessageV1 = 1;
 constexpr uint8_t kSuppressionV1 = 1;
 constexpr uint8_t kTriggerSeenV1 = 1;
@@ -19,6 +20,10 @@ constexpr uint8_t kHasLeftAt = 1 << 0;
 constexpr uint8_t kHasNextDue = 1 << 1;
 constexpr uint8_t kHasLastEngagement = 1 << 2;
 constexpr uint8_t kKnownEnrolmentFlags = kHasLeftAt | kHasNextDue | kHasLastEngagement;
+
+// History entry flag bits (enrolment version 2).
+constexpr uint8_t kStepSkipped = 1 << 0;
+constexpr uint8_t kKnownStepFlags = kStepSkipped;
 
 // A count of entries that each take at least one byte cannot exceed the
 // record size; checking first keeps a hostile count from allocating.
@@ -78,7 +83,7 @@ Result<SequenceSource> DecodeSequenceSource(std::string_view bytes) {
 std::string EncodeEnrolment(const StoredEnrolment& stored) {
   const Enrolment& e = stored.enrolment;
   ByteWriter out;
-  out.PutByte(kEnrolmentV1);
+  out.PutByte(kEnrolmentV2);
   out.PutString(e.person);
   out.PutString(e.display_name);
   out.PutString(e.sequence);
@@ -100,6 +105,7 @@ std::string EncodeEnrolment(const StoredEnrolment& stored) {
     out.PutVarint(sent.step);
     PutTime(out, sent.sent_at);
     out.PutString(sent.message_id);
+    out.PutByte(sent.skipped ? kStepSkipped : 0);
   }
   out.PutVarint(e.steps_since_engagement);
   if (e.last_engagement) PutTime(out, *e.last_engagement);
@@ -110,7 +116,11 @@ std::string EncodeEnrolment(const StoredEnrolment& stored) {
 
 Result<StoredEnrolment> DecodeEnrolment(std::string_view bytes) {
   ByteReader in(bytes, "enrolment");
-  AR_RETURN_IF_ERROR(CheckVersion(in, kEnrolmentV1, "enrolment"));
+  uint8_t version = 0;
+  AR_RETURN_IF_ERROR(in.GetByte(&version));
+  if (version != kEnrolmentV1 && version != kEnrolmentV2) {
+    return Status::Corruption("enrolment record has unknown version " + std::to_string(version));
+  }
   StoredEnrolment stored;
   Enrolment& e = stored.enrolment;
   AR_RETURN_IF_ERROR(in.GetString(&e.person));
@@ -150,6 +160,14 @@ Result<StoredEnrolment> DecodeEnrolment(std::string_view bytes) {
     AR_RETURN_IF_ERROR(in.GetVarint32(&sent.step));
     AR_RETURN_IF_ERROR(GetTime(in, &sent.sent_at));
     AR_RETURN_IF_ERROR(in.GetString(&sent.message_id));
+    if (version == kEnrolmentV2) {
+      uint8_t step_flags = 0;
+      AR_RETURN_IF_ERROR(in.GetByte(&step_flags));
+      if ((step_flags & ~kKnownStepFlags) != 0) {
+        return Status::Corruption("enrolment history entry has unknown flags");
+      }
+      sent.skipped = (step_flags & kStepSkipped) != 0;
+    }
   }
   AR_RETURN_IF_ERROR(in.GetVarint32(&e.steps_since_engagement));
   if (flags & kHasLastEngagement) {
