@@ -46,7 +46,10 @@ class Session {
   bool WantsBody() const;
   // Keeps at most kMaxBodyBytes of body, and only when WantsBody().
   void OnBodyChunk(std::string_view chunk);
-  // Decides, records durably, and returns the answer for the MTA.
+  // Decides, records durably, and returns the answer for the MTA. When the
+  // store cannot record the follow-ups, the message still goes on
+  // (kTempfail only with tempfail_on_error); the failure is logged once,
+  // counted (Counters::CountUnrecorded) and latched (StoreErrorLatch).
   EndOfMessage OnEndOfMessage(std::string_view queue_id);
   void OnAbort();
 
