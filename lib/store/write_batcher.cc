@@ -1,6 +1,7 @@
 #include "store/write_batcher.h"
 
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -103,7 +104,16 @@ Status WriteBatcher::RunOne(LmdbTxn& parent, Request& r) {
   if (!nested.ok()) return nested.status();
   if (!r.fault) r.fault = faults_ ? faults_->BeforeWrite(r.operation) : Status::Ok();
   if (!r.fault->ok()) return *r.fault;  // the nested transaction aborts unused
-  Status s = (*r.body)(*nested);
+  Status s;
+  // The leader runs other threads' bodies: an exception must not escape
+  // and leave them waiting forever.
+  try {
+    s = (*r.body)(*nested);
+  } catch (const std::exception& e) {
+    s = Status::IoError(std::string(r.operation) + ": " + e.what());
+  } catch (...) {
+    s = Status::IoError(std::string(r.operation) + ": unknown exception");
+  }
   if (!s.ok()) return s;  // ~LmdbTxn aborts only this request's changes
   return nested->Commit();
 }

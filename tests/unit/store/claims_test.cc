@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "sequence_fixture.h"
+#include "store/lmdb_env.h"
 
 namespace ar {
 namespace {
@@ -145,6 +146,42 @@ TEST_F(StoreClaims, ExitWhileClaimedLeavesNoClaimBehind) {
   ASSERT_OK(seq().Suppress("p@x", "unsubscribe", At(1)));
   EXPECT_TRUE(Steps().empty());
   EXPECT_EQ(Release(), 0u);
+}
+
+TEST_F(StoreClaims, ReadOnlyOpenOfAStoreWithoutTheNewDatabasesWorks) {
+  const uint64_t id = QueueReply("a@x", At(10));
+  store_.reset();
+  {
+    // As a store last written before claims and person_sends existed.
+    LmdbEnvOptions env_options;
+    env_options.path = dir_.string();
+    env_options.max_databases = 32;
+    Result<std::unique_ptr<LmdbEnv>> env = LmdbEnv::Open(env_options);
+    ASSERT_OK(env);
+    Result<LmdbTxn> txn = LmdbTxn::BeginWrite(**env);
+    ASSERT_OK(txn);
+    for (const char* name : {"claims", "person_sends"}) {
+      Result<MDB_dbi> dbi = txn->OpenDatabase(name, false);
+      ASSERT_OK(dbi);
+      ASSERT_EQ(mdb_drop(txn->get(), *dbi, 1), 0);
+    }
+    ASSERT_OK(txn->Commit());
+  }
+  StoreOptions read_only = Options();
+  read_only.read_only = true;
+  store_ = OpenStore(read_only);
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(DueOf(id), At(10));
+  Result<std::vector<TimePoint>> sends = store_->RecentSends("a@x", At(0));
+  ASSERT_OK(sends);
+  EXPECT_TRUE(sends->empty());
+
+  // A writable open creates them again and everything works.
+  store_.reset();
+  store_ = OpenStore();
+  ASSERT_NE(store_, nullptr);
+  ASSERT_OK(store_->ClaimDue(At(10), 10, Seconds(60)));
+  EXPECT_EQ(Release(), 1u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -238,6 +239,22 @@ TEST_F(WriteBatch, InjectedFaultWritesNothingOfThatOperation) {
 
   faults->FailOperation("", Status::Ok());
   EXPECT_OK(store->MarkSent((*queued)[0].id, At(1)));
+}
+
+TEST_F(WriteBatch, ThrowingBodyFailsAloneAndOthersCommit) {
+  std::unique_ptr<LmdbStore> store = OpenLmdb();
+  ASSERT_NE(store, nullptr);
+  LmdbEnvOptions env_options;
+  env_options.path = (dir_ / "other").string();
+  env_options.map_size = 1 << 20;
+  Result<std::unique_ptr<LmdbEnv>> env = LmdbEnv::Open(env_options);
+  ASSERT_OK(env);
+  WriteBatcher batcher(**env, 1 << 20, nullptr);
+  Status thrown =
+      batcher.Run("Throw", [](LmdbTxn&) -> Status { throw std::runtime_error("boom"); });
+  EXPECT_EQ(thrown.code(), Status::Code::kIoError);
+  EXPECT_EQ(thrown.message(), "Throw: boom");
+  EXPECT_OK(batcher.Run("Next", [](LmdbTxn&) { return Status::Ok(); }));
 }
 
 TEST_F(WriteBatch, WriteWhileHoldingATransactionIsRefusedNotDeadlocked) {
