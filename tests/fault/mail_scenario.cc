@@ -228,8 +228,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
   options.faults = fault;
   auto opened = Store::Open(options);
   if (!opened.ok()) return opened.status();
-  std::unique_ptr<Store> lmdb = std::move(opened).value();
-  Store& store = *lmdb;
+  std::unique_ptr<Store> store = std::move(opened).value();
 
   ManualClock clock(kStart);
   CapturingLogger logger(LogLevel::kWarning);
@@ -244,7 +243,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
     changed->tempfail_on_error = true;
     settings = std::move(changed);
   }
-  MilterService service(settings, store, clock, logger);
+  MilterService service(settings, *store, clock, logger);
   for (size_t i = 0; i < messages_.size(); ++i) {
     clock.Set(kStart + static_cast<int64_t>(i) * kMinute);
     if (faults.omit_message == i) {
@@ -262,7 +261,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
     if (!hit_before && fault->hit()) result.failed_in_message = i;
   }
   result.milter_writes = fault->writes();
-  auto queued = lmdb->ListQueue(1000);
+  auto queued = store->ListQueue(1000);
   if (!queued.ok()) return queued.status();
   result.queued_after_milter = std::move(queued).value();
 
@@ -273,10 +272,10 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
   send.directory = sequence_dir_;
   send.addresses.secret_key = secret_key_;
   send.compose.hostname = "mx.shop.example";
-  Dispatcher dispatcher(store, transport, clock, logger, dispatch, send);
+  Dispatcher dispatcher(*store, transport, clock, logger, dispatch, send);
   const TimePoint give_up = kStart + kGiveUpAfter;
   for (size_t round = 0; round < kMaxDispatchRounds; ++round) {
-    auto next = lmdb->NextDue();
+    auto next = store->NextDue();
     if (!next.ok()) return next.status();
     if (!next->has_value()) {
       result.drained = true;
@@ -292,7 +291,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
     }
   }
 
-  auto failed = lmdb->ListFailed(1000);
+  auto failed = store->ListFailed(1000);
   if (!failed.ok()) return failed.status();
   result.failed_items = std::move(failed).value();
   result.writes = fault->writes();
@@ -305,7 +304,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
           line.find("message accepted") != std::string::npos)
         result.unrecorded_messages.push_back(i);
   }
-  lmdb.reset();  // closed, so the invariant checker may open it
+  store.reset();  // closed, so the invariant checker may open it
   return result;
 }
 
