@@ -84,6 +84,7 @@ class SequenceStore {
   // the item, append to history, index message_id -> (person, sequence,
   // step), steps_since_engagement + 1, and either queue the next step at
   // next_due (next_step + 1) or mark the enrolment completed (nullopt).
+  // The send is recorded for Store::RecentSends (the person, at sent_at).
   virtual Status RecordStepSent(uint64_t queue_id, const std::string& message_id,
                                 TimePoint sent_at, std::optional<TimePoint> next_due) = 0;
   // The step item `queue_id` is skipped, not sent (it was overdue by more
@@ -91,7 +92,10 @@ class SequenceStore {
   // with reason (so the CLI shows it), the enrolment's history records the
   // step as skipped, and the next step is queued at next_due (next_step + 1)
   // or the enrolment completes (nullopt) -- the person goes on with the
-  // sequence instead of stopping. Not pure so test doubles need not provide it.
+  // sequence instead of stopping. Only the enrolment's own queued step
+  // moves it on; steps_since_engagement is unchanged (nothing was sent).
+  // NotFound / InvalidArgument as RecordStepSent. Not pure so test doubles
+  // need not provide it.
   virtual Status SkipStep(uint64_t queue_id, const std::string& reason, TimePoint now,
                           std::optional<TimePoint> next_due) {
     (void)queue_id;
