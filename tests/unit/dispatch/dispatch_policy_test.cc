@@ -338,7 +338,6 @@ TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatcher
   }
   auto recent = real_->RecentSends("Bob@Example.org", kStart - Seconds(1));
   ASSERT_TRUE(recent.ok());
-  if (recent->empty()) GTEST_SKIP() << "the store does not record sends yet";
   EXPECT_EQ(recent->size(), 2u);
   clock_.Advance(Seconds(60));
   Enqueue("bob@example.org", clock_.Now(), "c@example.com");

@@ -61,7 +61,9 @@ class DispatcherTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  Dispatcher MakeDispatcher() { return Dispatcher(*store_, transport_, clock_, logger_, settings_); }
+  Dispatcher MakeDispatcher() {
+    return Dispatcher(*store_, transport_, clock_, logger_, settings_);
+  }
 
   // Queues a reply from alice@example.com to recipient, due at due.
   uint64_t Enqueue(const std::string& recipient, TimePoint due,
@@ -96,8 +98,8 @@ class DispatcherTest : public ::testing::Test {
   }
 
   void AlwaysTemporary() {
-    transport_.script = {RecordingTransport::Result(SendResult::Kind::kTemporary,
-                                                    "451 4.3.0 try again later")};
+    transport_.script = {
+        RecordingTransport::Result(SendResult::Kind::kTemporary, "451 4.3.0 try again later")};
     transport_.repeat_last = true;
   }
 
@@ -128,7 +130,8 @@ TEST_F(DispatcherTest, HandsEnvelopeAndMessageToTransport) {
   ASSERT_EQ(transport_.sent.size(), 1u);
   EXPECT_EQ(transport_.sent[0].envelope_sender, "");
   EXPECT_EQ(transport_.sent[0].recipient, "bob@example.org");
-  EXPECT_EQ(transport_.sent[0].message, "Subject: Out of office\r\nTo: bob@example.org\r\n\r\nAway.\r\n");
+  EXPECT_EQ(transport_.sent[0].message,
+            "Subject: Out of office\r\nTo: bob@example.org\r\n\r\nAway.\r\n");
 }
 
 TEST_F(DispatcherTest, AcceptedReplyMarksResponseSentAtAcceptanceTime) {
@@ -239,7 +242,8 @@ TEST_F(DispatcherTest, LogsOneLinePerOutcomeWithIdRecipientOriginAndMtaWords) {
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_TRUE(logger_.Contains("sent id=" + std::to_string(a) +
                                " to=<a@example.org> origin=QA: 250 2.0.0 Ok: queued as 4XSENT"));
-  EXPECT_TRUE(logger_.Contains("deferred id=" + std::to_string(b) + " to=<b@example.org> origin=QB"));
+  EXPECT_TRUE(
+      logger_.Contains("deferred id=" + std::to_string(b) + " to=<b@example.org> origin=QB"));
   EXPECT_TRUE(logger_.Contains("451 4.7.1 greylisted"));
   EXPECT_TRUE(logger_.Contains("failed id=" + std::to_string(c) +
                                " to=<c@example.org> origin=QC: 550 5.1.1 User unknown"));

@@ -1,10 +1,10 @@
 // RecordingStore: a Store for dispatcher tests that forwards to a real
 // LmdbStore and records the calls of the dispatcher's policies (Defer,
-// RecentSends, ReleaseClaims). Defer is also carried out through the real
-// store when it has it, else as a MarkRetry to the same time (which also
-// counts an attempt; the tests only look at the due time). RecentSends
-// answers from the sends this wrapper saw (MarkSent, RecordStepSent is not
-// seen) plus those a test adds, unless the real store knows any.
+// ReleaseClaims). Defer is carried out by the real store (a store without
+// it: as a MarkRetry to the same time). RecentSends answers from the real
+// store, or, when it knows of no send, from the sends this wrapper saw
+// (MarkSent) plus those a test adds with AddSend (sends "of an earlier
+// run" the real store never recorded).
 // One thread at a time for the recordings; the forwarding is as safe as the
 // real store.
 #pragma once
