@@ -72,6 +72,13 @@ def rows(results):
                         "%.0f (accept-all)" % accept["milter_cpu_us"],
                         "%.2f" % (ours["milter_cpu_us"] / max(accept["milter_cpu_us"], 1)),
                         "-", "info"))
+        if "total_cpu_us" in ours:
+            for name, figures in (("our milter", ours), ("accept-all", accept)):
+                out.append(("1", "CPU us/message, all processes, %s" % name,
+                            "%.0f" % figures["total_cpu_us"],
+                            "%.0f (no milter)" % none["total_cpu_us"],
+                            "%.2f" % (figures["total_cpu_us"] / max(none["total_cpu_us"], 1)),
+                            "-", "info"))
         out.append(("1", "delivered msg/s, our milter", "%.1f" % ours["end_to_end_rate"],
                     "%.1f (no milter)" % none["end_to_end_rate"],
                     "%.2f" % (ours["end_to_end_rate"] / none["end_to_end_rate"]), "-", "info"))
