@@ -167,6 +167,9 @@ class LmdbStore final : public Store, public SequenceStore {
   // Ends an active enrolment: state left with reason, queued step removed.
   Status EndEnrolment(LmdbTxn& txn, StoredEnrolment& stored, const std::string& reason,
                       TimePoint now);
+  // MarkFailed() of a sequence step: ends the enrolment whose queued step it
+  // was, with reason "delivery-failed".
+  Status EndEnrolmentOfFailedStep(LmdbTxn& txn, const QueueItem& item, TimePoint now);
   // Suppress() inside a transaction; soft_bounces is the count to record.
   Status SuppressIn(LmdbTxn& txn, const std::string& person, const std::string& reason,
                     uint32_t soft_bounces, TimePoint now);

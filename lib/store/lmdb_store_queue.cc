@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "store/keys.h"
+#include "store/sequence_keys.h"
 #include "store/lmdb_store.h"
 #include "store/status_macros.h"
 
@@ -199,6 +200,22 @@ Status LmdbStore::MarkRetry(uint64_t id, TimePoint retry_at, const std::string& 
   });
 }
 
+// A step that can never be delivered (5xx, or too old) ends its enrolment:
+// left active, it would wait forever for a step that is not queued, and
+// later steps to an address the MTA refuses would fail the same way. Only
+// the enrolment's own queued step ends it; a stale item changes nothing.
+Status LmdbStore::EndEnrolmentOfFailedStep(LmdbTxn& txn, const QueueItem& item, TimePoint now) {
+  AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                      ReadEnrolment(txn, EncodeEnrolmentKey(NormalizeAddress(item.user),
+                                                            item.sequence)));
+  if (!stored || stored->enrolment.state != EnrolmentState::kActive ||
+      stored->queued_step_id != item.id) {
+    return Status::Ok();
+  }
+  stored->queued_step_id = 0;  // already removed from the queue
+  return EndEnrolment(txn, *stored, "delivery-failed", now);
+}
+
 Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& error) {
   return Write("MarkFailed", [&](LmdbTxn& txn) -> Status {
     AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, id));
@@ -208,6 +225,7 @@ Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& erro
     item.last_error = error;
     AR_RETURN_IF_ERROR(
         txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
+    if (item.kind == QueueItemKind::kSequenceStep) return EndEnrolmentOfFailedStep(txn, item, now);
     // Drop the pending record so the sender's next message may be answered;
     // a sent record or one of another generation is left alone. Sequence steps
     // have no response record (their user is the person, not a rule).

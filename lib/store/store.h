@@ -182,7 +182,8 @@ class Store {
   // Try again at retry_at; attempts+1, last_error kept.
   virtual Status MarkRetry(uint64_t id, TimePoint retry_at, const std::string& error) = 0;
   // Never deliverable: move to the failed list; drop the pending response so
-  // the next message from that sender may be answered.
+  // the next message from that sender may be answered. A sequence step's
+  // enrolment ends with reason "delivery-failed" (when it was its queued step).
   virtual Status MarkFailed(uint64_t id, TimePoint now, const std::string& error) = 0;
   // Not sent now, and not a failure: the item waits until `until` (the
   // per-person frequency cap). attempts and last_error are unchanged; a
