@@ -35,17 +35,6 @@ size_t LastLineLength(std::string_view s, size_t used_on_first_line) {
 
 }  // namespace
 
-bool IsSafeAngleAddress(std::string_view addr) {
-  if (addr.empty() || addr.size() > 254) return false;
-  for (char c : addr) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F) return false;
-    if (std::string_view("<>(),;:\"\\").find(c) != std::string_view::npos) return false;
-  }
-  const size_t at = addr.rfind('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < addr.size();
-}
-
 bool IsSafeHostname(std::string_view host) {
   if (host.empty() || host.size() > 253) return false;
   for (char c : host) {

@@ -11,11 +11,6 @@
 
 namespace ar {
 
-// True when addr can stand as "<addr>" without changing the meaning of the
-// header: 1..254 octets of printable ASCII with no space, none of
-// < > ( ) , ; : " \ and an '@' with text on both sides. Non-ASCII
-// addresses (RFC 6531) are refused because the reply is 7-bit.
-bool IsSafeAngleAddress(std::string_view addr);
 
 // True for a host name usable on the right of a Message-ID: 1..253 octets
 // of letters, digits, '-', '_' and '.'.
@@ -29,7 +24,7 @@ bool IsSafeHostname(std::string_view host);
 std::string FormatDisplayName(std::string_view display_name, size_t used_on_first_line);
 
 // "name <addr>" or "addr", folded before "<addr>" when the line would pass 78
-// octets. Precondition: IsSafeAngleAddress(addr).
+// octets. Precondition: IsSafeAddress(addr) (message/address.h).
 std::string FormatMailbox(std::string_view display_name, std::string_view addr,
                           size_t header_name_length);
 

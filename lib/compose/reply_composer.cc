@@ -2,6 +2,7 @@
 
 #include "compose/encoded_word.h"
 #include "compose/mailbox_format.h"
+#include "message/address.h"
 #include "compose/message_assembly.h"
 #include "compose/message_ids.h"
 
@@ -19,10 +20,10 @@ constexpr size_t kMaxLoopMarkerValueCharacters = 200;
 
 Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings& settings,
                                    TimePoint now) {
-  if (!IsSafeAngleAddress(plan.from_address))
+  if (!IsSafeAddress(plan.from_address))
     return Status::InvalidArgument("reply From address is not usable: " +
                                    NeutralizeControls(plan.from_address));
-  if (!IsSafeAngleAddress(plan.envelope_recipient))
+  if (!IsSafeAddress(plan.envelope_recipient))
     return Status::InvalidArgument("reply recipient address is not usable: " +
                                    NeutralizeControls(plan.envelope_recipient));
   if (!IsSafeHostname(settings.hostname))

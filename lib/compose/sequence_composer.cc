@@ -36,7 +36,7 @@ Result<std::string> RenderHeader(const std::string& text,
 // The one mailbox of a From or Reply-To value, as FormatMailbox wants it.
 Result<Mailbox> SingleMailbox(std::string_view field, const std::string& value) {
   std::vector<Mailbox> boxes = ParseAddressList(value);
-  if (boxes.size() != 1 || !IsSafeAngleAddress(boxes[0].address))
+  if (boxes.size() != 1 || !IsSafeAddress(boxes[0].address))
     return Status::InvalidArgument(std::string(field) +
                                    " is not one usable address: " + NeutralizeControls(value));
   return boxes[0];
@@ -81,7 +81,7 @@ bool IsReservedField(std::string_view name, const ComposeSettings& settings) {
 
 Result<ComposedReply> ComposeStepMessage(const StepMessageInput& input,
                                          const ComposeSettings& settings) {
-  if (!IsSafeAngleAddress(input.person))
+  if (!IsSafeAddress(input.person))
     return Status::InvalidArgument("recipient address is not usable: " +
                                    NeutralizeControls(input.person));
   if (!IsSafeHostname(settings.hostname))
@@ -92,7 +92,7 @@ Result<ComposedReply> ComposeStepMessage(const StepMessageInput& input,
                                    NeutralizeControls(settings.loop_marker_header));
   if (!IsSafeHostname(input.list_id) || input.list_id.find('.') == std::string::npos)
     return Status::InvalidArgument("list id is not usable: " + NeutralizeControls(input.list_id));
-  if (!IsSafeAngleAddress(input.unsubscribe_mailto))
+  if (!IsSafeAddress(input.unsubscribe_mailto))
     return Status::InvalidArgument("unsubscribe address is not usable: " +
                                    NeutralizeControls(input.unsubscribe_mailto));
   if (!input.unsubscribe_url.empty() && !IsUsableUnsubscribeUrl(input.unsubscribe_url))

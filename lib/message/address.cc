@@ -306,12 +306,17 @@ bool IsSafeAddress(std::string_view address) {
   size_t ats = 0;
   for (char c : address) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F || c == ' ') return false;
+    // Printable ASCII only: replies are 7-bit (an RFC 6531 address cannot be
+    // written into them), and a control character could end a header line.
+    if (u <= 0x20 || u >= 0x7F) return false;
     switch (c) {
       case '<':
       case '>':
+      case '(':
+      case ')':
       case ',':
       case ';':
+      case ':':
       case '"':
       case '`':
       case '\\':

@@ -46,10 +46,13 @@ std::string DomainOf(std::string_view address);
 // there is none), without a "+subaddress" (RFC 5233). Case is kept.
 std::string LocalPartOf(std::string_view address);
 
-// True when the address is safe to put in an envelope or header: non-empty,
-// one '@' with text on both sides, no control characters, no whitespace, no
-// '<', '>', ',', ';', no '"', '\\' or '`', at most 254 octets. Hostile
-// addresses are refused, not repaired. (An apostrophe, as in o'brien@x, is
+// True when the address is safe to put in an envelope or header, also as
+// "<address>" in a reply: 1..254 octets of printable ASCII, one '@' with text
+// on both sides, none of < > ( ) , ; : " \ ` and no whitespace. Hostile
+// addresses are refused, not repaired; non-ASCII (RFC 6531) addresses are
+// refused because replies are 7-bit. The policy, the sequence triggers, the
+// CLI and the composers all use this one test, so an address the decision
+// accepts is one the composer can write. (An apostrophe, as in o'brien@x, is
 // ordinary atext and allowed.)
 bool IsSafeAddress(std::string_view address);
 

@@ -9,27 +9,6 @@
 namespace ar {
 namespace {
 
-TEST(IsSafeAngleAddress, AcceptsOrdinaryAddresses) {
-  EXPECT_TRUE(IsSafeAngleAddress("bob@example.net"));
-  EXPECT_TRUE(IsSafeAngleAddress("first.last+tag@sub.example.co.uk"));
-  EXPECT_TRUE(IsSafeAngleAddress("o'brien@example.ie"));
-  EXPECT_TRUE(IsSafeAngleAddress("bounce-123=user=example.org@lists.example.com"));
-}
-
-TEST(IsSafeAngleAddress, RefusesAnythingThatCouldBreakTheHeader) {
-  for (const std::string& bad :
-       {std::string(""), std::string("bob"), std::string("@example.net"), std::string("bob@"),
-        std::string("bob smith@example.net"), std::string("bob@example.net>\r\nBcc: x@y"),
-        std::string("bob@example.net\n"), std::string("a<b@example.net"),
-        std::string("a,b@example.net"), std::string("a;b@example.net"),
-        std::string("\"a\"@example.net"), std::string("a(b)@example.net"),
-        std::string("a\\b@example.net"), std::string("a:b@example.net"),
-        std::string("bø@example.no"), std::string("a\0b@example.net", 15),
-        std::string("a\x7f@example.net"), std::string(250, 'a') + "@x.no"}) {
-    EXPECT_FALSE(IsSafeAngleAddress(bad)) << bad;
-  }
-}
-
 TEST(IsSafeHostname, AcceptsHostNamesOnly) {
   EXPECT_TRUE(IsSafeHostname("mx1.example.org"));
   EXPECT_TRUE(IsSafeHostname("localhost"));

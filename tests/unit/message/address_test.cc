@@ -162,7 +162,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(SafetyCase{"Plain", "user@example.org", true},
                       SafetyCase{"Subaddress", "user+tag@example.org", true},
                       SafetyCase{"Apostrophe", "o'brien@example.ie", true},
-                      SafetyCase{"Utf8", "kåre@example.no", true}, SafetyCase{"Empty", "", false},
+                      SafetyCase{"Verp", "bounce-123=user=example.org@lists.example.com", true},
+                      // Replies are 7-bit: an RFC 6531 address cannot be written into one.
+                      SafetyCase{"Utf8", "kåre@example.no", false}, SafetyCase{"Empty", "", false},
+                      SafetyCase{"Parens", "a(b)@x", false}, SafetyCase{"Colon", "a:b@x", false},
                       SafetyCase{"NoAt", "user", false}, SafetyCase{"TwoAts", "a@b@c", false},
                       SafetyCase{"NothingBeforeAt", "@example.org", false},
                       SafetyCase{"NothingAfterAt", "user@", false},
