@@ -11,6 +11,10 @@ TimePoint SystemClock::Now() const {
   return std::chrono::floor<Seconds>(std::chrono::system_clock::now());
 }
 
+std::chrono::system_clock::time_point SystemClock::NowPrecise() const {
+  return std::chrono::system_clock::now();
+}
+
 namespace {
 
 // Reads "N", "+N" or "-N" from the file. Returns false when unusable.

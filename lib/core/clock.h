@@ -32,11 +32,16 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint Now() const = 0;
+  // Now() with whatever sub-second precision the clock has. Only for
+  // deciding how long to sleep until a due second begins (the dispatcher):
+  // sleeping "due - Now()" whole seconds would wake up to a second late.
+  virtual std::chrono::system_clock::time_point NowPrecise() const { return Now(); }
 };
 
 class SystemClock final : public Clock {
  public:
   TimePoint Now() const override;
+  std::chrono::system_clock::time_point NowPrecise() const override;
 };
 
 class ManualClock final : public Clock {

@@ -369,21 +369,25 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
 }
 
 void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
-  const Seconds poll = std::max(settings_.poll_interval, Seconds(1));
+  using std::chrono::milliseconds;
+  const milliseconds poll = std::max(settings_.poll_interval, Seconds(1));
   stop_ = &stop;
   while (!stop.load()) {
     waiter.Forget();
     Result<DispatchStats> stats = RunOnce();
-    Seconds wait = poll;
+    milliseconds wait = poll;
     if (!stats.ok()) {
       logger_.Error("dispatch round failed: " + stats.status().ToString());
     } else {
       Result<std::optional<TimePoint>> next = store_.NextDue();
       if (next.ok() && next->has_value()) {
-        Seconds until = **next - clock_.Now();
-        wait = std::clamp(until, Seconds(0), poll);
+        // To the start of the due second, with the clock's sub-second part:
+        // an item due at T is claimable from T.000 on.
+        const milliseconds until =
+            std::chrono::ceil<milliseconds>(**next - clock_.NowPrecise());
+        wait = std::clamp(until, milliseconds(0), poll);
         // Due now yet nothing claimed (another dispatcher holds it): do not spin.
-        if (wait == Seconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
+        if (wait == milliseconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
                                           stats->skipped + stats->capped ==
                                       0) {
           wait = Seconds(1);
@@ -394,8 +398,7 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
       }
     }
     if (stop.load()) break;
-    if (wait.count() > 0)
-      waiter.Wait(std::chrono::duration_cast<std::chrono::milliseconds>(wait), stop);
+    if (wait.count() > 0) waiter.Wait(wait, stop);
   }
   stop_ = nullptr;
 }

@@ -53,7 +53,7 @@
 namespace ar {
 
 struct DispatchSettings {
-  size_t batch_size = 100;
+  size_t batch_size = 1000;
   Seconds lease = Seconds(300);  // how long a claimed item stays invisible
   Seconds retry_base = Seconds(60);
   Seconds retry_max = Seconds(3600);

@@ -466,6 +466,49 @@ TEST_F(DispatchPolicyTest, RunWaitsUntilTheNextDueTimeRatherThanThePollInterval)
   EXPECT_EQ(waiter.forgets, 2u);  // before each look at the queue
 }
 
+// A clock that, like the system clock, knows where it is inside the second.
+class SubsecondClock final : public Clock {
+ public:
+  explicit SubsecondClock(std::chrono::system_clock::time_point now) : now_(now) {}
+  TimePoint Now() const override { return std::chrono::floor<Seconds>(now_); }
+  std::chrono::system_clock::time_point NowPrecise() const override { return now_; }
+
+ private:
+  std::chrono::system_clock::time_point now_;
+};
+
+TEST_F(DispatchPolicyTest, RunWakesAtTheStartOfTheDueSecondNotUpToASecondLater) {
+  settings_.poll_interval = Seconds(300);
+  Enqueue("bob@example.org", kStart + Seconds(3));
+  // 0.7 s into the second: the item falls due in 2.3 s; waiting the 3 whole
+  // seconds between Now() and the due time would send it 0.7 s late.
+  SubsecondClock clock(kStart + std::chrono::milliseconds(700));
+  std::atomic<bool> stop{false};
+  class RecordingWaiter final : public QueueWaiter {
+   public:
+    explicit RecordingWaiter(std::atomic<bool>& stop) : stop_(stop) {}
+    void Forget() override {}
+    WakeReason Wait(std::chrono::milliseconds timeout, const std::atomic<bool>&) override {
+      timeouts.push_back(timeout);
+      stop_ = true;
+      return WakeReason::kTimeout;
+    }
+    std::vector<std::chrono::milliseconds> timeouts;
+
+   private:
+    std::atomic<bool>& stop_;
+  } waiter(stop);
+  Dispatcher dispatcher(
+      *store_,
+      [this]() -> Result<std::unique_ptr<Transport>> {
+        return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, 1));
+      },
+      clock, logger_, settings_, SequenceSendSettings{});
+  dispatcher.Run(stop, waiter);
+  ASSERT_EQ(waiter.timeouts.size(), 1u);
+  EXPECT_EQ(waiter.timeouts[0], std::chrono::milliseconds(2300));
+}
+
 TEST_F(DispatchPolicyTest, RunWaitsAtMostThePollIntervalForAFarDueTime) {
   settings_.poll_interval = Seconds(5);
   Enqueue("bob@example.org", kStart + Seconds(86400));
