@@ -136,6 +136,10 @@ class LmdbStore final : public Store, public SequenceStore {
   Status CheckKey(std::string_view key, const char* what) const;
   // The rule stored under a normalised address, or nullopt.
   Result<std::optional<OutOfOfficeRule>> ReadRule(LmdbTxn& txn, const std::string& key);
+  // Each recipient's rule through the address index, each rule once, in
+  // first-seen order (FindRulesForRecipients inside the caller's txn).
+  Result<std::vector<OutOfOfficeRule>> ReadRulesForRecipients(
+      LmdbTxn& txn, const std::vector<std::string>& recipients);
   Result<std::optional<ResponseRecord>> ReadResponse(LmdbTxn& txn, const std::string& key);
   // NotFound when no item has this id.
   Result<QueueItem> ReadQueueItem(LmdbTxn& txn, uint64_t id);

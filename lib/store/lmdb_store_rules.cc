@@ -110,9 +110,8 @@ Status LmdbStore::DeleteRule(const std::string& address) {
   });
 }
 
-Result<std::vector<OutOfOfficeRule>> LmdbStore::FindRulesForRecipients(
-    const std::vector<std::string>& recipients) {
-  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginRead(*env_));
+Result<std::vector<OutOfOfficeRule>> LmdbStore::ReadRulesForRecipients(
+    LmdbTxn& txn, const std::vector<std::string>& recipients) {
   std::vector<std::string> seen;
   std::vector<OutOfOfficeRule> rules;
   for (const std::string& recipient : recipients) {
@@ -132,30 +131,24 @@ Result<std::vector<OutOfOfficeRule>> LmdbStore::FindRulesForRecipients(
   return rules;
 }
 
+Result<std::vector<OutOfOfficeRule>> LmdbStore::FindRulesForRecipients(
+    const std::vector<std::string>& recipients) {
+  AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginRead(*env_));
+  return ReadRulesForRecipients(txn, recipients);
+}
+
 Result<RulesWithResponses> LmdbStore::FindRulesWithResponses(
     const std::vector<std::string>& recipients, const std::string& dedupe_sender) {
   AR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::BeginRead(*env_));
   RulesWithResponses out;
-  std::vector<std::string> seen;
-  for (const std::string& recipient : recipients) {
-    std::string key = NormalizeAddress(recipient);
-    if (key.empty() || key.size() > env_->max_key_size()) continue;  // cannot be indexed
-    AR_ASSIGN_OR_RETURN(std::optional<std::string_view> owner, txn.Get(dbs_.addresses, key));
-    if (!owner) continue;
-    std::string primary(*owner);
-    if (Contains(seen, primary)) continue;
-    AR_ASSIGN_OR_RETURN(std::optional<OutOfOfficeRule> rule, ReadRule(txn, primary));
-    if (!rule) {
-      return Status::Corruption("address index maps " + key + " to missing rule " + primary);
-    }
+  AR_ASSIGN_OR_RETURN(out.rules, ReadRulesForRecipients(txn, recipients));
+  for (const OutOfOfficeRule& rule : out.rules) {
     std::optional<ResponseRecord> response;
-    const std::string response_key = EncodeResponseKey(rule->address, dedupe_sender);
+    const std::string response_key = EncodeResponseKey(rule.address, dedupe_sender);
     if (response_key.size() <= env_->max_key_size()) {
       auto read = ReadResponse(txn, response_key);
       if (read.ok()) response = *read;
     }
-    seen.push_back(std::move(primary));
-    out.rules.push_back(std::move(*rule));
     out.responses.push_back(response);
   }
   return out;

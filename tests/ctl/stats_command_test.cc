@@ -86,11 +86,14 @@ class StatsCommandTest : public ::testing::Test {
     ASSERT_TRUE(WriteTextfileAtomically(dispatcher_file_, FormatExposition(samples)).ok());
   }
 
-  void QueueOneReplyDueAMinuteAgo() {
+  Result<std::unique_ptr<Store>> OpenSandboxStore() {
     StoreOptions options;
     options.path = sandbox_.store;
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok());
+    return Store::Open(options);
+  }
+
+  // alice@example.org's out-of-office reply to bob@example.net, due at due.
+  static NewReply AwayReplyDue(TimePoint due) {
     NewReply reply;
     reply.user = "alice@example.org";
     reply.dedupe_sender = "bob@example.net";
@@ -98,8 +101,15 @@ class StatsCommandTest : public ::testing::Test {
     reply.envelope_recipient = "bob@example.net";
     reply.message_id = "<r@example.org>";
     reply.message = "Subject: away\r\n\r\nbody\r\n";
-    reply.due = FromUnixSeconds(kNow - 60);
-    ASSERT_TRUE((*store)->Enqueue({reply}, FromUnixSeconds(kNow - 60)).ok());
+    reply.due = due;
+    return reply;
+  }
+
+  void QueueOneReplyDueAMinuteAgo() {
+    auto store = OpenSandboxStore();
+    ASSERT_TRUE(store.ok());
+    const TimePoint due = FromUnixSeconds(kNow - 60);
+    ASSERT_TRUE((*store)->Enqueue({AwayReplyDue(due)}, due).ok());
   }
 
   // What the milter's StoreErrorLatch writes.
@@ -252,19 +262,10 @@ TEST_F(StoreErrorCommandTest, OtherArgumentsAreUsageErrors) {
 // "skipped: ..." for a step it did not send after downtime).
 TEST_F(StatsCommandTest, QueueFailedShowsRepliesAndStepsWithKindAndReason) {
   {
-    StoreOptions options;
-    options.path = sandbox_.store;
-    auto store = Store::Open(options);
+    auto store = OpenSandboxStore();
     ASSERT_TRUE(store.ok());
-    NewReply reply;
-    reply.user = "alice@example.org";
-    reply.dedupe_sender = "bob@example.net";
-    reply.period = Seconds(86400);
-    reply.envelope_recipient = "bob@example.net";
-    reply.message_id = "<r@example.org>";
-    reply.message = "Subject: away\r\n\r\nbody\r\n";
-    reply.due = FromUnixSeconds(kNow - 120);
-    ASSERT_TRUE((*store)->Enqueue({reply}, FromUnixSeconds(kNow - 120)).ok());
+    const TimePoint due = FromUnixSeconds(kNow - 120);
+    ASSERT_TRUE((*store)->Enqueue({AwayReplyDue(due)}, due).ok());
     SequenceDecision decision;
     EnrolAction enrol;
     enrol.sequence = "welcome";

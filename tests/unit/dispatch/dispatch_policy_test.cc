@@ -16,6 +16,7 @@
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
 #include "recording_store.h"
+#include "test_store_dir.h"
 
 namespace ar {
 namespace {
@@ -93,14 +94,8 @@ class ClockMovingWaiter final : public QueueWaiter {
 class DispatchPolicyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::string(::testing::TempDir()) + "/dispatch_policy_" + info->name() + "_" +
-           std::to_string(getpid());
-    std::filesystem::remove_all(dir_);
-    StoreOptions options;
-    options.path = dir_;
-    options.map_size = 16u << 20;
-    auto store = Store::Open(options);
+    dir_ = testing::FreshTestDir("dispatch_policy");
+    auto store = testing::OpenTestStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     real_ = std::move(store.value());
     store_ = std::make_unique<RecordingStore>(*real_);

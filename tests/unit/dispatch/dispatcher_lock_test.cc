@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "recording_store.h"
+#include "test_store_dir.h"
 
 namespace ar {
 namespace {
@@ -16,10 +17,7 @@ namespace {
 class DispatcherLockTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::string(::testing::TempDir()) + "/dispatcher_lock_" + info->name() + "_" +
-           std::to_string(getpid());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::FreshTestDir("dispatcher_lock");
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -9,6 +9,7 @@
 #include <future>
 
 #include "core/logger.h"
+#include "test_store_dir.h"
 
 namespace ar {
 namespace {
@@ -41,14 +42,8 @@ class RecordingTransport final : public Transport {
 class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::string(::testing::TempDir()) + "/dispatch_" + info->name() + "_" +
-           std::to_string(getpid());
-    std::filesystem::remove_all(dir_);
-    StoreOptions options;
-    options.path = dir_;
-    options.map_size = 16u << 20;
-    auto store = Store::Open(options);
+    dir_ = testing::FreshTestDir("dispatch");
+    auto store = testing::OpenTestStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store.value());
     settings_.retry_base = Seconds(60);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/store.h"
+#include "test_store_dir.h"
 
 namespace ar {
 namespace {
@@ -21,14 +22,8 @@ using Steady = std::chrono::steady_clock;
 class StoreChangeWaiterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::string(::testing::TempDir()) + "/queue_waiter_" + info->name() + "_" +
-           std::to_string(getpid());
-    std::filesystem::remove_all(dir_);
-    StoreOptions options;
-    options.path = dir_;
-    options.map_size = 16u << 20;
-    auto store = Store::Open(options);
+    dir_ = testing::FreshTestDir("queue_waiter");
+    auto store = testing::OpenTestStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store.value());
     auto waiter = StoreChangeWaiter::Open(dir_);
