@@ -69,23 +69,67 @@ std::vector<std::pair<std::string, std::string>> ReadPairs(const std::vector<Tok
 
 std::string DomainOfIdentity(std::string_view identity) {
   // header.i and smtp.mailfrom may be "user@domain", "@domain" or a bare
-  // domain (RFC 8601 section 2.3).
+  // domain (RFC 8601 section 2.3). A trailing root dot names the same domain.
   std::string_view v = Trim(identity);
   size_t at = v.rfind('@');
   if (at != std::string_view::npos) v = v.substr(at + 1);
+  if (!v.empty() && v.back() == '.') v.remove_suffix(1);
   return ToLowerAscii(v);
 }
 
-// header.d "example.org" covers From domains example.org and
-// mail.example.org (relaxed alignment as in RFC 7489 section 3.1.1, without
-// a public-suffix list: the signer must be the From domain or a parent).
-bool DomainAligned(std::string_view signer, std::string_view from_domain) {
-  if (signer.empty() || from_domain.empty()) return false;
-  if (EqualsIgnoreCase(signer, from_domain)) return true;
-  // A one-label signer such as "com" would cover every .com domain.
+// A signature by example.org covers envelope senders in example.org and
+// mail.example.org: whoever holds the parent's DNS already controls every
+// child, so trusting the parent adds no one who could not sign as the child
+// anyway. A child (d=mail.example.org for example.org) is not accepted, as a
+// subdomain may be handed to someone else. A one-label signer such as "com"
+// would cover every .com domain and is refused, without needing a
+// public-suffix list.
+bool SignerCoversDomain(std::string_view signer, std::string_view domain) {
+  if (signer.empty() || domain.empty()) return false;
   if (signer.find('.') == std::string_view::npos) return false;
-  return from_domain.size() > signer.size() + 1 && EndsWithIgnoreCase(from_domain, signer) &&
-         from_domain[from_domain.size() - signer.size() - 1] == '.';
+  if (EqualsIgnoreCase(signer, domain)) return true;
+  return domain.size() > signer.size() + 1 && EndsWithIgnoreCase(domain, signer) &&
+         domain[domain.size() - signer.size() - 1] == '.';
+}
+
+bool ReportsMethod(const AuthenticationResults& field, std::string_view method) {
+  for (const AuthenticationResult& r : field.results) {
+    if (r.method == method) return true;
+  }
+  return false;
+}
+
+// The topmost field reporting method, or null: a verifier writes one field
+// per message, and ours is above any that came from outside.
+const AuthenticationResults* VerdictFor(const std::vector<AuthenticationResults>& trusted,
+                                        std::string_view method) {
+  for (const AuthenticationResults& field : trusted) {
+    if (ReportsMethod(field, method)) return &field;
+  }
+  return nullptr;
+}
+
+bool SpfPassFor(const AuthenticationResults& field, std::string_view sender_domain) {
+  for (const AuthenticationResult& r : field.results) {
+    if (r.method != "spf" || r.result != "pass") continue;
+    // A pass for the HELO name or another domain says nothing about the
+    // address the reply would go to; no smtp.mailfrom means no pass.
+    std::string checked = DomainOfIdentity(r.Property("smtp.mailfrom"));
+    if (!checked.empty() && EqualsIgnoreCase(checked, sender_domain)) return true;
+  }
+  return false;
+}
+
+bool AlignedDkimPassFor(const AuthenticationResults& field, std::string_view sender_domain) {
+  for (const AuthenticationResult& r : field.results) {
+    if (r.method != "dkim" || r.result != "pass") continue;
+    // header.d is the signing domain; header.i (which RFC 6376 section 3.5
+    // keeps inside d=) stands in only for verifiers that write no header.d.
+    std::string signer = DomainOfIdentity(r.Property("header.d"));
+    if (signer.empty()) signer = DomainOfIdentity(r.Property("header.i"));
+    if (SignerCoversDomain(signer, sender_domain)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -104,6 +148,13 @@ AuthenticationResults ParseAuthenticationResults(std::string_view value) {
   // First part: authserv-id [ CFWS authres-version ].
   std::vector<Token> head = Tokenize(parts[0]);
   if (!head.empty() && head[0].kind != Token::Kind::kEquals) parsed.authserv_id = head[0].text;
+  // An id spelled with quoted-pairs ("mx.ex\ample.org") is kept as written,
+  // so it never equals a configured id: no verifier writes one, and a filter
+  // in front that removes fields naming our id would not see it.
+  if (!head.empty() && head[0].kind == Token::Kind::kQuoted &&
+      parts[0].find('\\') != std::string::npos) {
+    parsed.authserv_id = std::string(Trim(parts[0]));
+  }
   for (size_t i = 1; i < parts.size(); ++i) {
     // "none" (no-result) and anything without "method=result" yield nothing.
     std::vector<std::pair<std::string, std::string>> pairs = ReadPairs(Tokenize(parts[i]));
@@ -120,39 +171,45 @@ AuthenticationResults ParseAuthenticationResults(std::string_view value) {
   return parsed;
 }
 
-bool ShowsAuthenticatedSender(const AuthenticationResults& results, std::string_view sender_domain,
-                              std::string_view from_domain) {
-  for (const AuthenticationResult& r : results.results) {
-    if (r.result != "pass") continue;
-    if (r.method == "spf") {
-      std::string checked = DomainOfIdentity(r.Property("smtp.mailfrom"));
-      if (!checked.empty() && EqualsIgnoreCase(checked, sender_domain)) return true;
-    } else if (r.method == "dkim") {
-      std::string d = DomainOfIdentity(r.Property("header.d"));
-      std::string i = DomainOfIdentity(r.Property("header.i"));
-      if (DomainAligned(d, from_domain) || DomainAligned(i, from_domain)) return true;
-    }
+std::vector<AuthenticationResults> TopmostTrustedResults(const Message& message,
+                                                         std::string_view trusted_id) {
+  std::vector<AuthenticationResults> trusted;
+  // An empty trusted id trusts nobody: with the requirement on and no id
+  // configured, nothing is authenticated rather than everything.
+  if (trusted_id.empty()) return trusted;
+  for (std::string_view value : message.All("Authentication-Results")) {
+    AuthenticationResults field = ParseAuthenticationResults(value);
+    // Someone else's field: it and everything below it arrived with the
+    // message, so a field carrying our id down there is a forgery.
+    if (!EqualsIgnoreCase(field.authserv_id, trusted_id)) break;
+    trusted.push_back(std::move(field));
   }
-  return false;
+  return trusted;
+}
+
+bool ShowsAuthenticatedSender(const std::vector<AuthenticationResults>& trusted,
+                              std::string_view sender_domain) {
+  if (sender_domain.empty()) return false;
+  const AuthenticationResults* spf = VerdictFor(trusted, "spf");
+  if (spf && SpfPassFor(*spf, sender_domain)) return true;
+  const AuthenticationResults* dkim = VerdictFor(trusted, "dkim");
+  return dkim && AlignedDkimPassFor(*dkim, sender_domain);
 }
 
 MaybeVerdict FindAuthenticationVerdict(const Message& message, const PolicySettings& settings) {
-  std::string sender_domain = DomainOf(message.envelope().sender);
-  std::string from_domain;
-  if (std::optional<std::string_view> from = message.First("From")) {
-    std::vector<Mailbox> mailboxes = ParseAddressList(*from);
-    if (!mailboxes.empty()) from_domain = DomainOf(mailboxes.front().address);
+  // The reply goes to the envelope sender, so that is whom the results must
+  // vouch for; <> is never answered anyway.
+  std::string sender_domain = DomainOfIdentity(DomainOf(message.envelope().sender));
+  if (sender_domain.empty()) {
+    return MessageVerdict{SkipReason::kNotAuthenticated, "no envelope sender domain"};
   }
-  // An empty trusted id trusts nobody: with the requirement on and no id
-  // configured, nothing is authenticated rather than everything.
-  if (!settings.trusted_authserv_id.empty()) {
-    for (std::string_view value : message.All("Authentication-Results")) {
-      AuthenticationResults results = ParseAuthenticationResults(value);
-      if (!EqualsIgnoreCase(results.authserv_id, settings.trusted_authserv_id)) continue;
-      if (ShowsAuthenticatedSender(results, sender_domain, from_domain)) return std::nullopt;
-    }
-  }
-  return MessageVerdict{SkipReason::kNotAuthenticated, "no trusted spf or aligned dkim pass"};
+  std::vector<AuthenticationResults> trusted =
+      TopmostTrustedResults(message, settings.trusted_authserv_id);
+  if (ShowsAuthenticatedSender(trusted, sender_domain)) return std::nullopt;
+  return MessageVerdict{SkipReason::kNotAuthenticated,
+                        trusted.empty() ? "no trusted Authentication-Results at the top"
+                                        : "no trusted spf or aligned dkim pass for the envelope "
+                                          "sender domain"};
 }
 
 }  // namespace ar

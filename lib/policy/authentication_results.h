@@ -1,10 +1,28 @@
 // Authentication-Results (RFC 8601) parsing and the "is the sender
 // authenticated?" question asked when require_authenticated_sender is set.
 //
-// Only fields whose authserv-id is our trusted one count: any other field was
-// added outside our administrative domain and is a claim, not a result
-// (RFC 8601 section 5). The MTA in front of us must remove forged fields that
-// carry our own authserv-id (Postfix/OpenDMARC/OpenDKIM do).
+// A reply goes to the envelope sender, so that is the identity that must be
+// authenticated (not From): an SPF pass for the envelope sender's domain, or
+// a DKIM pass whose signing domain is that domain or a parent of it.
+//
+// Which fields count. Only fields whose authserv-id is our trusted one: any
+// other field is someone else's claim, not a result (RFC 8601 section 5).
+// And of those only the topmost: the verifiers of our own MTA add their
+// fields above the message as it arrived (Postfix: a policy service's
+// PREPEND above our Received field, a milter's insert at index 0 or 1 above
+// or just below it), so Message order, first field first, walks from our
+// additions down into the arrived message. We read the Authentication-Results
+// fields from the top and stop at the first one with another authserv-id:
+// everything below it arrived from outside. Within that topmost run, for
+// each method the topmost field reporting it is the verdict and fields below
+// it are ignored, so a pass forged below our own fail stays a fail. Other
+// header fields (Received, ...) between them do not end the run: our own
+// Received field sits among our own additions.
+//
+// What this cannot do: tell our field from an outside one carrying our id
+// when our verifier reported nothing for that method. The MTA in front of us
+// must remove incoming fields carrying our authserv-id (RFC 8601 section 5);
+// see autoresponder-milter(8), AUTHENTICATED SENDERS.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -39,14 +57,23 @@ struct AuthenticationResults {
 // resinfo it cannot read is skipped. Never throws.
 AuthenticationResults ParseAuthenticationResults(std::string_view value);
 
-// True when results (already known to be trusted) show spf=pass for the
-// sender's domain, or dkim=pass whose header.d (or the domain of header.i) is
-// the From domain or a parent of it.
-bool ShowsAuthenticatedSender(const AuthenticationResults& results, std::string_view sender_domain,
-                              std::string_view from_domain);
+// The fields that speak for this message: the Authentication-Results fields
+// carrying trusted_id (compared case-insensitively) from the top of the
+// message down to the first field with another authserv-id, topmost first.
+// Empty when trusted_id is empty.
+std::vector<AuthenticationResults> TopmostTrustedResults(const Message& message,
+                                                         std::string_view trusted_id);
 
-// kNotAuthenticated unless a trusted Authentication-Results field shows an
-// authenticated sender. Call only when settings.require_authenticated_sender.
+// True when, for the envelope sender's domain, the topmost field in trusted
+// (topmost first) that reports SPF shows spf=pass with smtp.mailfrom in that
+// domain, or the topmost field that reports DKIM shows a dkim=pass whose
+// header.d (without header.d: the domain of header.i) is that domain or a
+// parent of it with at least two labels. False for an empty sender domain.
+bool ShowsAuthenticatedSender(const std::vector<AuthenticationResults>& trusted,
+                              std::string_view sender_domain);
+
+// kNotAuthenticated unless the topmost trusted fields show an authenticated
+// envelope sender. Call only when settings.require_authenticated_sender.
 MaybeVerdict FindAuthenticationVerdict(const Message& message, const PolicySettings& settings);
 
 }  // namespace ar

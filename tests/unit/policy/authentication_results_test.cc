@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ar {
@@ -43,6 +44,8 @@ TEST(AuthenticationResults, ParsesRfc8601Examples) {
        "mx",
        {{"spf", "neutral", {{"smtp.mailfrom", "a b"}}}}},
       {"mx; garbage; =; spf=; dkim=pass", "mx", {{"dkim", "pass", {}}}},
+      // Quoted-pairs in the id keep it as written: never equal to ours.
+      {"\"mx.ex\\ample.org\"; spf=pass", "\"mx.ex\\ample.org\"", {{"spf", "pass", {}}}},
       {"", "", {}},
       {";;;", "", {}},
       {"mx; spf=pass smtp.mailfrom=\"unterminated",
@@ -62,27 +65,33 @@ TEST(AuthenticationResults, ParsesRfc8601Examples) {
   }
 }
 
-TEST(AuthenticationResults, AlignsDkimWithFromDomainOrItsParent) {
+// One trusted field, as ShowsAuthenticatedSender sees it.
+std::vector<AuthenticationResults> Field(const std::string& value) {
+  return {ParseAuthenticationResults(value)};
+}
+
+TEST(AuthenticationResults, AlignsDkimWithEnvelopeSenderDomainOrItsParent) {
   struct Case {
     std::string value;
-    std::string from_domain;
+    std::string sender_domain;
     bool authenticated;
   };
   const std::vector<Case> cases = {
       {"mx; dkim=pass header.d=example.com", "example.com", true},
       {"mx; dkim=pass header.d=EXAMPLE.com", "mail.example.com", true},
+      {"mx; dkim=pass header.d=example.com.", "example.com", true},
       {"mx; dkim=pass header.d=mail.example.com", "example.com", false},
       {"mx; dkim=pass header.d=ample.com", "example.com", false},
       {"mx; dkim=pass header.d=com", "example.com", false},
       {"mx; dkim=pass header.d=example.com", "", false},
       {"mx; dkim=pass header.i=bob@sub.example.com", "sub.example.com", true},
+      // header.d decides when present; header.i only stands in for it.
+      {"mx; dkim=pass header.d=attacker.example header.i=@example.com", "example.com", false},
       {"mx; dkim=neutral header.d=example.com", "example.com", false},
       {"mx; dkim=pass", "example.com", false}};
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.value + " / " + c.from_domain);
-    EXPECT_EQ(ShowsAuthenticatedSender(ParseAuthenticationResults(c.value), "other.example",
-                                       c.from_domain),
-              c.authenticated);
+    SCOPED_TRACE(c.value + " / " + c.sender_domain);
+    EXPECT_EQ(ShowsAuthenticatedSender(Field(c.value), c.sender_domain), c.authenticated);
   }
 }
 
@@ -98,13 +107,76 @@ TEST(AuthenticationResults, RequiresSpfForTheEnvelopeSenderDomain) {
       {"mx; spf=pass smtp.mailfrom=sub.example.com", "example.com", false},
       {"mx; spf=pass smtp.mailfrom=example.com", "", false},
       {"mx; spf=pass", "example.com", false},
+      {"mx; spf=pass smtp.helo=example.com", "example.com", false},
       {"mx; spf=temperror smtp.mailfrom=example.com", "example.com", false}};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.value + " / " + c.sender_domain);
-    EXPECT_EQ(ShowsAuthenticatedSender(ParseAuthenticationResults(c.value), c.sender_domain,
-                                       "other.example"),
-              c.authenticated);
+    EXPECT_EQ(ShowsAuthenticatedSender(Field(c.value), c.sender_domain), c.authenticated);
   }
+}
+
+TEST(AuthenticationResults, TopmostFieldReportingAMethodIsItsVerdict) {
+  auto shows = [](const std::vector<std::string>& values) {
+    std::vector<AuthenticationResults> trusted;
+    for (const std::string& v : values) trusted.push_back(ParseAuthenticationResults(v));
+    return ShowsAuthenticatedSender(trusted, "example.com");
+  };
+  // A pass below our own fail for the same method is not ours.
+  EXPECT_FALSE(
+      shows({"mx; spf=fail smtp.mailfrom=example.com", "mx; spf=pass smtp.mailfrom=example.com"}));
+  EXPECT_FALSE(shows({"mx; dkim=fail header.d=example.com", "mx; dkim=pass header.d=example.com"}));
+  EXPECT_FALSE(shows({"mx; spf=none smtp.mailfrom=example.com; dkim=none",
+                      "mx; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com"}));
+  // Each method is judged by its own topmost field: our SPF verifier and our
+  // DKIM verifier each add one.
+  EXPECT_TRUE(
+      shows({"mx; dkim=fail header.d=example.com", "mx; spf=pass smtp.mailfrom=example.com"}));
+  EXPECT_TRUE(
+      shows({"mx; spf=fail smtp.mailfrom=example.com", "mx; dkim=pass header.d=example.com"}));
+  // Several signatures in one field: one aligned pass is enough.
+  EXPECT_TRUE(shows({"mx; dkim=fail header.d=example.com; dkim=pass header.d=example.com"}));
+  EXPECT_TRUE(shows({"mx; none", "mx; spf=pass smtp.mailfrom=example.com"}));
+  EXPECT_FALSE(shows({}));
+}
+
+Message MessageFrom(const std::string& sender,
+                    const std::vector<std::pair<std::string, std::string>>& headers) {
+  Envelope envelope;
+  envelope.sender = sender;
+  envelope.recipients = {"ole@example.org"};
+  Message message(std::move(envelope));
+  for (const auto& [name, value] : headers) message.AddHeader(name, value);
+  return message;
+}
+
+std::vector<std::string> TrustedIds(const Message& message, const std::string& trusted_id) {
+  std::vector<std::string> ids;
+  for (const AuthenticationResults& r : TopmostTrustedResults(message, trusted_id)) {
+    ids.push_back(r.authserv_id + ":" + (r.results.empty() ? "" : r.results[0].result));
+  }
+  return ids;
+}
+
+TEST(AuthenticationResults, CountsOnlyTheTopmostRunOfTrustedFields) {
+  Message message =
+      MessageFrom("bob@example.com",
+                  {{"Authentication-Results", "mx.example.org; spf=fail smtp.mailfrom=example.com"},
+                   {"Received", "from client by mx.example.org"},
+                   {"Authentication-Results", "MX.example.org; dkim=none"},
+                   {"Authentication-Results", "mx.evil.example; dkim=pass header.d=example.com"},
+                   {"Authentication-Results", "mx.example.org; spf=pass smtp.mailfrom=example.com"},
+                   {"From", "bob@example.com"}});
+  // Our Received field between our own fields does not end the run; the
+  // first field by someone else does, and everything below it came with the
+  // message.
+  EXPECT_EQ(TrustedIds(message, "mx.example.org"),
+            (std::vector<std::string>{"mx.example.org:fail", "MX.example.org:none"}));
+  EXPECT_EQ(TrustedIds(message, ""), std::vector<std::string>{});
+  EXPECT_EQ(TrustedIds(MessageFrom("bob@example.com",
+                                   {{"Authentication-Results", "; spf=pass"},
+                                    {"Authentication-Results", "mx.example.org; spf=pass"}}),
+                       "mx.example.org"),
+            std::vector<std::string>{});
 }
 
 }  // namespace

@@ -277,7 +277,13 @@ TEST(NeverReplies, WithoutTrustedAuthentication) {
        // SPF for another domain than the envelope sender's.
        {{"Authentication-Results", "mx.example.org; spf=pass smtp.mailfrom=evil.example"}},
        {{"Authentication-Results", "mx.example.org; spf=pass smtp.helo=mx.example.com"}},
-       // DKIM not aligned with From: example.com.
+       // Our field below someone else's came with the message.
+       {{"Authentication-Results", "mx.evil.example; spf=fail smtp.mailfrom=example.com"},
+        {"Authentication-Results", "mx.example.org; dkim=pass header.d=example.com"}},
+       // A pass below our own fail for the same method.
+       {{"Authentication-Results", "mx.example.org; spf=fail smtp.mailfrom=example.com"},
+        {"Authentication-Results", "mx.example.org; spf=pass smtp.mailfrom=example.com"}},
+       // DKIM not aligned with the envelope sender's domain example.com.
        {{"Authentication-Results", "mx.example.org; dkim=pass header.d=evil.example"}},
        {{"Authentication-Results", "mx.example.org; dkim=pass header.d=mail.example.com"}},
        {{"Authentication-Results", "mx.example.org; dkim=pass header.d=com"}},

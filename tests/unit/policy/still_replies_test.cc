@@ -174,19 +174,25 @@ TEST(StillReplies, ToAuthenticatedSender) {
        {{"Authentication-Results",
          "mx.example.org (a comment; with semicolon); dkim=fail header.d=evil.example;\r\n"
          " dkim = pass (good signature) reason=\"ok; fine\" header . d = \"example.com\""}},
-       {{"Authentication-Results", "mx.evil.example; spf=fail smtp.mailfrom=example.com"},
-        {"Authentication-Results", "\"mx.example.org\"; dkim/1=pass header.d=example.com"}},
+       // Ours on top; the sender's own field below it came with the message.
+       {{"Authentication-Results", "\"mx.example.org\"; dkim/1=pass header.d=example.com"},
+        {"Authentication-Results", "mx.evil.example; spf=fail smtp.mailfrom=example.com"}},
+       // Our SPF verifier's field and our DKIM verifier's field, one each.
+       {{"Authentication-Results", "mx.example.org; spf=fail smtp.mailfrom=example.com"},
+        {"Authentication-Results", "mx.example.org; dkim=pass header.d=example.com"}},
        {{"Authentication-Results",
          "mx.example.org; arc=pass; spf=pass smtp.mailfrom=example.com"}}},
       settings);
 }
 
-TEST(StillReplies, WithDkimPassOfParentDomain) {
+TEST(StillReplies, WithDkimPassOfEnvelopeSenderParentDomain) {
   PolicySettings settings;
   settings.require_authenticated_sender = true;
   settings.trusted_authserv_id = "mx.example.org";
-  Message message = OrdinaryMessageReplacing("From", {"Bob <bob@mail.example.com>"});
-  message.AddHeader("Authentication-Results", "mx.example.org; dkim=pass header.d=example.com");
+  // The reply goes to the envelope sender; From does not matter here.
+  Message message = OrdinaryMessageWith(
+      {{"Authentication-Results", "mx.example.org; dkim=pass header.d=example.com"}},
+      "bob@mail.example.com");
   EXPECT_TRUE(Replied(DecideForOle(message, settings)));
 }
 
