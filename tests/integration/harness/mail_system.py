@@ -88,7 +88,8 @@ def strip_trace_headers(data):
 
 class MailSystem:
     def __init__(self, root, with_programs=True, transport="sendmail",
-                 milter_socket_down=False, program_options=None, transcript=sys.stdout):
+                 milter_socket_down=False, program_options=None, postfix_options=None,
+                 transcript=sys.stdout):
         self.root = root
         # Postfix's unprivileged daemons must be able to walk down to their
         # queue and data directories (mkdtemp makes 0700 directories).
@@ -107,7 +108,8 @@ class MailSystem:
         self.milters = milters
         self.postfix = postfix_instance.PostfixInstance(
             os.path.join(root, "postfix"), relay_port=self.sink.port,
-            smtpd_milters=milters, non_smtpd_milters=milters)
+            smtpd_milters=milters, non_smtpd_milters=milters,
+            extra_main_cf=postfix_options)
         if self.programs is not None:
             self.programs.postfix_config_dir = self.postfix.config_dir
             self.programs.smtp_port = self.postfix.smtp_port
@@ -204,12 +206,20 @@ class MailSystemCase(unittest.TestCase):
     transport = "sendmail"
     milter_socket_down = False
     program_options = {}  # extra config file settings: name -> value or list
+    postfix_options = {}  # extra main.cf settings of the private Postfix: name -> value
 
     @classmethod
     def extra_program_options(cls, root):
         """More config file settings that need the class's work directory
         (files the programs read: a copied directory, a key file); called
         once before the programs start. Wins over program_options."""
+        return {}
+
+    @classmethod
+    def extra_postfix_options(cls, root):
+        """More main.cf settings that need the class's work directory (a
+        lookup table the test writes there); called once before Postfix
+        starts. Wins over postfix_options."""
         return {}
 
     @classmethod
@@ -224,10 +234,12 @@ class MailSystemCase(unittest.TestCase):
         options = dict(cls.program_options)
         if cls.with_programs:
             options.update(cls.extra_program_options(cls.root))
+        postfix_options = dict(cls.postfix_options)
+        postfix_options.update(cls.extra_postfix_options(cls.root))
         cls.system = MailSystem(cls.root, with_programs=cls.with_programs,
                                 transport=cls.transport,
                                 milter_socket_down=cls.milter_socket_down,
-                                program_options=options)
+                                program_options=options, postfix_options=postfix_options)
         cls.addClassCleanup(cls.system.stop)
         cls.system.say("\n== %s (work dir %s)" % (cls.__name__, cls.root))
         cls.system.start()
