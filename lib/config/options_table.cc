@@ -369,8 +369,8 @@ std::vector<OptionEntry> BuildEntries() {
       }));
   t.push_back(Row(
       "require_authenticated_sender",
-      "Reply only when trusted_authserv_id vouches for the sender with SPF or aligned DKIM (yes or "
-      "no).",
+      "Reply only when trusted_authserv_id vouches for the envelope sender with SPF or aligned "
+      "DKIM (yes or no).",
       [](Config& c, const std::string& v) {
         Result<bool> b = ParseYesNo(v);
         if (!b.ok()) return b.status();
