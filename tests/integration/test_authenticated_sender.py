@@ -5,6 +5,8 @@ verifier: a check_sender_access table PREPENDs, per envelope sender, the
 Authentication-Results field a verifier with our authserv-id would add. A
 PREPEND lands above Postfix's own Received field, where a policy service such
 as policyd-spf puts its field, and the milter sees it at end of message.
+A second Postfix runs the man page's header_checks rule that removes
+incoming fields carrying our authserv-id, with no verifier at all.
 
 Each test uses its own sender (a sender is answered once per period).
 """
@@ -28,20 +30,12 @@ VERDICTS = {
 }
 
 
-class AuthenticatedSenderOverPostfix(MailSystemCase):
+class AuthenticatedSenderSteps:
+    """Shared steps; mixed into a MailSystemCase."""
+
     transport = "sendmail"
     program_options = {"require_authenticated_sender": "yes",
                        "trusted_authserv_id": TRUSTED_ID}
-
-    @classmethod
-    def extra_postfix_options(cls, root):
-        table = os.path.join(root, "verifier_access")
-        with open(table, "w") as f:
-            for sender, verdict in VERDICTS.items():
-                f.write("%s PREPEND Authentication-Results: %s; %s\n" % (
-                    sender, TRUSTED_ID, verdict))
-        # texthash needs no postmap.
-        return {"smtpd_sender_restrictions": "check_sender_access texthash:" + table}
 
     @classmethod
     def setUpClass(cls):
@@ -74,6 +68,18 @@ class AuthenticatedSenderOverPostfix(MailSystemCase):
         first = delivered.data.split(b"\r\n", 1)[0].decode()
         self.assertEqual(first, "Authentication-Results: %s; %s" % (TRUSTED_ID, VERDICTS[sender]))
 
+
+class AuthenticatedSenderOverPostfix(AuthenticatedSenderSteps, MailSystemCase):
+    @classmethod
+    def extra_postfix_options(cls, root):
+        table = os.path.join(root, "verifier_access")
+        with open(table, "w") as f:
+            for sender, verdict in VERDICTS.items():
+                f.write("%s PREPEND Authentication-Results: %s; %s\n" % (
+                    sender, TRUSTED_ID, verdict))
+        # texthash needs no postmap.
+        return {"smtpd_sender_restrictions": "check_sender_access texthash:" + table}
+
     def test_sender_our_mta_vouches_for_with_spf_gets_a_reply(self):
         delivered = self.send_to_alice("carol@example.net", "Lunch?")
         self.assert_field_on_top(delivered, "carol@example.net")
@@ -100,6 +106,46 @@ class AuthenticatedSenderOverPostfix(MailSystemCase):
                            from_header="Mallory <mallory@attacker.example>")
         self.assertEqual([m.summary() for m in self.replies()], [])
         self.assert_skipped_unauthenticated("victim2@victim.example")
+
+
+class ForgedFieldsRemovedInFront(AuthenticatedSenderSteps, MailSystemCase):
+    """The header_checks rule of autoresponder-milter(8), AUTHENTICATED
+    SENDERS, in front of the milter, with no verifier at all: a forged field
+    at the top of the message as received, where our verifier's own field
+    would be, is gone before the milter sees it."""
+
+    @classmethod
+    def extra_postfix_options(cls, root):
+        table = os.path.join(root, "header_checks")
+        with open(table, "w") as f:
+            f.write("/^Authentication-Results[[:space:]]*:.*%s/ IGNORE\n"
+                    % TRUSTED_ID.replace(".", "\\."))
+        return {"header_checks": "regexp:" + table}
+
+    def test_forged_fields_are_removed_before_the_milter(self):
+        forged = [
+            "%s; spf=pass smtp.mailfrom=frank@example.net" % TRUSTED_ID,
+            "(our verifier) MX.Integration.Test; spf=pass smtp.mailfrom=frank@example.net",
+            "\r\n %s;\r\n dkim=pass header.d=example.net" % TRUSTED_ID,
+        ]
+        for value in forged:
+            delivered = self.send_to_alice(
+                "frank@example.net", "Forged: %s" % value.strip().split(";")[0],
+                headers=[("Authentication-Results", value)])
+            self.assertNotIn(b"Authentication-Results", delivered.data)
+        self.assertEqual([m.summary() for m in self.replies()], [])
+        self.assert_skipped_unauthenticated("frank@example.net")
+
+    def test_id_hidden_from_the_rule_by_quoted_pairs_is_not_ours(self):
+        # The rule cannot see the id in "mx.inte\gration.test"; the milter
+        # never takes an id spelled with quoted-pairs for its own.
+        hidden = r'"mx.inte\gration.test"; spf=pass smtp.mailfrom=gina@example.net'
+        delivered = self.send_to_alice("gina@example.net", "Hidden id",
+                                       headers=[("Authentication-Results", hidden)])
+        self.assertIn(b"\r\nAuthentication-Results: " + hidden.encode() + b"\r\n",
+                      delivered.data)
+        self.assertEqual([m.summary() for m in self.replies()], [])
+        self.assert_skipped_unauthenticated("gina@example.net")
 
 
 if __name__ == "__main__":
