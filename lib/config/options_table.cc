@@ -62,6 +62,19 @@ bool IsPlainLocalPart(std::string_view text) {
   return true;
 }
 
+// A user name as useradd(8) accepts it by default: lower-case letters,
+// digits, '_' and '-', not starting with a digit or '-', at most 32 bytes.
+bool IsUserName(std::string_view text) {
+  if (text.size() > 32) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool ok = (c >= 'a' && c <= 'z') || c == '_' ||
+                    (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // Sub-address delimiters (Postfix's recipient_delimiter): each character
 // starts a sub-address. Letters and digits would cut ordinary names, '@'
 // the domain; quotes and backslashes belong to quoted local parts.
@@ -277,6 +290,16 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return c.dispatcher_pid_file; }));
+  t.push_back(Row(
+      "service_user",
+      "The user the daemons run as: the secret key may be readable by its primary group, and "
+      "--check-config reads files as it. Empty for none.",
+      [](Config& c, const std::string& v) {
+        if (!IsUserName(v)) return Bad("expected a user name or nothing, got '" + v + "'");
+        c.service_user = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.service_user; }));
 
   // --- the store ---
   t.push_back(Row(
