@@ -15,6 +15,7 @@
 #include "ctl/sequence_commands.h"
 #include "ctl/stats_command.h"
 #include "ctl/store_error_command.h"
+#include "ctl/store_owner.h"
 #include "ctl/suppression_commands.h"
 
 namespace ar {
@@ -43,6 +44,9 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                      **clock,
                      [&store, &config]() -> Result<Store*> {
                        if (!store) {
+                         // Root would leave files the daemons cannot open.
+                         if (Status owner = BecomeStoreOwner(config.store.path); !owner.ok())
+                           return owner;
                          auto opened = Store::Open(config.store);
                          if (!opened.ok()) return opened.status();
                          store = std::move(*opened);

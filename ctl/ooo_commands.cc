@@ -1,5 +1,6 @@
 #include "ctl/ooo_commands.h"
 
+#include <map>
 #include <ostream>
 
 #include "config/options_table.h"
@@ -55,12 +56,25 @@ int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
       *flags, std::nullopt, [](const std::string&) { return Result<std::string>(std::string()); });
   if (!syntax.ok()) return FromStatus(ctx, syntax.status());
 
+  // The files are read before the store is opened: opening it may give up
+  // root for the store's owner (store_owner.h), who may not read them.
+  std::map<std::string, std::string> files;
+  TextFileReader read_ahead = [&ctx, &files](const std::string& path) -> Result<std::string> {
+    auto text = ReadTextFile(path, ctx.in, kMaxBodyBytes);
+    if (text.ok()) files[path] = *text;
+    return text;
+  };
+  if (auto read = RuleEditsFromFlags(*flags, std::nullopt, read_ahead); !read.ok())
+    return FromStatus(ctx, read.status());
+
   auto store = ctx.store();
   if (!store.ok()) return Failure(ctx, store.status().ToString());
   auto existing = (*store)->GetRule(address);
   if (!existing.ok()) return Failure(ctx, existing.status().ToString());
 
-  TextFileReader reader = [&ctx](const std::string& path) {
+  TextFileReader reader = [&ctx, &files](const std::string& path) -> Result<std::string> {
+    auto known = files.find(path);
+    if (known != files.end()) return known->second;
     return ReadTextFile(path, ctx.in, kMaxBodyBytes);
   };
   auto edits = RuleEditsFromFlags(*flags, *existing, reader);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/options_table.h"
+#include "config/sequence_secret.h"
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/strings.h"
@@ -62,6 +63,9 @@ int UsageError(const std::string& message) {
 int CheckConfig(const ar::Config& config, std::vector<std::string> errors) {
   if (auto clock = ar::MakeClock(config.clock); !clock.ok())
     errors.push_back(clock.status().message());
+  // The key was read as whoever runs this; the daemons read it as service_user.
+  if (ar::Status key = ar::CheckSecretKeyAsServiceUser(config); !key.ok())
+    errors.push_back(key.message());
   ar::LogLevel level = ar::LogLevel::kInfo;
   if (!ar::ParseLogLevel(config.log_level, &level))
     errors.push_back("unknown log_level '" + config.log_level + "'");

@@ -9,6 +9,7 @@ const std::vector<std::string>& DispatcherRestartOnlyOptions() {
       "log_level",
       "store_path",
       "store_map_size",
+      "recipient_delimiter",
       "dispatcher_pid_file",
       "dispatcher_metrics_file",
   };

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "config/options_table.h"
+#include "config/sequence_secret.h"
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/strings.h"
@@ -49,6 +50,9 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
 int CheckConfig(const ar::Config& config, std::vector<std::string> errors) {
   if (auto clock = ar::MakeClock(config.clock); !clock.ok())
     errors.push_back(clock.status().message());
+  // The key was read as whoever runs this; the daemons read it as service_user.
+  if (ar::Status key = ar::CheckSecretKeyAsServiceUser(config); !key.ok())
+    errors.push_back(key.message());
   const std::string& dir = config.sequences.directory;
   std::error_code ec;
   if (!dir.empty() && std::filesystem::is_directory(dir, ec)) {

@@ -41,6 +41,9 @@ struct Config {
   std::string store_error_file = "/run/autoresponder-milter/store-error";
   std::string milter_pid_file;       // "" means none; read by autoresponder-ctl reload
   std::string dispatcher_pid_file;   // "" means none; read by autoresponder-ctl reload
+  // The user the daemons run as (the units' User=): the secret key may be
+  // readable by its primary group; --check-config reads as it. "" = none.
+  std::string service_user = "autoresponder";
   StoreOptions store{"/var/lib/autoresponder-milter"};
   PolicySettings policy;
   ComposeSettings compose;          // hostname defaults to gethostname()

@@ -3,6 +3,7 @@
 // --print-config and --help all read these rows and nothing else.
 #include <unistd.h>
 
+#include <cctype>
 #include <climits>
 
 #include "config/option_entry.h"
@@ -56,6 +57,32 @@ bool IsPlainLocalPart(std::string_view text) {
   for (char c : text) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// A user name as useradd(8) accepts it by default: lower-case letters,
+// digits, '_' and '-', not starting with a digit or '-', at most 32 bytes.
+bool IsUserName(std::string_view text) {
+  if (text.size() > 32) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool ok = (c >= 'a' && c <= 'z') || c == '_' ||
+                    (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Sub-address delimiters (Postfix's recipient_delimiter): each character
+// starts a sub-address. Letters and digits would cut ordinary names, '@'
+// the domain; quotes and backslashes belong to quoted local parts.
+bool IsRecipientDelimiter(std::string_view text) {
+  if (text.size() > 8) return false;
+  for (char c : text) {
+    const bool ok = c > 0x20 && c < 0x7F && std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+                    c != '@' && c != '"' && c != '\\';
     if (!ok) return false;
   }
   return true;
@@ -263,6 +290,16 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return c.dispatcher_pid_file; }));
+  t.push_back(Row(
+      "service_user",
+      "The user the daemons run as: the secret key may be readable by its primary group, and "
+      "--check-config reads files as it. Empty for none.",
+      [](Config& c, const std::string& v) {
+        if (!IsUserName(v)) return Bad("expected a user name or nothing, got '" + v + "'");
+        c.service_user = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.service_user; }));
 
   // --- the store ---
   t.push_back(Row(
@@ -526,6 +563,19 @@ std::vector<OptionEntry> BuildEntries() {
   t.push_back(Duration(
       "person_send_window", "The window person_send_limit counts in.",
       [](auto& c) -> auto& { return c.dispatch.person_send_window; }, kOneSecond, kOneYear));
+  t.push_back(Row(
+      "recipient_delimiter",
+      "Characters that start a sub-address: person_send_limit counts victim+1@ and victim+2@ as "
+      "victim@. Empty: no folding.",
+      [](Config& c, const std::string& v) {
+        if (!IsRecipientDelimiter(v))
+          return Bad("expected up to 8 punctuation characters other than @ \\ \", got '" + v +
+                     "'");
+        c.store.recipient_delimiter = v;
+        c.dispatch.recipient_delimiter = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.store.recipient_delimiter; }));
   t.push_back(Duration(
       "poll_interval", "The longest the dispatcher sleeps before looking at the queue again.",
       [](auto& c) -> auto& { return c.dispatch.poll_interval; }, kOneSecond, kOneHour));

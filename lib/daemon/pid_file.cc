@@ -1,12 +1,13 @@
 #include "daemon/pid_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <string>
 
 #include "core/strings.h"
 
@@ -21,10 +22,20 @@ constexpr size_t kMaxPidFileBytes = 64;
 Status WritePidFile(const std::string& path) {
   const std::string temporary = path + ".tmp";
   {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << getpid() << "\n";
-    out.close();
-    if (!out) return Status::IoError("cannot write pid file " + temporary);
+    int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0)
+      return Status::IoError("cannot write pid file " + temporary + ": " + std::strerror(errno));
+    // 0644 whatever the umask (the units run with 0027): the pid file is for
+    // others to read, autoresponder-ctl reload and monitoring among them.
+    const std::string text = std::to_string(getpid()) + "\n";
+    const bool written = fchmod(fd, 0644) == 0 &&
+                         write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const int error = errno;
+    if (close(fd) != 0 || !written) {
+      std::remove(temporary.c_str());
+      return Status::IoError("cannot write pid file " + temporary + ": " +
+                             std::strerror(written ? errno : error));
+    }
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     int error = errno;

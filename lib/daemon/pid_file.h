@@ -15,7 +15,8 @@
 namespace ar {
 
 // Writes getpid() to path (through a temporary file and rename(2), so a
-// reader never sees half a number). Errors name the path.
+// reader never sees half a number), mode 0644 whatever the umask. Errors
+// name the path.
 Status WritePidFile(const std::string& path);
 
 // Removes path if it still names this process (a newer instance may have

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/strings.h"
+#include "message/sub_address.h"
 
 namespace ar {
 namespace {
@@ -335,7 +336,7 @@ Result<DispatchStats> Dispatcher::RunOnce() {
         repeated = true;
         continue;  // still claimed; it comes back when the lease ends
       }
-      const std::string person = ToLowerAscii(PersonOf(item));
+      const std::string person = FoldSubAddress(PersonOf(item), settings_.recipient_delimiter);
       auto [at, fresh] = group_of.emplace(person, batch.groups.size());
       if (fresh) batch.groups.emplace_back();
       batch.groups[at->second].push_back(std::move(item));

@@ -63,6 +63,9 @@ struct DispatchSettings {
   Seconds catch_up_limit = Seconds(86400);  // skip what is overdue by more; 0 sends all late
   uint32_t person_send_limit = 3;           // per person within person_send_window; 0 = none
   Seconds person_send_window = Seconds(86400);
+  // Sub-address delimiters: one person's items go to one sender after
+  // folding, as the store counts them (StoreOptions::recipient_delimiter).
+  std::string recipient_delimiter = "+";
 };
 
 struct DispatchStats {

@@ -49,7 +49,8 @@ Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenLmdb(const StoreOptions& optio
   AR_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(env_options));
   AR_ASSIGN_OR_RETURN(Databases dbs, OpenDatabases(*env));
   return std::unique_ptr<LmdbStore>(
-      new LmdbStore(std::move(env), dbs, options.map_size, options.faults));
+      new LmdbStore(std::move(env), dbs, options.map_size, options.faults,
+                    options.recipient_delimiter));
 }
 
 // Opens (creating when writable) every named database in one transaction and

@@ -121,9 +121,10 @@ class LmdbStore final : public Store, public SequenceStore {
   };
 
   LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs, uint64_t max_map_size,
-            std::shared_ptr<StoreFaults> faults)
+            std::shared_ptr<StoreFaults> faults, std::string recipient_delimiter)
       : env_(std::move(env)),
         dbs_(dbs),
+        recipient_delimiter_(std::move(recipient_delimiter)),
         batcher_(std::make_unique<WriteBatcher>(*env_, max_map_size, std::move(faults))) {}
   static Result<Databases> OpenDatabases(LmdbEnv& env);
 
@@ -181,6 +182,7 @@ class LmdbStore final : public Store, public SequenceStore {
 
   std::unique_ptr<LmdbEnv> env_;
   Databases dbs_;
+  std::string recipient_delimiter_;  // person_sends keys: FoldSubAddress
   std::unique_ptr<WriteBatcher> batcher_;  // borrows *env_; declared after it
 };
 

@@ -3,7 +3,7 @@
 // send log behind RecentSends (FORMAT.md, "person_sends").
 #include <algorithm>
 
-#include "message/address.h"
+#include "message/sub_address.h"
 #include "store/keys.h"
 #include "store/lmdb_store.h"
 #include "store/status_macros.h"
@@ -70,7 +70,7 @@ Result<size_t> LmdbStore::ReleaseClaims() {
 }
 
 Status LmdbStore::RecordSend(LmdbTxn& txn, const std::string& person, TimePoint at) {
-  const std::string key = NormalizeAddress(person);
+  const std::string key = FoldSubAddress(person, recipient_delimiter_);
   // The send itself must not fail for want of a key: such a person simply
   // has no history (and so no frequency cap).
   if (key.empty() || key.size() > env_->max_key_size()) return Status::Ok();
@@ -87,7 +87,7 @@ Status LmdbStore::RecordSend(LmdbTxn& txn, const std::string& person, TimePoint 
 
 Result<std::vector<TimePoint>> LmdbStore::RecentSends(const std::string& person, TimePoint since) {
   std::vector<TimePoint> recent;
-  const std::string key = NormalizeAddress(person);
+  const std::string key = FoldSubAddress(person, recipient_delimiter_);
   if (!dbs_.person_sends_present || key.empty() || key.size() > env_->max_key_size()) {
     return recent;
   }

@@ -52,6 +52,9 @@ struct StoreOptions {
   uint64_t initial_map_size = 64ull << 20;
   bool read_only = false;
   std::shared_ptr<StoreFaults> faults = nullptr;  // tests only; null in production
+  // person_sends keys fold sub-addresses at these characters
+  // (message/sub_address.h): victim+1@ and victim+2@ are one person.
+  std::string recipient_delimiter = "+";
 };
 
 // A reply the milter wants to send. Enqueue() records it only if the user has
@@ -201,8 +204,10 @@ class Store {
   // before it was claimed, so a restart resumes at once instead of waiting
   // for leases to end. Returns how many items were released.
   virtual Result<size_t> ReleaseClaims() { return Status::IoError("ReleaseClaims not available"); }
-  // When person (normalised) was sent follow-ups (out-of-office replies and
-  // sequence steps) at or after since, oldest first. MarkSent() and
+  // When person was sent follow-ups (out-of-office replies and sequence
+  // steps) at or after since, oldest first; person and every recorded
+  // recipient are folded (StoreOptions::recipient_delimiter), so the sends
+  // to all sub-addresses of one mailbox count together. MarkSent() and
   // SequenceStore::RecordStepSent() record each send; the store keeps the
   // last 16 per person. Feeds the dispatcher's per-person frequency cap.
   virtual Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) {

@@ -3,9 +3,15 @@
 // that the exit status and stdout are exactly what an operator sees.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
@@ -160,6 +166,62 @@ TEST_F(CtlBinaryTest, StoreThatCannotBeOpenedExitsOne) {
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1);
+}
+
+// --- root on the daemons' store ---
+
+// The user a store may belong to in these tests; nullopt unless root.
+std::optional<std::pair<uid_t, gid_t>> OtherUser() {
+  struct passwd* nobody = getpwnam("nobody");
+  if (geteuid() != 0 || nobody == nullptr) return std::nullopt;
+  return std::make_pair(nobody->pw_uid, nobody->pw_gid);
+}
+
+uid_t OwnerOf(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? st.st_uid : static_cast<uid_t>(-1);
+}
+
+TEST_F(CtlBinaryTest, RootOnAStoreOfAnotherUserLeavesOnlyThatUsersFiles) {
+  auto user = OtherUser();
+  if (!user) GTEST_SKIP() << "needs root and the user nobody";
+  // As tmpfiles.d leaves it: the directory the daemons' user's, private.
+  // The clock file is read on every "now", after the switch too.
+  chmod(sandbox_.root.c_str(), 0755);
+  chmod(sandbox_.clock_file.c_str(), 0644);
+  std::filesystem::create_directories(sandbox_.store);
+  ASSERT_EQ(chown(sandbox_.store.c_str(), user->first, user->second), 0);
+  chmod(sandbox_.store.c_str(), 0700);
+  // Root's own file, which that user could not read: read before the switch.
+  const std::string text = sandbox_.WriteFile("away.txt", "Away until Monday.\n");
+  chmod(text.c_str(), 0600);
+
+  CtlRun set = Ctl({"ooo", "set", "ole@example.no", "--text-file", text});
+  ASSERT_EQ(set.code, 0) << set.err;
+  for (const char* name : {"data.mdb", "lock.mdb"}) {
+    const std::string file = sandbox_.store + "/" + name;
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
+    EXPECT_EQ(OwnerOf(file), user->first) << file << " belongs to root";
+  }
+  CtlRun show = Ctl({"ooo", "show", "ole@example.no"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("Away until Monday."));
+}
+
+TEST_F(CtlBinaryTest, RootRefusesAStoreWhoseFilesAnEarlierRootRunLeftAndNamesTheFix) {
+  auto user = OtherUser();
+  if (!user) GTEST_SKIP() << "needs root and the user nobody";
+  chmod(sandbox_.root.c_str(), 0755);
+  // An earlier run as root created the store; then the directory was given
+  // to the daemons' user, but not the files in it.
+  ASSERT_EQ(Ctl({"ooo", "list"}).code, 0);
+  ASSERT_EQ(OwnerOf(sandbox_.store + "/data.mdb"), 0u);
+  ASSERT_EQ(chown(sandbox_.store.c_str(), user->first, user->second), 0);
+
+  CtlRun list = Ctl({"ooo", "list"});
+  EXPECT_EQ(list.code, 1);
+  EXPECT_THAT(list.err, HasSubstr("chown -R nobody: " + sandbox_.store));
+  EXPECT_EQ(OwnerOf(sandbox_.store + "/data.mdb"), 0u);  // nothing touched
 }
 
 }  // namespace

@@ -52,6 +52,9 @@ class SequenceCtlTest : public ::testing::Test {
   std::string key_file_ = sandbox_.WriteFile("secret.key", std::string(kSecretKey) + "\n");
 
   void SetUp() override {
+    // A key others could read is refused (secret_key_file).
+    std::filesystem::permissions(key_file_, std::filesystem::perms::owner_read |
+                                                std::filesystem::perms::owner_write);
     std::filesystem::create_directories(dir_);
     WriteSequence("drip", kDripV1);
     WriteTemplate("welcome.txt", "Subject: Welcome {{first_name}}\n\nHello {{name}}.\n");

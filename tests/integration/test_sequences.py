@@ -819,6 +819,7 @@ class DirectionStory(MailSystemCase):
         key_file = os.path.join(root, "direction.key")
         with open(key_file, "wb") as f:
             f.write(SECRET_KEY)
+        os.chmod(key_file, 0o600)
         return {"sequence_dir": sequence_dir, "secret_key_file": key_file}
 
     def test_smtp_and_local_mail_enrol_in_their_own_sequence(self):

@@ -2,7 +2,8 @@
 # Runs the real autoresponder-milter with --check-config on a config file
 # with four mistakes and a sequence directory with a broken file: it must
 # exit 2 and name every mistake on stderr, one "FILE:LINE: what" line each.
-# Then a valid configuration: exit 0 and the "is valid" line.
+# Then a valid configuration: exit 0 and the "is valid" line. Then the
+# secret key's mode, and (as root) whether service_user can read it.
 # Usage: check_config_test.sh MILTER
 set -eu
 MILTER=$1
@@ -11,7 +12,7 @@ trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; echo "--- stderr:"; cat "$WORK/err"; exit 1; }
 
 mkdir "$WORK/sequences"
-printf '0123456789abcdef0123456789abcdef\n' > "$WORK/key"
+(umask 077; printf '0123456789abcdef0123456789abcdef\n' > "$WORK/key")
 cat > "$WORK/sequences/broken.sequence" <<'SEQ'
 [sequence]
 name = broken
@@ -25,6 +26,7 @@ no_such_option = 1
 period_min = soon
 log_level = debug
 log_level = info
+service_user =
 CONF
 
 status=0
@@ -52,4 +54,47 @@ status=0
 "$MILTER" --config "$WORK/good.conf" --check-config >"$WORK/out" 2>"$WORK/err" || status=$?
 [ "$status" -eq 0 ] || fail "valid file: exit status $status"
 grep -qF "configuration $WORK/good.conf is valid" "$WORK/out" || fail "no 'is valid' line"
+
+# The secret key: a key others can read is refused, naming the mode.
+rm "$WORK/sequences/broken.sequence"
+check_key() {  # check_key SERVICE_USER: runs --check-config with sequences on
+  cat > "$WORK/key.conf" <<CONF
+sequence_dir = $WORK/sequences
+secret_key_file = $WORK/key
+service_user = $1
+CONF
+  status=0
+  "$MILTER" --config "$WORK/key.conf" --check-config >"$WORK/out" 2>"$WORK/err" || status=$?
+}
+chmod 644 "$WORK/key"
+check_key ""
+[ "$status" -eq 2 ] || fail "key mode 0644: exit status $status, expected 2"
+grep -qF "secret_key_file $WORK/key: mode 0644" "$WORK/err" || fail "0644 key not named"
+chmod 600 "$WORK/key"
+check_key ""
+[ "$status" -eq 0 ] || fail "key mode 0600: exit status $status"
+
+# Run as root, the key is read again as service_user: a root-only key the
+# daemons' user cannot read is an error, not "valid".
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+  chmod 755 "$WORK"
+  chown root:root "$WORK/key"
+  check_key nobody
+  [ "$status" -eq 2 ] || fail "key unreadable by service_user: exit status $status, expected 2"
+  grep -qF "$WORK/key: service_user nobody cannot read it" "$WORK/err" || fail "service_user not named"
+  # 0640 root:<nobody's group> is what the daemons' user may read.
+  chown "root:$(id -gn nobody)" "$WORK/key"
+  chmod 640 "$WORK/key"
+  check_key nobody
+  [ "$status" -eq 0 ] || fail "0640 key in service_user's group: exit status $status"
+  # The same mode in another group is refused.
+  chown root:root "$WORK/key"
+  check_key nobody
+  [ "$status" -eq 2 ] || fail "0640 key in group root: exit status $status, expected 2"
+  grep -qF "mode 0640 lets group root read the key" "$WORK/err" || fail "group not named"
+  chmod 600 "$WORK/key"
+  check_key no-such-user-here
+  [ "$status" -eq 2 ] || fail "missing service_user: exit status $status, expected 2"
+  grep -qF "service_user 'no-such-user-here' does not exist" "$WORK/err" || fail "no missing-user line"
+fi
 echo "PASS"

@@ -3,6 +3,7 @@
 // store; the dispatcher's transport swap; the signal flags; pid files.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -229,6 +230,21 @@ TEST(PidFile, WritesReadsAndRemovesOnlyItsOwn) {
   WriteFile(path, "4194304\n");  // another process's
   RemovePidFile(path);
   EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST(PidFile, IsReadableByAllWhateverTheUmask) {
+  // The units run with UMask=0027; autoresponder-ctl reload run by another
+  // user and monitoring must still read it.
+  auto dir = TestDir();
+  std::string path = (dir / "m.pid").string();
+  const mode_t old_umask = umask(077);
+  Status written = WritePidFile(path);
+  umask(old_umask);
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  RemovePidFile(path);
 }
 
 TEST(PidFile, RejectsWhatIsNotAProcessId) {

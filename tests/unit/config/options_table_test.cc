@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 47u);
+  EXPECT_EQ(names.size(), 49u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
@@ -230,6 +230,10 @@ TEST(Options, RejectBadValuesWithAClearMessage) {
       {"transport_timeout", "2h", "out of range"},
       {"dispatch_batch_size", "0", "out of range"},
       {"poll_interval", "0s", "out of range"},
+      {"recipient_delimiter", "x", "punctuation"},
+      {"recipient_delimiter", "+@", "punctuation"},
+      {"recipient_delimiter", "+ ", "punctuation"},
+      {"service_user", "Root Admin", "user name"},
   };
   for (const BadValue& bad : cases) {
     Result<CommandLine> parsed = Parse({std::string("--") + bad.option + "=" + bad.value});
@@ -238,6 +242,17 @@ TEST(Options, RejectBadValuesWithAClearMessage) {
     EXPECT_EQ(message.rfind(std::string("--") + bad.option + ": ", 0), 0u) << message;
     EXPECT_NE(message.find(bad.expected), std::string::npos) << message;
   }
+}
+
+TEST(Options, RecipientDelimiterReachesTheStoreAndTheDispatcher) {
+  Result<CommandLine> parsed = Parse({"--recipient_delimiter", "+-"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->config.store.recipient_delimiter, "+-");
+  EXPECT_EQ(parsed->config.dispatch.recipient_delimiter, "+-");
+  Result<CommandLine> off = Parse({"--recipient_delimiter="});
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(off->config.store.recipient_delimiter, "");
+  EXPECT_EQ(off->config.dispatch.recipient_delimiter, "");
 }
 
 TEST(Consistency, PeriodDefaultMustLieBetweenMinAndMax) {

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -6,6 +8,7 @@
 #include <string>
 
 #include "config/options_table.h"
+#include "config/sequence_secret.h"
 #include "config_test_support.h"
 
 namespace ar {
@@ -30,6 +33,7 @@ class SequenceOptionsTest : public ::testing::Test {
   std::string WriteKey(const std::string& contents) {
     const std::string path = dir_ + "/secret.key";
     std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
+    chmod(path.c_str(), 0600);  // as the key must be
     return path;
   }
   Result<CommandLine> ParseWith(const std::string& key_file) {
@@ -79,6 +83,90 @@ TEST_F(SequenceOptionsTest, UnreadableOrShortKeyIsAnErrorNamingTheFile) {
 
   auto sixteen = ParseWith(WriteKey("sixteen-bytes!!!"));
   EXPECT_TRUE(sixteen.ok()) << sixteen.status().ToString();
+}
+
+// --- who may read the key (secret_key_file; as OpenDKIM judges keys) ---
+
+gid_t GroupOfNobody() {
+  struct passwd* nobody = getpwnam("nobody");
+  return nobody == nullptr ? static_cast<gid_t>(-1) : nobody->pw_gid;
+}
+
+TEST(SecretKeyMode, OwnerOnlyIsAccepted) {
+  EXPECT_TRUE(CheckSecretKeyMode("/k", 0, 0, 0600, "nobody").ok());
+  EXPECT_TRUE(CheckSecretKeyMode("/k", 1000, 1000, 0400, "").ok());
+}
+
+TEST(SecretKeyMode, AnyPermissionForOthersIsRefusedNamingModeAndFix) {
+  for (mode_t mode : {0644, 0604, 0602, 0601, 0607}) {
+    Status s = CheckSecretKeyMode("/etc/k", 0, GroupOfNobody(), mode, "nobody");
+    ASSERT_FALSE(s.ok()) << std::oct << mode;
+    EXPECT_NE(s.message().find("/etc/k: mode 0"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("chmod 600 /etc/k"), std::string::npos) << s.message();
+  }
+}
+
+TEST(SecretKeyMode, GroupReadOnlyForRootOwnedFileInTheServiceUsersGroup) {
+  if (GroupOfNobody() == static_cast<gid_t>(-1)) GTEST_SKIP() << "no user nobody";
+  EXPECT_TRUE(CheckSecretKeyMode("/k", 0, GroupOfNobody(), 0640, "nobody").ok());
+  // Another group, another owner, a group that may write, or no service user.
+  EXPECT_FALSE(CheckSecretKeyMode("/k", 0, GroupOfNobody() + 1, 0640, "nobody").ok());
+  EXPECT_FALSE(CheckSecretKeyMode("/k", 1000, GroupOfNobody(), 0640, "nobody").ok());
+  EXPECT_FALSE(CheckSecretKeyMode("/k", 0, GroupOfNobody(), 0660, "nobody").ok());
+  EXPECT_FALSE(CheckSecretKeyMode("/k", 0, GroupOfNobody(), 0620, "nobody").ok());
+  EXPECT_FALSE(CheckSecretKeyMode("/k", 0, GroupOfNobody(), 0640, "").ok());
+  EXPECT_FALSE(CheckSecretKeyMode("/k", 0, GroupOfNobody(), 0640, "no-such-user-here").ok());
+}
+
+TEST_F(SequenceOptionsTest, AKeyOthersCanReadIsAConfigurationError) {
+  const std::string path = WriteKey(kKey);
+  chmod(path.c_str(), 0644);
+  auto parsed = ParseWith(path);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("secret_key_file " + path + ": mode 0644"),
+            std::string::npos)
+      << parsed.status().message();
+}
+
+TEST_F(SequenceOptionsTest, AGroupReadableKeyCountsOnlyInTheServiceUsersGroup) {
+  if (geteuid() != 0 || GroupOfNobody() == static_cast<gid_t>(-1))
+    GTEST_SKIP() << "needs root and the user nobody";
+  const std::string path = WriteKey(kKey);
+  ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
+  chmod(path.c_str(), 0640);
+  auto other_group = Parse({"--sequence_dir", dir_ + "/sequences", "--secret_key_file", path,
+                            "--service_user", "nobody"});
+  ASSERT_FALSE(other_group.ok());
+  EXPECT_NE(other_group.status().message().find("mode 0640 lets group"), std::string::npos)
+      << other_group.status().message();
+  ASSERT_EQ(chown(path.c_str(), 0, GroupOfNobody()), 0);
+  auto service_group = Parse({"--sequence_dir", dir_ + "/sequences", "--secret_key_file", path,
+                              "--service_user", "nobody"});
+  ASSERT_TRUE(service_group.ok()) << service_group.status().ToString();
+  EXPECT_EQ(service_group->config.sequences.secret_key, kKey);
+}
+
+TEST_F(SequenceOptionsTest, CheckConfigReadsTheKeyAsTheServiceUser) {
+  if (geteuid() != 0 || GroupOfNobody() == static_cast<gid_t>(-1))
+    GTEST_SKIP() << "needs root and the user nobody";
+  chmod(dir_.c_str(), 0755);
+  const std::string path = WriteKey(kKey);  // 0600, root's
+  ASSERT_EQ(chown(path.c_str(), 0, 0), 0);
+  auto parsed = Parse({"--sequence_dir", dir_ + "/sequences", "--secret_key_file", path,
+                       "--service_user", "nobody"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();  // root reads it
+  Status as_nobody = CheckSecretKeyAsServiceUser(parsed->config);
+  ASSERT_FALSE(as_nobody.ok());
+  EXPECT_NE(as_nobody.message().find(path + ": service_user nobody cannot read it"),
+            std::string::npos)
+      << as_nobody.message();
+
+  ASSERT_EQ(chown(path.c_str(), 0, GroupOfNobody()), 0);
+  chmod(path.c_str(), 0640);
+  auto readable = Parse({"--sequence_dir", dir_ + "/sequences", "--secret_key_file", path,
+                         "--service_user", "nobody"});
+  ASSERT_TRUE(readable.ok()) << readable.status().ToString();
+  EXPECT_TRUE(CheckSecretKeyAsServiceUser(readable->config).ok());
 }
 
 TEST_F(SequenceOptionsTest, NoKeyIsReadWhenSequencesAreOff) {

@@ -352,6 +352,28 @@ TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatcher
   EXPECT_EQ(queue[0].attempts, 0u);  // a deferral is not a failed attempt
 }
 
+TEST_F(DispatchPolicyTest, SubAddressesOfOneMailboxShareThePersonSendLimit) {
+  // victim+1@ and victim+2@ land in one mailbox: counted apart, a flood to
+  // ever new sub-addresses would pass the cap untouched.
+  settings_.person_send_limit = 1;
+  settings_.concurrency = 4;
+  Enqueue("victim+1@example.org", kStart, "a@example.com");
+  Enqueue("Victim+2@Example.org", kStart, "b@example.com");
+  Dispatcher dispatcher = MakeDispatcher();
+  DispatchStats stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 1u);
+  EXPECT_EQ(stats.capped, 1u);
+  // A later run, on its own, still counts the first send.
+  clock_.Advance(Seconds(60));
+  Enqueue("victim@example.org", clock_.Now(), "c@example.com");
+  stats = RunOnce(dispatcher);
+  EXPECT_EQ(stats.sent, 0u);
+  EXPECT_EQ(Recipients().size(), 1u);
+  auto recent = real_->RecentSends("victim+3@example.org", kStart - Seconds(1));
+  ASSERT_TRUE(recent.ok());
+  EXPECT_EQ(recent->size(), 1u);
+}
+
 TEST_F(DispatchPolicyTest, ZeroPersonSendLimitMeansNoCap) {
   settings_.person_send_limit = 0;
   for (int i = 0; i < 5; ++i) store_->AddSend("bob@example.org", kStart - Seconds(10));

@@ -44,6 +44,30 @@ TEST_F(RecentSends, RepliesAndStepsAreRecordedForTheirPerson) {
   EXPECT_TRUE(Sends("nobody@x", At(0)).empty());
 }
 
+TEST_F(RecentSends, SubAddressesOfOneMailboxAreOnePerson) {
+  SendReply("a@example.com", "victim+1@example.org", At(100));
+  SendReply("b@example.com", "Victim+2@Example.org", At(200));
+  Enrol(MakeEnrol("victim+3@example.org", "seq", At(300)), At(0));
+  ASSERT_OK(seq().RecordStepSent(OnlyStepOf("victim+3@example.org", "seq").id, "<s0@x>", At(300),
+                                 std::nullopt));
+  const std::vector<TimePoint> all = {At(100), At(200), At(300)};
+  EXPECT_EQ(Sends("victim@example.org", At(0)), all);
+  EXPECT_EQ(Sends("victim+anything@example.org", At(0)), all);
+  EXPECT_TRUE(Sends("victim2@example.org", At(0)).empty());
+}
+
+TEST_F(RecentSends, WithoutADelimiterEachAddressCountsAlone) {
+  store_.reset();
+  StoreOptions options = Options();
+  options.recipient_delimiter = "";
+  store_ = OpenStore(options);
+  ASSERT_NE(store_, nullptr);
+  SendReply("a@example.com", "victim+1@example.org", At(100));
+  SendReply("b@example.com", "victim+2@example.org", At(200));
+  EXPECT_EQ(Sends("victim+1@example.org", At(0)), std::vector<TimePoint>{At(100)});
+  EXPECT_TRUE(Sends("victim@example.org", At(0)).empty());
+}
+
 TEST_F(RecentSends, KeepsTheLastSixteenOldestFirst) {
   for (int i = 0; i < 20; ++i) {
     SendReply("u" + std::to_string(i) + "@example.com", "kari@example.org", At(10 * i));
