@@ -1,5 +1,7 @@
 #include "store/lmdb_env.h"
 
+#include "store/data_file_check.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
@@ -75,6 +77,11 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const LmdbEnvOptions& options) {
     std::filesystem::create_directories(options.path, ec);
     if (ec) return Status::IoError("create " + options.path + ": " + ec.message());
   }
+
+  // Before the map exists: a truncated data file would otherwise kill the
+  // process with SIGBUS at the first read of a page past its end.
+  Status intact = CheckDataFile(options.path + "/data.mdb");
+  if (!intact.ok()) return intact;
 
   MDB_env* raw = nullptr;
   int rc = mdb_env_create(&raw);
