@@ -124,7 +124,7 @@ Result<std::vector<EnqueueOutcome>> LmdbStore::Enqueue(const std::vector<NewRepl
       outcomes.push_back(EnqueueOutcome{true, id});
     }
     return Status::Ok();
-  });
+  }, WriteBatcher::Use::kOutsideReserve);  // a new reply: outside the reserve
   if (!written.ok()) return written;
   return outcomes;
 }

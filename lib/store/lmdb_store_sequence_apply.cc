@@ -132,7 +132,10 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
       AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens, PersonToken(token_key, person), person));
     }
     return Status::Ok();
-  });
+  },
+  // New enrolments stay outside the reserve; a decision that only ends or
+  // suppresses (an unsubscribe, a bounce) makes room and may use it.
+  decision.enrols.empty() ? WriteBatcher::Use::kReserve : WriteBatcher::Use::kOutsideReserve);
 }
 
 Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {
