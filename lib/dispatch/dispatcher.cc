@@ -419,8 +419,8 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
       const milliseconds until = std::chrono::ceil<milliseconds>(**next - clock_.NowPrecise());
       wait = std::clamp(until, milliseconds(0), poll);
       // Due now yet nothing claimed (another dispatcher holds it): do not spin.
-      if (wait == milliseconds(0) && stats->sent + stats->retried + stats->failed +
-                                             stats->dropped + stats->skipped + stats->capped ==
+      if (wait == milliseconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
+                                             stats->skipped + stats->capped ==
                                          0) {
         wait = Seconds(1);
       }

@@ -26,7 +26,7 @@ struct DataFileHeader {
   uint64_t last_page = 0;  // the newest meta page's last used page number
   uint64_t txnid = 0;      // its transaction id
   uint64_t file_size = 0;
-  bool present = false;    // false: no data.mdb yet, or an empty one (LMDB makes a new store)
+  bool present = false;  // false: no data.mdb yet, or an empty one (LMDB makes a new store)
 };
 
 // Ok when data_file is missing or empty (LMDB creates a new store), or

@@ -1,13 +1,13 @@
 #include "store/lmdb_env.h"
 
-#include "store/data_file_check.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "store/data_file_check.h"
 
 namespace ar {
 

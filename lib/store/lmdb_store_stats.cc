@@ -1,10 +1,10 @@
 // LmdbStore: Stats(), the read-only counts and sizes behind the metrics
 // gauges and `autoresponder-ctl stats`.
+#include <vector>
+
 #include "store/keys.h"
 #include "store/lmdb_store.h"
 #include "store/status_macros.h"
-
-#include <vector>
 
 namespace ar {
 
@@ -23,22 +23,11 @@ Result<uint64_t> LmdbStore::BytesInUse(LmdbTxn& txn) const {
   // LMDB's free-page tree (0) and main tree (1, the names of the others).
   constexpr MDB_dbi kFreeDbi = 0;
   constexpr MDB_dbi kMainDbi = 1;
-  std::vector<MDB_dbi> dbis = {kFreeDbi,
-                               kMainDbi,
-                               dbs_.meta,
-                               dbs_.rules,
-                               dbs_.addresses,
-                               dbs_.responses,
-                               dbs_.queue,
-                               dbs_.due,
-                               dbs_.failed,
-                               dbs_.seq_versions,
-                               dbs_.enrolments,
-                               dbs_.sent_ids,
-                               dbs_.triggers_seen,
-                               dbs_.tokens,
-                               dbs_.suppressions,
-                               dbs_.soft_bounces};
+  std::vector<MDB_dbi> dbis = {
+      kFreeDbi,           kMainDbi,          dbs_.meta,         dbs_.rules,
+      dbs_.addresses,     dbs_.responses,    dbs_.queue,        dbs_.due,
+      dbs_.failed,        dbs_.seq_versions, dbs_.enrolments,   dbs_.sent_ids,
+      dbs_.triggers_seen, dbs_.tokens,       dbs_.suppressions, dbs_.soft_bounces};
   if (dbs_.claims_present) dbis.push_back(dbs_.claims);
   if (dbs_.person_sends_present) dbis.push_back(dbs_.person_sends);
   uint64_t pages = 2;  // the meta pages

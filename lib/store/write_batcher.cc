@@ -117,9 +117,9 @@ Status WriteBatcher::RunOne(LmdbTxn& parent, Request& r) {
     const uint64_t limit = max_map_size_ - reserve_;
     if (*in_use >= limit) {
       r.refused = true;
-      return Status::Full(std::string(r.operation) + ": store is full: " +
-                          std::to_string(*in_use) + " bytes in use, the limit for new entries is " +
-                          std::to_string(limit) + " (store_map_size less store_reserve, kept "
+      return Status::Full(std::string(r.operation) + ": store is full: " + std::to_string(*in_use) +
+                          " bytes in use, the limit for new entries is " + std::to_string(limit) +
+                          " (store_map_size less store_reserve, kept "
                           "for sending what is queued)");
     }
   }

@@ -55,7 +55,7 @@ class DamagedFile : public StoreTest {
       Result<std::unique_ptr<Store>> opened = Store::Open(options);
       if (!opened.ok()) {
         _exit(opened.status().code() == Status::Code::kCorruption ? kChildCorruption
-                                                                   : kChildOtherError);
+                                                                  : kChildOtherError);
       }
       Result<std::vector<QueueItem>> all = (*opened)->ListQueue(100000);
       Result<std::vector<OutOfOfficeRule>> rules = (*opened)->ListRules();

@@ -49,9 +49,7 @@ class Reserve : public StoreTest {
     return -1;
   }
 
-  uint64_t FileSize() const {
-    return std::filesystem::file_size(dir_ / "data.mdb");
-  }
+  uint64_t FileSize() const { return std::filesystem::file_size(dir_ / "data.mdb"); }
 };
 
 TEST_F(Reserve, NewRepliesAreRefusedWhileTheQueueStillDrains) {
