@@ -336,6 +336,12 @@ Result<DispatchStats> Dispatcher::RunOnce() {
     }
     Result<std::vector<QueueItem>> claimed = store_.ClaimDue(now, claim, settings_.lease);
     if (!claimed.ok() && claimed.status().code() == Status::Code::kFull && claim > 1) {
+      // Once per round: the store is at its limit, which the operator should know.
+      if (claim == batch_size) {
+        logger_.Warning("a claim of " + std::to_string(claim) +
+                        " items does not fit in the store, claiming fewer at a time: " +
+                        claimed.status().ToString());
+      }
       claim = std::max<size_t>(claim / 2, 1);
       continue;
     }

@@ -73,6 +73,7 @@ TEST(FullStoreDrain, DispatcherSendsEveryRecordedReplyWithinTheMap) {
   auto stats = dispatcher.RunOnce();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->sent, recorded.size());
+  EXPECT_TRUE(logger.Contains("does not fit in the store, claiming fewer at a time"));
   std::sort(recorded.begin(), recorded.end());
   std::sort(transport.recipients.begin(), transport.recipients.end());
   EXPECT_EQ(transport.recipients, recorded);
