@@ -16,7 +16,12 @@ int Failure(const CommandContext& ctx, const std::string& message) {
 
 int FromStatus(const CommandContext& ctx, const Status& status) {
   if (status.code() == Status::Code::kInvalidArgument) return UsageError(ctx, status.message());
-  return Failure(ctx, status.ToString());
+  return StoreFailure(ctx, status);
+}
+
+int StoreFailure(const CommandContext& ctx, const Status& status) {
+  Failure(ctx, status.ToString());
+  return status.code() == Status::Code::kCorruption ? kExitDamaged : kExitFailure;
 }
 
 const std::string& UsageText() {

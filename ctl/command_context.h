@@ -22,6 +22,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,  // the store or the filesystem failed, or no such rule
   kExitUsage = 2,    // bad command line; the usage is printed too
+  kExitDamaged = 3,  // the store is damaged (Status::Code::kCorruption)
 };
 
 struct CommandContext {
@@ -37,8 +38,12 @@ struct CommandContext {
 int UsageError(const CommandContext& ctx, const std::string& message);
 // Prints "autoresponder-ctl: MESSAGE" on err; kExitFailure.
 int Failure(const CommandContext& ctx, const std::string& message);
-// UsageError for InvalidArgument, Failure for every other status.
+// UsageError for InvalidArgument, Failure for every other status but
+// Corruption, which prints like Failure and returns kExitDamaged.
 int FromStatus(const CommandContext& ctx, const Status& status);
+// The store could not be opened: Failure, or kExitDamaged when it is
+// damaged (a truncated data.mdb, store/data_file_check.h).
+int StoreFailure(const CommandContext& ctx, const Status& status);
 
 // The full usage text, ending in a newline.
 const std::string& UsageText();

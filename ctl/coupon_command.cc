@@ -33,7 +33,7 @@ int Verify(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!current.ok()) return Failure(ctx, current.status().message());
   SequenceDefinition definition = current->definition;
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
   auto enrolment = sequences.GetEnrolment(*person, name);
   if (!enrolment.ok()) return Failure(ctx, enrolment.status().ToString());

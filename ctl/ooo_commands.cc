@@ -68,7 +68,7 @@ int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
     return FromStatus(ctx, read.status());
 
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto existing = (*store)->GetRule(address);
   if (!existing.ok()) return Failure(ctx, existing.status().ToString());
 
@@ -110,7 +110,7 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   const std::string address = NormalizeAddress(Trim(flags->positional[0]));
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto rule = (*store)->GetRule(address);
   if (!rule.ok()) return Failure(ctx, rule.status().ToString());
   if (!rule->has_value()) return NoRule(ctx, **store, address);
@@ -122,7 +122,7 @@ int List(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto flags = ParseArgs(args, {}, 0, "ooo list");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto rules = (*store)->ListRules();
   if (!rules.ok()) return Failure(ctx, rules.status().ToString());
   for (const OutOfOfficeRule& rule : *rules) ctx.out << FormatRuleLine(rule);
@@ -136,7 +136,7 @@ int Switch(const CommandContext& ctx, const std::vector<std::string>& args, bool
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   const std::string address = NormalizeAddress(Trim(flags->positional[0]));
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto loaded = (*store)->GetRule(address);
   if (!loaded.ok()) return Failure(ctx, loaded.status().ToString());
   if (!loaded->has_value()) return NoRule(ctx, **store, address);
@@ -169,7 +169,7 @@ int Clear(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   const std::string address = NormalizeAddress(Trim(flags->positional[0]));
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   Status deleted = (*store)->DeleteRule(address);
   if (deleted.IsNotFound()) return NoRule(ctx, **store, address);
   if (!deleted.ok()) return Failure(ctx, deleted.ToString());

@@ -18,7 +18,7 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto person = ParsePersonAddress(flags->positional[0]);
   if (!person.ok()) return FromStatus(ctx, person.status());
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
 
   auto suppression = sequences.GetSuppression(*person);

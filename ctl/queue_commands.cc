@@ -33,7 +33,7 @@ int ListItems(const CommandContext& ctx, const std::vector<std::string>& args, b
     }
   }
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto items = failed ? (*store)->ListFailed(limit) : (*store)->ListQueue(limit);
   if (!items.ok()) return Failure(ctx, items.status().ToString());
   if (!failed) {

@@ -62,7 +62,7 @@ int RunScheduleCommand(const CommandContext& ctx, const std::vector<std::string>
     current = std::move(*loaded);
   }
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
 
   std::vector<ScheduleLine> lines;

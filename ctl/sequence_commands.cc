@@ -37,7 +37,7 @@ int List(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto sequences = LoadCurrentSequences(ctx.config);
   if (!sequences.ok()) return LoadFailure(ctx, sequences.status());
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   for (const LoadedSequence& sequence : *sequences) {
     auto active = CountActive((*store)->sequences(), sequence.definition.name);
     if (!active.ok()) return Failure(ctx, active.status().ToString());
@@ -52,7 +52,7 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto sequence = FindCurrentSequence(ctx.config, flags->positional[0]);
   if (!sequence.ok()) return LoadFailure(ctx, sequence.status());
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto active = CountActive((*store)->sequences(), sequence->definition.name);
   if (!active.ok()) return Failure(ctx, active.status().ToString());
   ctx.out << FormatSequenceDetails(sequence->definition, *active);
@@ -82,7 +82,7 @@ int Enrol(const CommandContext& ctx, const std::vector<std::string>& args) {
   }
 
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
   auto suppression = sequences.GetSuppression(*person);
   if (!suppression.ok()) return Failure(ctx, suppression.status().ToString());
@@ -149,7 +149,7 @@ int Unenrol(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!person.ok()) return FromStatus(ctx, person.status());
   const std::string& name = flags->positional[0];
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
   auto existing = sequences.GetEnrolment(*person, name);
   if (!existing.ok()) return Failure(ctx, existing.status().ToString());

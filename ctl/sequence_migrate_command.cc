@@ -44,7 +44,7 @@ int RunSequenceMigrate(const CommandContext& ctx, const std::vector<std::string>
   }
 
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
   std::vector<Enrolment> candidates;
   if (person) {

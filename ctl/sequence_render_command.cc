@@ -53,7 +53,7 @@ int RunSequenceRender(const CommandContext& ctx, const std::vector<std::string>&
   auto current = FindCurrentSequence(ctx.config, name);
   if (!current.ok()) return Failure(ctx, current.status().message());
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
   auto enrolled = sequences.GetEnrolment(*person, name);
   if (!enrolled.ok()) return Failure(ctx, enrolled.status().ToString());

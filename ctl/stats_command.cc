@@ -127,7 +127,7 @@ int RunStatsCommand(const CommandContext& ctx, const std::vector<std::string>& a
     if (!read.ok()) return Failure(ctx, read.ToString());
   }
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto stats = (*store)->Stats();
   if (!stats.ok()) return Failure(ctx, stats.status().ToString());
   for (Sample& gauge : StoreGaugeSamples(*stats, ctx.clock.Now()))

@@ -27,7 +27,7 @@ int List(const CommandContext& ctx, const std::vector<std::string>& args) {
     }
   }
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   auto suppressions = (*store)->sequences().ListSuppressions(limit);
   if (!suppressions.ok()) return Failure(ctx, suppressions.status().ToString());
   for (const Suppression& s : *suppressions) ctx.out << FormatSuppressionLine(s);
@@ -46,7 +46,7 @@ int Add(const CommandContext& ctx, const std::vector<std::string>& args) {
     return UsageError(ctx, "--reason must be non-empty text on one line");
   }
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
   auto existing = sequences.GetSuppression(*person);
   if (!existing.ok()) return Failure(ctx, existing.status().ToString());
@@ -68,7 +68,7 @@ int Remove(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto person = ParsePersonAddress(flags->positional[0]);
   if (!person.ok()) return FromStatus(ctx, person.status());
   auto store = ctx.store();
-  if (!store.ok()) return Failure(ctx, store.status().ToString());
+  if (!store.ok()) return StoreFailure(ctx, store.status());
   Status removed = (*store)->sequences().Unsuppress(*person);
   if (removed.IsNotFound()) return Failure(ctx, *person + " is not suppressed");
   if (!removed.ok()) return Failure(ctx, removed.ToString());

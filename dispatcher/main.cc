@@ -3,7 +3,7 @@
 // in the store. See autoresponder-dispatcher(8).
 //
 // Exit status: 0 done, 1 runtime failure (store, transport setup), 2 usage
-// or configuration error.
+// or configuration error, 3 a damaged store.
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -41,6 +41,7 @@ constexpr const char* kDefaultConfig = "/etc/autoresponder-milter/autoresponder-
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitStoreDamaged = 3;  // a truncated or corrupt data.mdb
 
 const std::vector<ar::ProgramFlag>& ProgramFlags() {
   static const std::vector<ar::ProgramFlag> flags = {
@@ -189,7 +190,8 @@ int Main(int argc, char** argv) {
   auto store = ar::Store::Open(config.store);
   if (!store.ok()) {
     logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
-    return kExitFailure;
+    return store.status().code() == ar::Status::Code::kCorruption ? kExitStoreDamaged
+                                                                  : kExitFailure;
   }
   // Held until exit; the kernel lets go of it if the process is killed.
   std::unique_ptr<ar::DispatcherLock> lock =

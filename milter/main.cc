@@ -118,7 +118,8 @@ int Run(int argc, char** argv) {
   auto store = ar::Store::Open(config.store);
   if (!store.ok()) {
     logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
-    return 1;
+    // 3: damaged (a truncated data.mdb); the line says where to read on.
+    return store.status().code() == ar::Status::Code::kCorruption ? 3 : 1;
   }
 
   auto settings = ar::LoadMessageSettings(config, **store);

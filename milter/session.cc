@@ -106,7 +106,10 @@ void Session::ReportUnrecorded(std::string_view queue_id, const std::string& wha
   const std::string qid = queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id);
   service_.logger().Error(qid + ": cannot record " + what + ", message " +
                           (tempfail ? "tempfailed" : "accepted") + ": " + error.ToString());
-  if (Counters* counters = service_.counters()) counters->CountUnrecorded();
+  if (Counters* counters = service_.counters()) {
+    counters->CountUnrecorded();
+    if (error.code() == Status::Code::kFull) counters->CountStoreFull();
+  }
   if (StoreErrorLatch* latch = service_.store_error_latch()) latch->Record(qid, error);
 }
 

@@ -321,6 +321,31 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return FormatByteSize(c.store.map_size); }));
+  t.push_back(Row(
+      "store_reserve",
+      "Room kept in the store for sending what is queued: new replies and enrolments are refused "
+      "once less is left. A percentage of store_map_size (1% to 50%) or a size.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && v.back() == '%') {
+          const std::string digits = v.substr(0, v.size() - 1);
+          if (digits.empty() || digits.size() > 2 ||
+              digits.find_first_not_of("0123456789") != std::string::npos ||
+              std::stoi(digits) < 1 || std::stoi(digits) > 50)
+            return Bad("out of range: " + v + " (allowed 1% to 50%, or a size)");
+          c.store.reserve_percent = static_cast<uint32_t>(std::stoi(digits));
+          c.store.reserve_bytes = 0;
+          return Status::Ok();
+        }
+        Result<uint64_t> size = ParseByteSize(v);
+        if (!size.ok()) return size.status();
+        if (*size < (64ull << 10)) return Bad("out of range: " + v + " (at least 64K, or a %)");
+        c.store.reserve_bytes = *size;
+        return Status::Ok();
+      },
+      [](const Config& c) {
+        return c.store.reserve_bytes != 0 ? FormatByteSize(c.store.reserve_bytes)
+                                          : std::to_string(c.store.reserve_percent) + "%";
+      }));
 
   // --- the replies ---
   t.push_back(Row(

@@ -141,6 +141,14 @@ Seconds Dispatcher::Backoff(uint32_t attempts) const {
   return std::min(delay, cap);
 }
 
+Seconds Dispatcher::StoreBackoff(uint32_t failed_rounds) const {
+  // poll_interval: what one failure waited before pauses doubled.
+  Seconds delay = std::max(settings_.poll_interval, Seconds(1));
+  const Seconds cap = std::max(kStoreBackoffMax, delay);
+  for (uint32_t i = 1; i < failed_rounds && delay < cap; ++i) delay *= 2;
+  return std::min(delay, cap);
+}
+
 Result<std::optional<TimePoint>> Dispatcher::CappedUntil(const std::string& person, TimePoint now,
                                                          size_t* recent) {
   const size_t limit = settings_.person_send_limit;
@@ -311,6 +319,9 @@ Result<DispatchStats> Dispatcher::RunOnce() {
   // Claiming moves an item's due time past now, so each item comes once;
   // remembering ids guards against a clock that moves while we work.
   std::set<uint64_t> seen;
+  // Claiming rewrites each item it claims. In a store that filled up, only
+  // the reserve is left for that: claim fewer at a time until a claim fits.
+  size_t claim = batch_size;
   for (;;) {
     const TimePoint now = clock_.Now();
     Batch batch;
@@ -320,11 +331,21 @@ Result<DispatchStats> Dispatcher::RunOnce() {
       // are then simply not judged overdue). A store without the listing
       // (a test double) just means no catch-up.
       Result<std::vector<QueueItem>> before =
-          store_.sequences().ListDueBetween(FromUnixSeconds(0), now + Seconds(1), batch_size);
+          store_.sequences().ListDueBetween(FromUnixSeconds(0), now + Seconds(1), claim);
       if (before.ok())
         for (const QueueItem& item : *before) batch.queued_due[item.id] = item.due;
     }
-    Result<std::vector<QueueItem>> claimed = store_.ClaimDue(now, batch_size, settings_.lease);
+    Result<std::vector<QueueItem>> claimed = store_.ClaimDue(now, claim, settings_.lease);
+    if (!claimed.ok() && claimed.status().code() == Status::Code::kFull && claim > 1) {
+      // Once per round: the store is at its limit, which the operator should know.
+      if (claim == batch_size) {
+        logger_.Warning("a claim of " + std::to_string(claim) +
+                        " items does not fit in the store, claiming fewer at a time: " +
+                        claimed.status().ToString());
+      }
+      claim = std::max<size_t>(claim / 2, 1);
+      continue;
+    }
     if (!claimed.ok()) {
       CountInternalError();
       return claimed.status();
@@ -359,7 +380,7 @@ Result<DispatchStats> Dispatcher::RunOnce() {
       if (batch.failed.load()) return batch.error;
     }
     if (stop_ != nullptr && stop_->load()) return total;
-    if (claimed->size() < batch_size || repeated) break;
+    if (claimed->size() < claim || repeated) break;
   }
   return total;
 }
@@ -373,29 +394,42 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
   using std::chrono::milliseconds;
   const milliseconds poll = std::max(settings_.poll_interval, Seconds(1));
   stop_ = &stop;
+  uint32_t failed_rounds = 0;  // in a row
   while (!stop.load()) {
     waiter.Forget();
     Result<DispatchStats> stats = RunOnce();
     milliseconds wait = poll;
-    if (!stats.ok()) {
-      logger_.Error("dispatch round failed: " + stats.status().ToString());
-    } else {
-      Result<std::optional<TimePoint>> next = store_.NextDue();
-      if (next.ok() && next->has_value()) {
-        // To the start of the due second, with the clock's sub-second part:
-        // an item due at T is claimable from T.000 on.
-        const milliseconds until =
-            std::chrono::ceil<milliseconds>(**next - clock_.NowPrecise());
-        wait = std::clamp(until, milliseconds(0), poll);
-        // Due now yet nothing claimed (another dispatcher holds it): do not spin.
-        if (wait == milliseconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
-                                          stats->skipped + stats->capped ==
-                                      0) {
-          wait = Seconds(1);
-        }
-      } else if (!next.ok()) {
+    Status failure = stats.status();
+    Result<std::optional<TimePoint>> next = std::optional<TimePoint>();
+    if (failure.ok()) {
+      next = store_.NextDue();
+      if (!next.ok()) {
         CountInternalError();
-        logger_.Error("cannot read next due time: " + next.status().ToString());
+        failure = next.status();
+      }
+    }
+    if (!failure.ok()) {
+      // A store that fails keeps failing until someone repairs it: back
+      // off instead of retrying at every wake-up, one line per try.
+      const Seconds pause = StoreBackoff(++failed_rounds);
+      logger_.Error("dispatch round failed: " + failure.ToString() + "; next try in " +
+                    SecondsText(pause));
+      if (stop.load()) break;
+      waiter.Pause(pause, stop);
+      continue;
+    }
+    if (failed_rounds > 0) logger_.Info("dispatch round succeeded again");
+    failed_rounds = 0;
+    if (next->has_value()) {
+      // To the start of the due second, with the clock's sub-second part:
+      // an item due at T is claimable from T.000 on.
+      const milliseconds until = std::chrono::ceil<milliseconds>(**next - clock_.NowPrecise());
+      wait = std::clamp(until, milliseconds(0), poll);
+      // Due now yet nothing claimed (another dispatcher holds it): do not spin.
+      if (wait == milliseconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
+                                             stats->skipped + stats->capped ==
+                                         0) {
+        wait = Seconds(1);
       }
     }
     if (stop.load()) break;

@@ -116,7 +116,16 @@ class Dispatcher {
   // also looks at stop before each send: the sends in progress are finished
   // and recorded; items claimed but not yet sent come back when their lease
   // ends (or at once, when the next start releases claims).
+  //
+  // A failed round (the store cannot be read or written: a full disk, a
+  // full map, an I/O error) is followed by a pause (QueueWaiter::Pause,
+  // which store changes do not end) of poll_interval, doubled after each
+  // further failed round up to kStoreBackoffMax, and one log line per
+  // round saying when the next try is. A round that succeeds ends it.
   void Run(const std::atomic<bool>& stop, QueueWaiter& waiter);
+  // The longest pause after failed rounds: long enough that a broken store
+  // costs nothing, short enough that the queue moves soon after a repair.
+  static constexpr Seconds kStoreBackoffMax{300};
   // The same with a TimedWaiter (no store watch).
   void Run(const std::atomic<bool>& stop);
 
@@ -141,6 +150,8 @@ class Dispatcher {
   Result<std::optional<TimePoint>> CappedUntil(const std::string& person, TimePoint now,
                                                size_t* recent);
   Seconds Backoff(uint32_t attempts) const;
+  // The pause after the failed_rounds-th failed round in a row (1 = first).
+  Seconds StoreBackoff(uint32_t failed_rounds) const;
   void Count(ReplyOutcome outcome) {
     if (counters_ != nullptr) counters_->CountReply(outcome);
   }

@@ -21,6 +21,12 @@ std::chrono::milliseconds Remaining(Steady::time_point until) {
 
 }  // namespace
 
+QueueWaiter::WakeReason QueueWaiter::Pause(std::chrono::milliseconds timeout,
+                                           const std::atomic<bool>& stop) {
+  TimedWaiter timed;
+  return timed.Wait(timeout, stop);
+}
+
 QueueWaiter::WakeReason TimedWaiter::Wait(std::chrono::milliseconds timeout,
                                           const std::atomic<bool>& stop) {
   const auto until = Steady::now() + timeout;

@@ -39,6 +39,13 @@ class QueueWaiter {
   // Returns kChanged once the store changed since the last Forget(),
   // kTimeout after timeout, kStopped as soon as stop is set.
   virtual WakeReason Wait(std::chrono::milliseconds timeout, const std::atomic<bool>& stop) = 0;
+  // Waits the whole timeout: kTimeout, or kStopped as soon as stop is set.
+  // Store changes do NOT end it. Run() pauses so after a failed round: the
+  // failing write itself touches data.mdb (a commit that runs out of disk
+  // still writes pages), and waking on that would retry at once, in a loop.
+  // Changes seen meanwhile are not lost: the next Forget() drops them
+  // before the next look at the queue anyway.
+  virtual WakeReason Pause(std::chrono::milliseconds timeout, const std::atomic<bool>& stop);
 };
 
 class TimedWaiter final : public QueueWaiter {

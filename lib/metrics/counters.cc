@@ -43,6 +43,8 @@ void Counters::CountInternalError() { Add(internal_errors_); }
 
 void Counters::CountUnrecorded() { Add(unrecorded_); }
 
+void Counters::CountStoreFull() { Add(store_full_); }
+
 CounterSnapshot Counters::Snapshot() const {
   CounterSnapshot snapshot;
   for (size_t i = 0; i < skipped_.size(); ++i)
@@ -52,6 +54,7 @@ CounterSnapshot Counters::Snapshot() const {
     snapshot.replies[i] = replies_[i].load(std::memory_order_relaxed);
   snapshot.internal_errors = internal_errors_.load(std::memory_order_relaxed);
   snapshot.unrecorded = unrecorded_.load(std::memory_order_relaxed);
+  snapshot.store_full = store_full_.load(std::memory_order_relaxed);
   return snapshot;
 }
 

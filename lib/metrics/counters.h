@@ -40,6 +40,7 @@ struct CounterSnapshot {
   std::array<uint64_t, kReplyOutcomeCount> replies{};  // by ReplyOutcome
   uint64_t internal_errors = 0;
   uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
+  uint64_t store_full = 0;  // of those, refused because the store reached its reserve
 };
 
 class Counters {
@@ -57,6 +58,10 @@ class Counters {
   // the store could not record; the mail itself went on. Once per message,
   // however many parts failed.
   void CountUnrecorded();
+  // Of the unrecorded messages, one refused because the store is full (its
+  // data reached store_map_size less store_reserve): the alert to act on
+  // before anything else fails.
+  void CountStoreFull();
 
   CounterSnapshot Snapshot() const;
 
@@ -66,6 +71,7 @@ class Counters {
   std::array<std::atomic<uint64_t>, kReplyOutcomeCount> replies_{};
   std::atomic<uint64_t> internal_errors_{0};
   std::atomic<uint64_t> unrecorded_{0};
+  std::atomic<uint64_t> store_full_{0};
 };
 
 }  // namespace ar

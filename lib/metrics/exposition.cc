@@ -169,6 +169,8 @@ const std::vector<MetricInfo>& KnownMetrics() {
        "Failures inside a program (store, composing, recording an outcome)."},
       {"autoresponder_unrecorded_total", "counter",
        "Messages let through whose follow-ups the store could not record (full, unwritable)."},
+      {"autoresponder_store_full_total", "counter",
+       "Of those, messages refused because the store reached store_map_size less store_reserve."},
       {"autoresponder_rules", "gauge", "Out-of-office rules in the store."},
       {"autoresponder_queue_depth", "gauge", "Replies waiting in the queue to be sent."},
       {"autoresponder_queue_oldest_due_age_seconds", "gauge",

@@ -10,6 +10,7 @@ constexpr const char* kDecisions = "autoresponder_decisions_total";
 constexpr const char* kReplies = "autoresponder_replies_total";
 constexpr const char* kInternalErrors = "autoresponder_internal_errors_total";
 constexpr const char* kUnrecorded = "autoresponder_unrecorded_total";
+constexpr const char* kStoreFull = "autoresponder_store_full_total";
 
 constexpr const char* kStoreGauges[] = {
     "autoresponder_rules",
@@ -44,6 +45,7 @@ std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgr
     }
     samples.push_back(Reply(counters, ReplyOutcome::kQueued));
     samples.push_back({kUnrecorded, {}, static_cast<double>(counters.unrecorded)});
+    samples.push_back({kStoreFull, {}, static_cast<double>(counters.store_full)});
   } else {
     for (ReplyOutcome outcome :
          {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})

@@ -7,6 +7,8 @@
 #include <system_error>
 #include <vector>
 
+#include "store/data_file_check.h"
+
 namespace ar {
 
 namespace {
@@ -75,6 +77,11 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const LmdbEnvOptions& options) {
     std::filesystem::create_directories(options.path, ec);
     if (ec) return Status::IoError("create " + options.path + ": " + ec.message());
   }
+
+  // Before the map exists: a truncated data file would otherwise kill the
+  // process with SIGBUS at the first read of a page past its end.
+  Status intact = CheckDataFile(options.path + "/data.mdb");
+  if (!intact.ok()) return intact;
 
   MDB_env* raw = nullptr;
   int rc = mdb_env_create(&raw);

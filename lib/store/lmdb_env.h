@@ -56,6 +56,8 @@ struct LmdbEnvOptions {
 
 class LmdbEnv {
  public:
+  // Corruption, before anything is mapped, when data.mdb is truncated or
+  // its meta pages are damaged (store/data_file_check.h).
   static Result<std::unique_ptr<LmdbEnv>> Open(const LmdbEnvOptions& options);
   ~LmdbEnv();
   LmdbEnv(const LmdbEnv&) = delete;

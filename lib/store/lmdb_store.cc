@@ -48,9 +48,12 @@ Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenLmdb(const StoreOptions& optio
   env_options.read_only = options.read_only;
   AR_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(env_options));
   AR_ASSIGN_OR_RETURN(Databases dbs, OpenDatabases(*env));
-  return std::unique_ptr<LmdbStore>(
-      new LmdbStore(std::move(env), dbs, options.map_size, options.faults,
-                    options.recipient_delimiter));
+  std::unique_ptr<LmdbStore> store(new LmdbStore(std::move(env), dbs, options.map_size,
+                                                 options.faults, options.recipient_delimiter));
+  LmdbStore* raw = store.get();
+  store->batcher_->SetReserve(options.Reserve(),
+                              [raw](LmdbTxn& txn) { return raw->BytesInUse(txn); });
+  return store;
 }
 
 // Opens (creating when writable) every named database in one transaction and

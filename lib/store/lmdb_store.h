@@ -129,9 +129,17 @@ class LmdbStore final : public Store, public SequenceStore {
   static Result<Databases> OpenDatabases(LmdbEnv& env);
 
   // Runs body as one write request (WriteBatcher::Run): durable when ok.
-  Status Write(std::string_view operation, const WriteBatcher::Body& body) {
-    return batcher_->Run(operation, body);
+  // Writes that add new work (a reply, an enrolment) pass
+  // Use::kOutsideReserve; every other write may use the reserve
+  // (StoreOptions::Reserve()).
+  Status Write(std::string_view operation, const WriteBatcher::Body& body,
+               WriteBatcher::Use use = WriteBatcher::Use::kReserve) {
+    return batcher_->Run(operation, body, use);
   }
+  // The data in use as txn sees it: the pages of every database (and of
+  // LMDB's own two trees and meta pages) times the page size. Unlike the
+  // file's high-water mark it falls again when the queue is sent.
+  Result<uint64_t> BytesInUse(LmdbTxn& txn) const;
 
   // InvalidArgument when key is empty or longer than LMDB allows.
   Status CheckKey(std::string_view key, const char* what) const;

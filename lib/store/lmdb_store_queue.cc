@@ -92,7 +92,7 @@ Result<std::vector<EnqueueOutcome>> LmdbStore::Enqueue(const std::vector<NewRepl
     AR_RETURN_IF_ERROR(ValidateReply(reply, env_->max_key_size()));
   }
 
-  Status written = Write("Enqueue", [&](LmdbTxn& txn) -> Status {
+  const WriteBatcher::Body body = [&](LmdbTxn& txn) -> Status {
     outcomes.clear();  // a re-run starts over
     for (const NewReply& reply : replies) {
       // Checked inside the write transaction: two milter threads (or
@@ -124,7 +124,9 @@ Result<std::vector<EnqueueOutcome>> LmdbStore::Enqueue(const std::vector<NewRepl
       outcomes.push_back(EnqueueOutcome{true, id});
     }
     return Status::Ok();
-  });
+  };
+  // A new reply: outside the reserve (FORMAT.md, "Environment").
+  Status written = Write("Enqueue", body, WriteBatcher::Use::kOutsideReserve);
   if (!written.ok()) return written;
   return outcomes;
 }

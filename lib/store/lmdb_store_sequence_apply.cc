@@ -48,7 +48,7 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
     AR_RETURN_IF_ERROR(check_pair(enrol.person, enrol.sequence));
   }
 
-  return Write("ApplySequenceDecision", [&](LmdbTxn& txn) -> Status {
+  const WriteBatcher::Body body = [&](LmdbTxn& txn) -> Status {
     // 1. Suppressions (unsubscribe, hard bounces).
     for (const auto& [person, reason] : decision.suppressions) {
       AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, EncodePersonKey(person)));
@@ -132,7 +132,12 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
       AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens, PersonToken(token_key, person), person));
     }
     return Status::Ok();
-  });
+  };
+  // New enrolments stay outside the reserve; a decision that only ends or
+  // suppresses (an unsubscribe, a bounce) makes room and may use it.
+  return Write(
+      "ApplySequenceDecision", body,
+      decision.enrols.empty() ? WriteBatcher::Use::kReserve : WriteBatcher::Use::kOutsideReserve);
 }
 
 Status LmdbStore::ReplaceEnrolment(const Enrolment& enrolment) {

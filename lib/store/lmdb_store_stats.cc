@@ -1,5 +1,7 @@
 // LmdbStore: Stats(), the read-only counts and sizes behind the metrics
 // gauges and `autoresponder-ctl stats`.
+#include <vector>
+
 #include "store/keys.h"
 #include "store/lmdb_store.h"
 #include "store/status_macros.h"
@@ -16,6 +18,29 @@ Result<uint64_t> EntryCount(const LmdbTxn& txn, MDB_dbi dbi, const char* name) {
 }
 
 }  // namespace
+
+Result<uint64_t> LmdbStore::BytesInUse(LmdbTxn& txn) const {
+  // LMDB's free-page tree (0) and main tree (1, the names of the others).
+  constexpr MDB_dbi kFreeDbi = 0;
+  constexpr MDB_dbi kMainDbi = 1;
+  std::vector<MDB_dbi> dbis = {
+      kFreeDbi,           kMainDbi,          dbs_.meta,         dbs_.rules,
+      dbs_.addresses,     dbs_.responses,    dbs_.queue,        dbs_.due,
+      dbs_.failed,        dbs_.seq_versions, dbs_.enrolments,   dbs_.sent_ids,
+      dbs_.triggers_seen, dbs_.tokens,       dbs_.suppressions, dbs_.soft_bounces};
+  if (dbs_.claims_present) dbis.push_back(dbs_.claims);
+  if (dbs_.person_sends_present) dbis.push_back(dbs_.person_sends);
+  uint64_t pages = 2;  // the meta pages
+  uint64_t page_size = 0;
+  for (MDB_dbi dbi : dbis) {
+    MDB_stat stat;
+    int rc = mdb_stat(txn.get(), dbi, &stat);
+    if (rc != 0) return StatusFromMdb(rc, "mdb_stat");
+    pages += stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+    page_size = stat.ms_psize;
+  }
+  return pages * page_size;
+}
 
 Result<StoreStats> LmdbStore::Stats() {
   StoreStats stats;

@@ -55,6 +55,17 @@ struct StoreOptions {
   // person_sends keys fold sub-addresses at these characters
   // (message/sub_address.h): victim+1@ and victim+2@ are one person.
   std::string recipient_delimiter = "+";
+  // The reserve (FORMAT.md, "Reserve"): room kept for the writes that send
+  // and clear the queue. New replies (Enqueue) and enrolments
+  // (ApplySequenceDecision) fail with Full once the data in use reaches
+  // map_size - Reserve(). reserve_bytes when not 0, else reserve_percent
+  // of map_size; never more than half of map_size.
+  uint64_t reserve_bytes = 0;
+  uint32_t reserve_percent = 10;
+  uint64_t Reserve() const {
+    const uint64_t wanted = reserve_bytes != 0 ? reserve_bytes : map_size / 100 * reserve_percent;
+    return wanted < map_size / 2 ? wanted : map_size / 2;
+  }
 };
 
 // A reply the milter wants to send. Enqueue() records it only if the user has

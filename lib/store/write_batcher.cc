@@ -14,12 +14,17 @@ WriteBatcher::WriteBatcher(LmdbEnv& env, uint64_t max_map_size, std::shared_ptr<
       faults_(std::move(faults)),
       max_batch_(std::max<size_t>(max_batch, 1)) {}
 
+void WriteBatcher::SetReserve(uint64_t reserve, Measure bytes_in_use) {
+  reserve_ = std::min(reserve, max_map_size_);
+  bytes_in_use_ = std::move(bytes_in_use);
+}
+
 WriteStats WriteBatcher::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return WriteStats{operations_.load(), commits_.load(), queue_.size()};
 }
 
-Status WriteBatcher::Run(std::string_view operation, const Body& body) {
+Status WriteBatcher::Run(std::string_view operation, const Body& body, Use use) {
   // A thread holding a transaction would wait for itself if the batch has
   // to grow the map (lmdb_env.h): refuse instead of hanging.
   if (env_.HeldByThisThread()) {
@@ -29,6 +34,7 @@ Status WriteBatcher::Run(std::string_view operation, const Body& body) {
   Request request;
   request.operation = operation;
   request.body = &body;
+  request.use = use;
 
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&request);
@@ -91,7 +97,7 @@ Status WriteBatcher::Attempt(const std::vector<Request*>& batch, bool at_cap) {
     // Below the limit a request that does not fit makes the map grow; at
     // the limit it fails alone. An injected Full is the request's own.
     const bool injected = r->fault && !r->fault->ok();
-    if (s.code() == Status::Code::kFull && !at_cap && !injected) return s;
+    if (s.code() == Status::Code::kFull && !at_cap && !injected && !r->refused) return s;
     r->status = std::move(s);
   }
   Status committed = parent->Commit();
@@ -102,8 +108,21 @@ Status WriteBatcher::Attempt(const std::vector<Request*>& batch, bool at_cap) {
 Status WriteBatcher::RunOne(LmdbTxn& parent, Request& r) {
   Result<LmdbTxn> nested = LmdbTxn::BeginNested(parent);
   if (!nested.ok()) return nested.status();
+  r.refused = false;  // the batch may run again after the map grew
   if (!r.fault) r.fault = faults_ ? faults_->BeforeWrite(r.operation) : Status::Ok();
   if (!r.fault->ok()) return *r.fault;  // the nested transaction aborts unused
+  if (r.use == Use::kOutsideReserve && reserve_ > 0 && bytes_in_use_) {
+    Result<uint64_t> in_use = bytes_in_use_(*nested);
+    if (!in_use.ok()) return in_use.status();
+    const uint64_t limit = max_map_size_ - reserve_;
+    if (*in_use >= limit) {
+      r.refused = true;
+      return Status::Full(std::string(r.operation) + ": store is full: " + std::to_string(*in_use) +
+                          " bytes in use, the limit for new entries is " + std::to_string(limit) +
+                          " (store_map_size less store_reserve, kept "
+                          "for sending what is queued)");
+    }
+  }
   Status s;
   // The leader runs other threads' bodies: an exception must not escape
   // and leave them waiting forever.

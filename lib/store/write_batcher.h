@@ -19,6 +19,14 @@
 // body must write its outputs only through variables a re-run overwrites
 // (clear them at its start).
 //
+// The reserve: the last `reserve` bytes of max_map_size are kept for the
+// writes that drain the queue (claim, sent, retry, failed, defer, ...), so a
+// store that filled up can always be emptied. A request run with
+// Use::kOutsideReserve (a new reply, a new enrolment: the milter's writes)
+// fails with Full, writing nothing, when the data in use (bytes_in_use, as
+// seen inside its transaction) already reaches max_map_size - reserve. Such
+// a refusal does not make the map grow, as it is no lack of map.
+//
 // Faults (tests): StoreFaults::BeforeWrite(operation) is consulted once per
 // request, inside its nested transaction before its body runs; a non-ok
 // Status fails that request with that status, writing nothing of it.
@@ -56,11 +64,19 @@ struct WriteStats {
 class WriteBatcher {
  public:
   using Body = std::function<Status(LmdbTxn&)>;
+  // The bytes of data in use as seen by a transaction (live pages times
+  // the page size, not counting free pages LMDB will reuse).
+  using Measure = std::function<Result<uint64_t>(LmdbTxn&)>;
+  // Whether a request may fill the reserve (see above).
+  enum class Use { kReserve, kOutsideReserve };
 
   static constexpr size_t kDefaultMaxBatch = 512;
 
   WriteBatcher(LmdbEnv& env, uint64_t max_map_size, std::shared_ptr<StoreFaults> faults,
                size_t max_batch = kDefaultMaxBatch);
+  // Keeps reserve bytes (less than max_map_size) for Use::kReserve
+  // requests; bytes_in_use measures. Call before the first Run().
+  void SetReserve(uint64_t reserve, Measure bytes_in_use);
   WriteBatcher(const WriteBatcher&) = delete;
   WriteBatcher& operator=(const WriteBatcher&) = delete;
 
@@ -68,7 +84,7 @@ class WriteBatcher {
   // once that transaction is durable (ok) or the request failed (its
   // changes undone). operation names the request for faults and errors and
   // must stay valid until Run returns.
-  Status Run(std::string_view operation, const Body& body);
+  Status Run(std::string_view operation, const Body& body, Use use = Use::kReserve);
 
   WriteStats stats() const;
 
@@ -78,6 +94,8 @@ class WriteBatcher {
     const Body* body = nullptr;
     Status status;
     std::optional<Status> fault;  // the hook's answer, asked once per request
+    Use use = Use::kReserve;
+    bool refused = false;  // Full for want of room outside the reserve
     bool done = false;
     std::condition_variable woken;
   };
@@ -95,6 +113,8 @@ class WriteBatcher {
   const uint64_t max_map_size_;
   const std::shared_ptr<StoreFaults> faults_;
   const size_t max_batch_;
+  uint64_t reserve_ = 0;
+  Measure bytes_in_use_;
 
   mutable std::mutex mu_;
   std::deque<Request*> queue_;  // guarded by mu_; the front one leads

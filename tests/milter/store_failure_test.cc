@@ -145,6 +145,14 @@ TEST_F(StoreFailure, MailIsAcceptedAndOneLineNamesEverythingNotRecorded) {
   EXPECT_TRUE(queue->empty());
 }
 
+TEST_F(StoreFailure, AFullStoreIsAlsoCountedApartForTheAlert) {
+  EXPECT_EQ(Deliver("4XFull1"), Verdict::kContinue);
+  EXPECT_EQ(Deliver("4XFull2"), Verdict::kContinue);
+  EXPECT_EQ(counters_.Snapshot().unrecorded, 2u);
+  EXPECT_EQ(counters_.Snapshot().store_full, 2u);
+  EXPECT_NE(LatchFile().find("queue_id=4XFull1"), std::string::npos) << LatchFile();
+}
+
 TEST_F(StoreFailure, OnlyTheHalfThatFailedIsNamed) {
   EXPECT_EQ(Deliver("4Xk2Le", {"welcome@shop.example"}), Verdict::kContinue);
   EXPECT_TRUE(logger_.Contains("4Xk2Le: cannot record sequence actions, message accepted"));

@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 49u);
+  EXPECT_EQ(names.size(), 50u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
@@ -34,6 +34,7 @@ TEST(OptionsTable, HasEverySettingOfTheBrief) {
                            "hostname",
                            "store_path",
                            "store_map_size",
+                           "store_reserve",
                            "ignored_sender",
                            "max_received",
                            "spam_header",

@@ -32,7 +32,8 @@ TEST(MetricSamples, MilterExportsEveryDecisionReasonIncludingZeros) {
   EXPECT_EQ(samples.at("autoresponder_internal_errors_total{program=milter}"), 0);
   EXPECT_EQ(samples.count("autoresponder_replies_total{outcome=sent}"), 0u);
   EXPECT_EQ(samples.at("autoresponder_unrecorded_total"), 0);
-  EXPECT_EQ(samples.size(), 1 + kSkipReasonCount + 1 + 1 + 1);
+  EXPECT_EQ(samples.at("autoresponder_store_full_total"), 0);
+  EXPECT_EQ(samples.size(), 1 + kSkipReasonCount + 1 + 1 + 1 + 1);
 }
 
 TEST(MetricSamples, MilterExportsUnrecordedMessagesAndTheDispatcherDoesNot) {
