@@ -1,5 +1,7 @@
 #include "milter/session.h"
 
+#include <set>
+
 #include "core/strings.h"
 #include "sequence/control_mail.h"
 
@@ -16,10 +18,10 @@ bool EveryRecipientRemoved(const Envelope& envelope, const std::vector<std::stri
   // A recipient past the cap was never seen by the decision, so it cannot
   // have been consumed: the message still has someone to go to.
   if (envelope.recipients_dropped > 0 || envelope.recipients.empty()) return false;
+  std::set<std::string> gone;
+  for (const std::string& r : removed) gone.insert(ToLowerAscii(r));
   for (const std::string& recipient : envelope.recipients) {
-    bool found = false;
-    for (const std::string& r : removed) found = found || EqualsIgnoreCase(r, recipient);
-    if (!found) return false;
+    if (gone.count(ToLowerAscii(recipient)) == 0) return false;
   }
   return true;
 }

@@ -1,7 +1,7 @@
 #include "responder/sequence_responder.h"
 
-#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "message/address.h"
 #include "sequence/tokens.h"
@@ -103,14 +103,15 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
   for (const std::string& warning : decision.warnings) logger_.Warning(prefix + warning);
   for (const std::string& note : decision.notes) logger_.Info(prefix + note);
 
-  // Only recipients that are really in the envelope can be removed.
-  for (const std::string& rcpt : decision.consume_recipients) {
-    for (const std::string& candidate : message.envelope().recipients) {
-      if (EqualsIgnoreCase(candidate, rcpt) &&
-          std::find(outcome.consume_recipients.begin(), outcome.consume_recipients.end(),
-                    candidate) == outcome.consume_recipients.end()) {
-        outcome.consume_recipients.push_back(candidate);
-      }
+  // Only recipients that are really in the envelope can be removed, each
+  // spelling once. Sets, not nested loops: the envelope may hold thousands of
+  // spellings of one control address.
+  std::set<std::string> consumed;
+  for (const std::string& rcpt : decision.consume_recipients) consumed.insert(ToLowerAscii(rcpt));
+  std::set<std::string> removed;
+  for (const std::string& candidate : message.envelope().recipients) {
+    if (consumed.count(ToLowerAscii(candidate)) > 0 && removed.insert(candidate).second) {
+      outcome.consume_recipients.push_back(candidate);
     }
   }
   return outcome;
