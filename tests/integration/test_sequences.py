@@ -801,7 +801,10 @@ class ControlAddressStory(SequenceStory, MailSystemCase):
     bounces+ at the sequences' From domains, with a token we issued. The
     same local parts at other domains (a mailing list's unsubscribe
     address, a bulk sender's VERP return path) are ordinary mail that
-    reaches its recipient, and so is a token that names nobody."""
+    reaches its recipient, and so is a token that names nobody.
+    control_domain adds a domain of ours."""
+
+    program_options = dict(SequenceStory.program_options, control_domain="mail.shop.example")
 
     def test_only_our_domains_and_our_tokens_are_consumed(self):
         self.send(**lead_form(LISA, "Lisa Berg"))
@@ -842,6 +845,12 @@ class ControlAddressStory(SequenceStory, MailSystemCase):
         self.send(LISA, [ours], "unsubscribe", to_header=ours, delivered_to=[])
         self.assert_milter_logged(r"%s: suppressed in every sequence \(unsubscribe\)" %
                                   re.escape(LISA))
+
+        # A control_domain is ours too: a DSN to Lisa's VERP address there is
+        # consumed (she is already suppressed; the bounce is still read).
+        verp = "bounces+%s@mail.shop.example" % token
+        self.say("DSN 5.1.1 to %s" % verp)
+        self.send_raw("", [verp], build_dsn(verp, LISA, "5.1.1", original), delivered_to=[])
 
 
 LISA = "lisa@example.net"
