@@ -1,5 +1,7 @@
 #include "milter/session.h"
 
+#include <set>
+
 #include "core/strings.h"
 #include "sequence/control_mail.h"
 
@@ -10,6 +12,18 @@ std::string StripAngleBrackets(std::string_view path) {
   if (path.size() >= 2 && path.front() == '<' && path.back() == '>')
     path = path.substr(1, path.size() - 2);
   return std::string(Trim(path));
+}
+
+bool EveryRecipientRemoved(const Envelope& envelope, const std::vector<std::string>& removed) {
+  // A recipient past the cap was never seen by the decision, so it cannot
+  // have been consumed: the message still has someone to go to.
+  if (envelope.recipients_dropped > 0 || envelope.recipients.empty()) return false;
+  std::set<std::string> gone;
+  for (const std::string& r : removed) gone.insert(ToLowerAscii(r));
+  for (const std::string& recipient : envelope.recipients) {
+    if (gone.count(ToLowerAscii(recipient)) == 0) return false;
+  }
+  return true;
 }
 
 void Session::OnMailFrom(std::string_view sender, bool local_submission) {
@@ -25,10 +39,14 @@ void Session::OnMailFrom(std::string_view sender, bool local_submission) {
 void Session::OnRecipient(std::string_view recipient) {
   if (!in_message_) return;
   // Bounded like the headers: an envelope with more recipients than any
-  // MTA allows is hostile; the extra ones are ignored, not answered.
-  constexpr size_t kMaxRecipients = 10000;
-  auto& recipients = message_.mutable_envelope().recipients;
-  if (recipients.size() < kMaxRecipients) recipients.push_back(StripAngleBrackets(recipient));
+  // MTA allows is hostile; the extra ones are not kept but counted, so that
+  // nothing is decided as though the kept ones were all there were.
+  Envelope& envelope = message_.mutable_envelope();
+  if (envelope.recipients.size() < kMaxRecipients) {
+    envelope.recipients.push_back(StripAngleBrackets(recipient));
+  } else {
+    ++envelope.recipients_dropped;
+  }
 }
 
 void Session::OnHeader(std::string_view name, std::string_view value) {
@@ -82,8 +100,7 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
       }
     } else {
       result.remove_recipients = outcome->consume_recipients;
-      if (!result.remove_recipients.empty() &&
-          result.remove_recipients.size() >= message_.envelope().recipients.size()) {
+      if (EveryRecipientRemoved(message_.envelope(), result.remove_recipients)) {
         result.verdict = Verdict::kDiscard;
       }
     }

@@ -19,7 +19,7 @@ namespace ar {
 
 enum class Verdict {
   kContinue,  // let the message through (remove_recipients, if any, first)
-  kDiscard,   // every recipient was a control address (unsubscribe, bounce): consumed
+  kDiscard,   // every recipient was consumed control mail (unsubscribe, bounce)
   kTempfail,  // internal failure and the administrator asked for tempfail
 };
 
@@ -31,6 +31,9 @@ struct EndOfMessage {
 
 class Session {
  public:
+  // RCPTs kept per message; more are counted in Envelope::recipients_dropped.
+  static constexpr size_t kMaxRecipients = 10000;
+
   explicit Session(MilterService& service) : service_(service) {}
 
   // sender as the MTA passes it, with or without angle brackets.
@@ -72,5 +75,9 @@ class Session {
 
 // "<a@b>" -> "a@b"; "<>" -> "". Whitespace trimmed.
 std::string StripAngleBrackets(std::string_view path);
+
+// True when removed names every envelope recipient (any case) and no RCPT
+// was dropped past the cap: only then may the message be discarded.
+bool EveryRecipientRemoved(const Envelope& envelope, const std::vector<std::string>& removed);
 
 }  // namespace ar

@@ -23,6 +23,9 @@ struct SequenceOptions {
   std::string secret_key;  // the key file's content, read at load; never printed
   std::string bounce_local_part = "bounces";          // VERP: bounces+TOKEN@domain
   std::string unsubscribe_local_part = "unsubscribe"; // unsubscribe+TOKEN@domain
+  // control_domain: domains, lower case, whose unsubscribe+/bounces+
+  // addresses are ours besides the sequences' From domains
+  std::vector<std::string> control_domains;
   std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
   uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
 };

@@ -646,6 +646,19 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return c.sequences.unsubscribe_local_part; }));
+  t.push_back(ListRow(
+      "control_domain",
+      "Domains whose bounce and unsubscribe addresses are ours, besides the domains of the "
+      "sequences' From addresses.",
+      [](Config& c, const std::string& v) {
+        for (const std::string& domain : SplitList(v, kCommaOrSpace)) {
+          if (!IsDomainName(domain)) return Bad("not a domain name: '" + domain + "'");
+          c.sequences.control_domains.push_back(ToLowerAscii(domain));
+        }
+        return Status::Ok();
+      },
+      [](Config& c) { c.sequences.control_domains.clear(); },
+      [](const Config& c) { return Join(c.sequences.control_domains, ", "); }));
   t.push_back(Row(
       "unsubscribe_url",
       "An https URL for one-click unsubscription (RFC 8058) in which {token} is replaced; empty "

@@ -36,6 +36,10 @@ struct Envelope {
   std::string sender;
   // Forward-paths without angle brackets, in RCPT order, as received.
   std::vector<std::string> recipients;
+  // RCPTs the receiver saw but did not keep (its cap on recipients was
+  // reached). Nonzero means `recipients` is not the whole envelope: nothing
+  // may be decided that needs every recipient (a discard, an away reply).
+  size_t recipients_dropped = 0;
   // The MTA's queue id (Postfix/Sendmail macro "i"); "" when unknown. Used in logs.
   std::string queue_id;
   // True when the message was submitted locally (sendmail/pickup) rather

@@ -19,8 +19,9 @@
 
 namespace ar {
 
-// SkipReason's values run from 0 to kUnsafeSender without gaps.
-inline constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kUnsafeSender) + 1;
+// SkipReason's values run from 0 to kTooManyRecipients without gaps.
+inline constexpr size_t kSkipReasonCount =
+    static_cast<size_t>(SkipReason::kTooManyRecipients) + 1;
 
 enum class ReplyOutcome {
   kQueued,    // the milter recorded a reply

@@ -13,10 +13,32 @@ namespace ar {
 
 namespace {
 
+// A message cut to the receiver's limits fails closed: a dropped field may
+// have been its List-Id, Auto-Submitted or our loop marker, and a dropped
+// RCPT may have been the user, so every check below would be guessing.
+MaybeVerdict FindTruncationVerdict(const Message& message) {
+  if (message.dropped_headers() > 0) {
+    return MessageVerdict{SkipReason::kTooManyHeaders,
+                          std::to_string(message.dropped_headers()) + " header fields dropped"};
+  }
+  if (message.truncated_headers() > 0) {
+    return MessageVerdict{SkipReason::kTooManyHeaders,
+                          std::to_string(message.truncated_headers()) + " header fields cut"};
+  }
+  if (message.envelope().recipients_dropped > 0) {
+    return MessageVerdict{
+        SkipReason::kTooManyRecipients,
+        std::to_string(message.envelope().recipients_dropped) + " recipients dropped"};
+  }
+  return std::nullopt;
+}
+
 // Checks that depend on the message alone. The order only decides which
-// reason is logged when several apply: sender first (no address to answer),
+// reason is logged when several apply: a cut message first (nothing else can
+// be trusted), then the sender (no address to answer),
 // then RFC 3834 signals, then loops and verdicts, then authentication.
 MaybeVerdict FindMessageVerdict(const Message& message, const PolicySettings& settings) {
+  if (MaybeVerdict v = FindTruncationVerdict(message)) return v;
   if (MaybeVerdict v = FindSenderVerdict(message, settings)) return v;
   if (MaybeVerdict v = FindAutomaticSignal(message)) return v;
   if (MaybeVerdict v = FindDeliveryVerdict(message, settings)) return v;

@@ -37,6 +37,10 @@ enum class SkipReason {
   kAlreadyAnswered,      // answered within the period
   kNotAuthenticated,     // require_authenticated_sender and no pass
   kUnsafeSender,         // the envelope sender cannot be used safely
+  // The message was cut to the receiver's limits, so the signals above may
+  // be in the part that was dropped: no reply rather than a blind one.
+  kTooManyHeaders,       // header fields dropped (Message::kMaxHeaders) or cut
+  kTooManyRecipients,    // RCPTs dropped (Envelope::recipients_dropped)
 };
 const char* SkipReasonName(SkipReason reason);  // e.g. "list-header"
 

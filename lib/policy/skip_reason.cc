@@ -41,6 +41,10 @@ const char* SkipReasonName(SkipReason reason) {
       return "not-authenticated";
     case SkipReason::kUnsafeSender:
       return "unsafe-sender";
+    case SkipReason::kTooManyHeaders:
+      return "too-many-headers";
+    case SkipReason::kTooManyRecipients:
+      return "too-many-recipients";
   }
   return "unknown";
 }

@@ -1,7 +1,7 @@
 #include "responder/sequence_responder.h"
 
-#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "message/address.h"
 #include "sequence/tokens.h"
@@ -14,6 +14,7 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
   runtime.settings.unsubscribe_local_part = options.unsubscribe_local_part;
   runtime.secret_key = options.secret_key;
   runtime.soft_bounce_limit = options.soft_bounce_limit;
+  runtime.settings.control_domains = options.control_domains;
   // No directory means no sequences, as a missing default config file means
   // defaults: an out-of-office-only installation never creates it.
   std::error_code ec;
@@ -35,8 +36,13 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
 
 bool HasBounceRecipient(const Envelope& envelope, const SequenceRuntime& runtime) {
   if (!runtime.enabled()) return false;
-  for (const std::string& rcpt : envelope.recipients)
-    if (TokenFromTaggedAddress(rcpt, runtime.settings.bounce_local_part)) return true;
+  for (const std::string& rcpt : envelope.recipients) {
+    if (IsOurControlAddress(rcpt, runtime.settings.bounce_local_part, runtime.sequences,
+                            runtime.settings) &&
+        TokenFromTaggedAddress(rcpt, runtime.settings.bounce_local_part)) {
+      return true;
+    }
+  }
   return false;
 }
 
@@ -94,16 +100,18 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
   // The decision's notes already name every action and every refusal: one
   // line each, after the store has them.
   const std::string prefix = Prefix(message);
+  for (const std::string& warning : decision.warnings) logger_.Warning(prefix + warning);
   for (const std::string& note : decision.notes) logger_.Info(prefix + note);
 
-  // Only recipients that are really in the envelope can be removed.
-  for (const std::string& rcpt : decision.consume_recipients) {
-    for (const std::string& candidate : message.envelope().recipients) {
-      if (EqualsIgnoreCase(candidate, rcpt) &&
-          std::find(outcome.consume_recipients.begin(), outcome.consume_recipients.end(),
-                    candidate) == outcome.consume_recipients.end()) {
-        outcome.consume_recipients.push_back(candidate);
-      }
+  // Only recipients that are really in the envelope can be removed, each
+  // spelling once. Sets, not nested loops: the envelope may hold thousands of
+  // spellings of one control address.
+  std::set<std::string> consumed;
+  for (const std::string& rcpt : decision.consume_recipients) consumed.insert(ToLowerAscii(rcpt));
+  std::set<std::string> removed;
+  for (const std::string& candidate : message.envelope().recipients) {
+    if (consumed.count(ToLowerAscii(candidate)) > 0 && removed.insert(candidate).second) {
+      outcome.consume_recipients.push_back(candidate);
     }
   }
   return outcome;

@@ -38,8 +38,9 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
 // on a DSN (the milter reads bodies only of mail to bounce addresses).
 inline constexpr const char* kDsnStatusHeader = "X-Autoresponder-Dsn-Status";
 
-// True when some envelope recipient is a VERP bounce address, i.e. the body
-// must be read for its RFC 3464 Status.
+// True when some envelope recipient is one of our VERP bounce addresses (at
+// a domain of ours, IsOurControlAddress), i.e. the body must be read for its
+// RFC 3464 Status. Someone else's bounces+ address is ordinary mail.
 bool HasBounceRecipient(const Envelope& envelope, const SequenceRuntime& runtime);
 
 struct SequenceOutcome {

@@ -43,9 +43,9 @@ bool IsDeliveryStatusNotification(const Message& message);
 std::optional<std::string> ParseDsnStatus(std::string_view body);
 
 // True when address is "<local>+<anything>@<domain>" (any case, any
-// domain, angle brackets allowed): an address of ours that is consumed even
-// when the tag is not a well-formed token (tokens.h TokenFromTaggedAddress
-// reads the token itself).
+// domain, angle brackets allowed): the shape of a control address. Whether
+// it is ours depends on the domain (sequence_decision.h
+// IsOurControlAddress) and the token (tokens.h TokenFromTaggedAddress).
 bool IsTaggedControlAddress(std::string_view address, std::string_view local);
 
 // Checks a status code as ParseDsnStatus returns it: "X.Y.Z" with X in

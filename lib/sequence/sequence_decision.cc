@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/strings.h"
+#include "message/address.h"
 #include "policy/header_syntax.h"
 #include "sequence/control_mail.h"
 #include "sequence/engagement.h"
@@ -16,6 +17,8 @@ Result<CompiledSequence> CompileSequence(const SequenceDefinition& definition) {
   const std::string where = (definition.file.empty() ? definition.name : definition.file) + ": ";
   CompiledSequence compiled;
   compiled.definition = definition;
+  const std::vector<Mailbox> from = ParseAddressList(definition.from);
+  if (from.size() == 1) compiled.from_domain = DomainOf(from[0].address);
   Result<std::shared_ptr<const TriggerMatcher>> trigger =
       TriggerMatcher::Compile(definition.trigger);
   if (!trigger.ok()) {
@@ -32,6 +35,24 @@ Result<CompiledSequence> CompileSequence(const SequenceDefinition& definition) {
     compiled.exit_triggers[exit.name] = std::move(matcher.value());
   }
   return compiled;
+}
+
+bool IsOurControlAddress(std::string_view address, std::string_view local,
+                         const std::vector<CompiledSequence>& sequences,
+                         const SequenceSettings& settings) {
+  if (!IsTaggedControlAddress(address, local)) return false;
+  std::string_view bare = Trim(address);
+  if (bare.size() >= 2 && bare.front() == '<' && bare.back() == '>')
+    bare = bare.substr(1, bare.size() - 2);
+  const std::string domain = DomainOf(bare);
+  if (domain.empty()) return false;
+  for (const CompiledSequence& sequence : sequences) {
+    if (sequence.from_domain == domain) return true;
+  }
+  for (const std::string& ours : settings.control_domains) {
+    if (EqualsIgnoreCase(ours, domain)) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -54,8 +75,9 @@ class DecisionRun {
 
   SequenceDecision Run() {
     Message delivered = HandleControlMail();
-    if (delivered.envelope().recipients.empty() && !message_.envelope().recipients.empty()) {
-      return std::move(decision_);  // only control recipients: nothing is delivered
+    if (delivered.envelope().recipients.empty() && !message_.envelope().recipients.empty() &&
+        message_.envelope().recipients_dropped == 0) {
+      return std::move(decision_);  // every recipient consumed: nothing is delivered
     }
     HandleEngagement(delivered);
     // Our own mail coming back, and answers to other mail (out-of-office
@@ -102,6 +124,8 @@ class DecisionRun {
     return nullptr;
   }
 
+  // Any domain: sequence mail to someone else's unsubscribe or VERP
+  // address would act on their list, so such a person is never enrolled.
   bool IsControlAddress(std::string_view address) const {
     return IsTaggedControlAddress(address, settings_.unsubscribe_local_part) ||
            IsTaggedControlAddress(address, settings_.bounce_local_part);
@@ -110,6 +134,9 @@ class DecisionRun {
   // Notes quote envelope recipients and header text verbatim; each becomes
   // one log line, so a control character in them must not start another.
   void Note(std::string_view text) { decision_.notes.push_back(ReplaceControlCharacters(text)); }
+  void Warn(std::string_view text) {
+    decision_.warnings.push_back(ReplaceControlCharacters(text));
+  }
 
   void Suppress(const std::string& person, const std::string& reason) {
     if (!suppressed_now_.insert(person).second) return;
@@ -118,17 +145,19 @@ class DecisionRun {
   }
 
   // --- 1. control mail ---
-  // Returns the message as it is delivered: without its control recipients.
+  // Returns the message as it is delivered: without its consumed recipients.
   Message HandleControlMail() {
     Message delivered = message_;
     std::vector<std::string> kept;
     for (const std::string& recipient : message_.envelope().recipients) {
-      if (IsTaggedControlAddress(recipient, settings_.unsubscribe_local_part)) {
+      bool consumed = false;
+      if (IsOurs(recipient, settings_.unsubscribe_local_part)) {
+        consumed = HandleUnsubscribe(recipient);
+      } else if (IsOurs(recipient, settings_.bounce_local_part)) {
+        consumed = HandleBounce(recipient);
+      }
+      if (consumed) {
         decision_.consume_recipients.push_back(recipient);
-        HandleUnsubscribe(recipient);
-      } else if (IsTaggedControlAddress(recipient, settings_.bounce_local_part)) {
-        decision_.consume_recipients.push_back(recipient);
-        HandleBounce(recipient);
       } else {
         kept.push_back(recipient);
       }
@@ -137,28 +166,42 @@ class DecisionRun {
     return delivered;
   }
 
-  void HandleUnsubscribe(const std::string& recipient) {
-    const std::optional<std::string> token =
-        TokenFromTaggedAddress(recipient, settings_.unsubscribe_local_part);
-    const std::optional<std::string> person = token ? PersonForToken(*token) : std::nullopt;
-    if (!person) {
-      Note("invalid unsubscribe token in <" + recipient + ">; ignored");
-      return;
-    }
-    Suppress(*person, "unsubscribe");
+  bool IsOurs(std::string_view recipient, std::string_view local) const {
+    return IsOurControlAddress(recipient, local, sequences_, settings_);
   }
 
-  void HandleBounce(const std::string& recipient) {
-    const std::optional<std::string> token =
-        TokenFromTaggedAddress(recipient, settings_.bounce_local_part);
-    const std::optional<std::string> person = token ? PersonForToken(*token) : std::nullopt;
+  // The person a control address at our domain names, or nullopt with a
+  // warning: a token we never issued is mail for whoever reads that mailbox
+  // (a typo, a forwarded list message), never something to throw away.
+  std::optional<std::string> VerifiedPerson(const std::string& recipient, std::string_view local,
+                                            std::string_view what) {
+    const std::optional<std::string> token = TokenFromTaggedAddress(recipient, local);
+    std::optional<std::string> person = token ? PersonForToken(*token) : std::nullopt;
     if (!person) {
-      Note("invalid bounce token in <" + recipient + ">; ignored");
-      return;
+      Warn("invalid " + std::string(what) + " token in <" + recipient +
+           ">; delivered as ordinary mail");
     }
+    return person;
+  }
+
+  // True when the recipient is consumed (its token names a person).
+  bool HandleUnsubscribe(const std::string& recipient) {
+    const std::optional<std::string> person =
+        VerifiedPerson(recipient, settings_.unsubscribe_local_part, "unsubscribe");
+    if (!person) return false;
+    Suppress(*person, "unsubscribe");
+    return true;
+  }
+
+  // True when the recipient is consumed (its token names a person): the VERP
+  // address is ours alone, whatever came back to it.
+  bool HandleBounce(const std::string& recipient) {
+    const std::optional<std::string> person =
+        VerifiedPerson(recipient, settings_.bounce_local_part, "bounce");
+    if (!person) return false;
     if (!IsDeliveryStatusNotification(message_)) {
       Note("mail to <" + recipient + "> is not a delivery status notification; ignored");
-      return;
+      return true;
     }
     // The caller's pseudo field comes last (see the contract in the header).
     std::optional<std::string> status;
@@ -168,7 +211,7 @@ class DecisionRun {
     }
     if (!status || !IsWellFormedDsnStatus(*status)) {
       Note("delivery status notification for " + *person + " without a Status; ignored");
-      return;
+      return true;
     }
     // RFC 3463 section 3.1: class 5 is a permanent failure, 4 a transient one.
     if ((*status)[0] == '5') {
@@ -180,6 +223,7 @@ class DecisionRun {
       Note("delivery status notification for " + *person + " with status " + *status +
            "; nothing to do");
     }
+    return true;
   }
 
   // --- 2. engagement ---

@@ -2,11 +2,14 @@
 //   DecideSequences(message, sequences, state, settings, now) -> actions
 // No I/O: the store is read through SequenceStateView and the actions are
 // applied by the caller in one store transaction. Handles, in this order:
-//   1. control mail: to unsubscribe+TOKEN@ (valid token: suppress the person
-//      everywhere; invalid: a note), DSNs (multipart/report; RFC 3464) to
-//      bounces+TOKEN@ (any Status 5.x.x: hard bounce -> suppress; 4.x.x: a
-//      soft bounce counted). Control recipients are consumed: removed from
-//      delivery, other recipients untouched.
+//   1. control mail: to unsubscribe+TOKEN@ (suppress the person
+//      everywhere), DSNs (multipart/report; RFC 3464) to bounces+TOKEN@ (any
+//      Status 5.x.x: hard bounce -> suppress; 4.x.x: a soft bounce counted).
+//      Only at our domains (IsOurControlAddress) and only with a token that
+//      names a person: such a recipient is consumed (removed from delivery,
+//      other recipients untouched). A token that names nobody is a warning
+//      and the recipient is delivered as ordinary mail; so is every
+//      unsubscribe+/bounces+ address at a domain that is not ours.
 //   2. engagement: a message naming one of our Message-IDs in In-Reply-To or
 //      References is a reply from that person (unless it is itself automatic:
 //      Auto-Submitted other than "no", or an out-of-office) -> engagement, and
@@ -25,9 +28,11 @@
 // "hard-bounce" suppression; 4.x.x -> soft_bounces (the caller counts them
 // against its limit); absent or malformed, or a message to bounces+ that is
 // not multipart/report; report-type=delivery-status -> a note only.
-// Control recipients are consumed in every case, also with invalid tokens;
-// with only control recipients, steps 2-4 do not run (nothing is delivered).
-// Steps 2-4 see the message without its control recipients.
+// A recipient with a valid token is consumed in every case, also when the
+// message is no DSN or has no Status. When every recipient is consumed (and
+// the envelope was not cut, Envelope::recipients_dropped), steps 2-4 do not
+// run (nothing is delivered). Steps 2-4 see the message without its
+// consumed recipients.
 //
 // Re-entry (SequenceDefinition::re_entry), as this decision reads it:
 //   ignore   - a person with any enrolment in the sequence (active, completed
@@ -53,6 +58,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -67,6 +73,9 @@ namespace ar {
 // trigger exits. Built once per config load.
 struct CompiledSequence {
   SequenceDefinition definition;
+  // The domain of definition.from, lower case ("" when it has none): the
+  // domain of the bounce and unsubscribe addresses its mail hands out.
+  std::string from_domain;
   std::shared_ptr<const TriggerMatcher> trigger;
   std::map<std::string, std::shared_ptr<const TriggerMatcher>> exit_triggers;  // exit name -> matcher
 };
@@ -89,7 +98,19 @@ struct SequenceSettings {
   // Present on every message we send (compose settings); such a message is
   // ours coming back and never enrols anyone.
   std::string loop_marker_header = "X-Autoresponder-Milter";
+  // Domains, lower case, whose control addresses are ours besides the From
+  // domains of the sequences (option control_domain).
+  std::vector<std::string> control_domains;
 };
+
+// True when address is a control address of ours: local part
+// "<local>+<tag>" and a domain that is a sequence's From domain or one of
+// settings.control_domains. The same local part at any other domain is
+// someone else's (a mailing list's unsubscribe address, a bulk sender's
+// VERP) and ordinary mail.
+bool IsOurControlAddress(std::string_view address, std::string_view local,
+                         const std::vector<CompiledSequence>& sequences,
+                         const SequenceSettings& settings);
 
 struct EnrolAction {
   std::string sequence;
@@ -119,6 +140,7 @@ struct SequenceDecision {
   std::vector<std::string> soft_bounces;   // persons
   std::vector<std::string> consume_recipients;  // envelope recipients to remove from delivery
   std::vector<std::string> notes;          // one log line each (without queue id)
+  std::vector<std::string> warnings;       // the same, for the warning level
 };
 
 SequenceDecision DecideSequences(const Message& message,

@@ -248,9 +248,16 @@ void CheckSequenceDecision(const Message& message, TimePoint now) {
   const SequenceDecision decision =
       DecideSequences(message, Sequences(), State(now), SequenceSettings(), now);
   const std::vector<std::string>& recipients = message.envelope().recipients;
+  const SequenceSettings settings;
   for (const std::string& consumed : decision.consume_recipients) {
     Require(std::find(recipients.begin(), recipients.end(), consumed) != recipients.end(),
             "only envelope recipients are consumed");
+    Require(IsOurControlAddress(consumed, "unsubscribe", Sequences(), settings) ||
+                IsOurControlAddress(consumed, "bounces", Sequences(), settings),
+            "only our own control addresses are consumed");
+  }
+  for (const std::string& warning : decision.warnings) {
+    Require(!HasLineBreak(warning), "a decision warning is one log line");
   }
   for (const EnrolAction& enrol : decision.enrols) {
     Require(IsSafeAddress(enrol.person), "only a safe address is enrolled");
@@ -361,6 +368,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   PolicySettings defaults;
   const Decision first = DecideOutOfOffice(message, rules, history, defaults, now);
   CheckDecision(first, message, rules);
+  Require(first.replies.empty() || (message.dropped_headers() == 0 &&
+                                    message.truncated_headers() == 0),
+          "a message cut at the header limits is never answered");
   CheckComposedReplies(first, now);
   Require(SameDecision(first, DecideOutOfOffice(message, rules, history, defaults, now)),
           "the decision is deterministic");

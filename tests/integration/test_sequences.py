@@ -735,10 +735,11 @@ class ClosedLoopStory(SequenceStory, MailSystemCase):
                   delivered_to=["kundeservice@shop.example"])
         self.assert_milter_logged(r"%s: suppressed in every sequence \(unsubscribe\)" % re.escape(UNA))
 
-        # A made-up token: logged, ignored, and still not delivered anywhere.
+        # A made-up token: a warning, and the mail is delivered as usual.
         forged = "unsubscribe+AAAAAAAAAAAAAAAA@shop.example"
-        self.send(VERA, [forged], "unsubscribe", to_header=forged, delivered_to=[])
-        self.assert_milter_logged(r"invalid unsubscribe token in <%s>; ignored" % re.escape(forged))
+        self.send(VERA, [forged], "unsubscribe", to_header=forged)
+        self.assert_milter_logged(r"warning: \w+: invalid unsubscribe token in <%s>; delivered" %
+                                  re.escape(forged))
 
         # Hans's mailbox does not exist: a 5.1.1 DSN to the VERP address.
         hans_info = info[(HANS, "canon-eos-5d")]
@@ -783,6 +784,76 @@ class ClosedLoopStory(SequenceStory, MailSystemCase):
                     Expect(VERA, "product-x", "shipping", "Бесплатная доставка для вас"))
         # Nobody else gets anything until camera-gentle's first Saturday.
         self.nothing_until(oslo(2, 6, 12))
+
+
+class _Original:
+    """What build_dsn quotes of the message that bounced."""
+
+    def __init__(self, from_header, message_id):
+        self._headers = {"From": from_header, "Message-ID": message_id}
+
+    def header(self, name):
+        return self._headers.get(name)
+
+
+class ControlAddressStory(SequenceStory, MailSystemCase):
+    """Only our own control addresses are consumed: unsubscribe+ and
+    bounces+ at the sequences' From domains, with a token we issued. The
+    same local parts at other domains (a mailing list's unsubscribe
+    address, a bulk sender's VERP return path) are ordinary mail that
+    reaches its recipient, and so is a token that names nobody.
+    control_domain adds a domain of ours."""
+
+    program_options = dict(SequenceStory.program_options, control_domain="mail.shop.example")
+
+    def test_only_our_domains_and_our_tokens_are_consumed(self):
+        self.send(**lead_form(LISA, "Lisa Berg"))
+        self.assert_milter_logged(r"%s: enrolled in canon-eos-5d " % re.escape(LISA))
+        token = person_token(LISA)
+
+        # Someone else's list: delivered, whatever the tag holds.
+        for rcpt in ("unsubscribe+abc123@lists.other.test",
+                     "unsubscribe+%s@lists.other.test" % token):
+            self.say("%s mails %s" % (LISA, rcpt))
+            self.send(LISA, [rcpt], "unsubscribe", to_header=rcpt)
+
+        # A SendGrid-style VERP return path: a DSN to it is someone else's.
+        sendgrid = "bounces+1234567-abcd@em.sendgrid.test"
+        original = _Original("News <news@em.sendgrid.test>", "<n1@em.sendgrid.test>")
+        self.say("DSN 5.1.1 to %s" % sendgrid)
+        self.send_raw("", [sendgrid], build_dsn(sendgrid, LISA, "5.1.1", original))
+        self.assertNotRegex(self.milter_log(), r"suppressed in every sequence",
+                            "mail to other domains' control addresses suppressed someone")
+
+        # At our domain with a token we never issued: delivered, and a warning.
+        for forged in ("unsubscribe+AAAAAAAAAAAAAAAA@shop.example",
+                       "bounces+AAAAAAAAAAAAAAAA@shop.example"):
+            self.say("%s mails %s" % (LISA, forged))
+            if forged.startswith("bounces+"):
+                self.send_raw("", [forged], build_dsn(forged, LISA, "5.1.1", original))
+            else:
+                self.send(LISA, [forged], "unsubscribe", to_header=forged)
+            kind = forged.split("+")[0].replace("bounces", "bounce")
+            self.assert_milter_logged(
+                r"warning: \w+: invalid %s token in <%s>; delivered as ordinary mail" % (
+                    kind, re.escape(forged)))
+        self.assertNotRegex(self.milter_log(), r"suppressed in every sequence")
+
+        # Our own address with Lisa's token: consumed, and she is suppressed.
+        ours = "unsubscribe+%s@shop.example" % token
+        self.say("%s mails %s" % (LISA, ours))
+        self.send(LISA, [ours], "unsubscribe", to_header=ours, delivered_to=[])
+        self.assert_milter_logged(r"%s: suppressed in every sequence \(unsubscribe\)" %
+                                  re.escape(LISA))
+
+        # A control_domain is ours too: a DSN to Lisa's VERP address there is
+        # consumed (she is already suppressed; the bounce is still read).
+        verp = "bounces+%s@mail.shop.example" % token
+        self.say("DSN 5.1.1 to %s" % verp)
+        self.send_raw("", [verp], build_dsn(verp, LISA, "5.1.1", original), delivered_to=[])
+
+
+LISA = "lisa@example.net"
 
 
 if __name__ == "__main__":

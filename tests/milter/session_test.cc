@@ -103,6 +103,28 @@ TEST_F(SessionTest, ListMailIsLetThroughWithoutReply) {
   EXPECT_TRUE(logger_.Contains("list-header"));
 }
 
+// The session keeps at most Message::kMaxHeaders fields: a List-Id beyond
+// them is not seen, so the message must not be answered blind.
+TEST_F(SessionTest, MessageCutAtTheHeaderLimitIsNotAnswered) {
+  auto headers = kPlainHeaders;
+  while (headers.size() < Message::kMaxHeaders) headers.push_back({"X-Filler", "x"});
+  headers.push_back({"List-Id", "<dev.lists.example.net>"});
+  EXPECT_EQ(Deliver("bob@example.net", {"alice@example.org"}, headers), Verdict::kContinue);
+  EXPECT_EQ(QueueSize(), 0u);
+  EXPECT_TRUE(logger_.Contains("for alice@example.org: too-many-headers"));
+}
+
+// Likewise past the recipient cap: the envelope the decision sees is not the
+// whole envelope.
+TEST_F(SessionTest, EnvelopeCutAtTheRecipientLimitIsNotAnswered) {
+  std::vector<std::string> rcpts = {"alice@example.org"};
+  for (size_t i = 1; i <= Session::kMaxRecipients; ++i)
+    rcpts.push_back("user" + std::to_string(i) + "@example.org");
+  EXPECT_EQ(Deliver("bob@example.net", rcpts, kPlainHeaders), Verdict::kContinue);
+  EXPECT_EQ(QueueSize(), 0u);
+  EXPECT_TRUE(logger_.Contains("for alice@example.org: too-many-recipients 1 recipients dropped"));
+}
+
 TEST_F(SessionTest, MailToNobodyAwayLogsNothingAtInfo) {
   auto headers = kPlainHeaders;
   headers[1].second = "carol@example.org";

@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 50u);
+  EXPECT_EQ(names.size(), 51u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
@@ -62,6 +62,7 @@ TEST(OptionsTable, HasEverySettingOfTheBrief) {
                            "secret_key_file",
                            "bounce_local_part",
                            "unsubscribe_local_part",
+                           "control_domain",
                            "unsubscribe_url",
                            "soft_bounce_limit"}) {
     EXPECT_NE(FindOptionEntry(name), nullptr) << name;
@@ -73,7 +74,7 @@ TEST(OptionsTable, OnlyListsAreRepeatable) {
   for (const OptionInfo& info : OptionsTable())
     if (info.repeatable) repeatable.insert(info.name);
   EXPECT_EQ(repeatable, (std::set<std::string>{"ignored_sender", "spam_header", "internal_domain",
-                                               "sendmail_arg"}));
+                                               "sendmail_arg", "control_domain"}));
 }
 
 // Nothing given: every field is what Config{} says (hostname aside, which

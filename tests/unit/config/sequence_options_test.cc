@@ -51,6 +51,7 @@ TEST_F(SequenceOptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(c.sequences.unsubscribe_local_part, "unsubscribe");
   EXPECT_EQ(c.sequences.unsubscribe_url, "");
   EXPECT_EQ(c.sequences.soft_bounce_limit, 3u);
+  EXPECT_TRUE(c.sequences.control_domains.empty());
 }
 
 TEST_F(SequenceOptionsTest, ReadsTheKeyWhenTheSequenceDirectoryExists) {
@@ -184,7 +185,9 @@ TEST_F(SequenceOptionsTest, FromTheConfigFile) {
   const std::string conf = WriteConfigFile(
       "seq.conf", "sequence_dir = " + dir_ + "/sequences\nsecret_key_file = " + key_file +
                       "\nbounce_local_part = return\nunsubscribe_local_part = leave\n"
-                      "unsubscribe_url = https://shop.example/u/{token}\nsoft_bounce_limit = 5\n");
+                      "unsubscribe_url = https://shop.example/u/{token}\nsoft_bounce_limit = 5\n"
+                      "control_domain = Mail.Shop.example, em.shop.example\n"
+                      "control_domain = news.shop.example\n");
   auto parsed = Parse({"--config", conf});
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const SequenceOptions& s = parsed->config.sequences;
@@ -192,6 +195,8 @@ TEST_F(SequenceOptionsTest, FromTheConfigFile) {
   EXPECT_EQ(s.unsubscribe_local_part, "leave");
   EXPECT_EQ(s.unsubscribe_url, "https://shop.example/u/{token}");
   EXPECT_EQ(s.soft_bounce_limit, 5u);
+  EXPECT_EQ(s.control_domains,
+            (std::vector<std::string>{"mail.shop.example", "em.shop.example", "news.shop.example"}));
   EXPECT_EQ(s.secret_key, kKey);
 }
 
@@ -206,6 +211,8 @@ TEST_F(SequenceOptionsTest, RefusesBadValues) {
            {"--unsubscribe_url", "https://shop.example/u/"},
            {"--unsubscribe_url", "https://shop.example/u/{token} x"},
            {"--soft_bounce_limit", "0"},
+           {"--control_domain", "shop..example"},
+           {"--control_domain", "unsubscribe@shop.example"},
            {"--bounce_local_part", "same", "--unsubscribe_local_part", "SAME"}}) {
     std::vector<std::string> full = args;
     full.insert(full.end(), {"--sequence_dir", ""});

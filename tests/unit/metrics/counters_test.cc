@@ -71,7 +71,7 @@ TEST(Counters, EverySkipReasonHasItsOwnStableName) {
     EXPECT_TRUE(names.insert(name).second) << name;
   }
   EXPECT_EQ(std::string(SkipReasonName(static_cast<SkipReason>(kSkipReasonCount))), "unknown")
-      << "a SkipReason was added after kUnsafeSender: update kSkipReasonCount";
+      << "a SkipReason was added after kTooManyRecipients: update kSkipReasonCount";
   EXPECT_EQ(names.count("queued"), 0u) << "\"queued\" is the decision label of a reply";
 }
 

@@ -191,7 +191,9 @@ TEST(SkipReasonName, IsStableKebabCaseAndUnique) {
                                    {SkipReason::kAudienceOff, "audience-off"},
                                    {SkipReason::kAlreadyAnswered, "already-answered"},
                                    {SkipReason::kNotAuthenticated, "not-authenticated"},
-                                   {SkipReason::kUnsafeSender, "unsafe-sender"}};
+                                   {SkipReason::kUnsafeSender, "unsafe-sender"},
+                                   {SkipReason::kTooManyHeaders, "too-many-headers"},
+                                   {SkipReason::kTooManyRecipients, "too-many-recipients"}};
   std::set<std::string> seen;
   for (const Case& c : cases) {
     EXPECT_EQ(SkipReasonName(c.reason), c.name);

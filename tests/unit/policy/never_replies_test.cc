@@ -307,5 +307,46 @@ TEST(NeverReplies, WhenAuthenticationRequiredButNoTrustedIdConfigured) {
                     SkipReason::kNotAuthenticated, settings);
 }
 
+// The milter keeps at most Message::kMaxHeaders fields and cuts each at
+// kMaxHeaderValueBytes. Whatever lay beyond may have been the List-Id,
+// Auto-Submitted or our loop marker, so a cut message is never answered.
+TEST(NeverReplies, ToAMessageCutAtTheHeaderLimit) {
+  for (const std::string& hidden : {std::string("List-Id"), std::string("Auto-Submitted"),
+                                    std::string("X-Autoresponder-Milter")}) {
+    SCOPED_TRACE(hidden);
+    Headers headers = OrdinaryHeaders();
+    while (headers.size() < Message::kMaxHeaders) headers.emplace_back("X-Filler", "x");
+    headers.emplace_back(hidden, hidden == "List-Id" ? "<dev.lists.example.com>" : "auto-replied");
+    Message message = MakeMessage(kSender, headers);
+    ASSERT_EQ(message.dropped_headers(), 1u);
+    Decision d = DecideForOle(message);
+    EXPECT_TRUE(d.replies.empty());
+    ASSERT_EQ(d.skips.size(), 1u);
+    EXPECT_STREQ(SkipReasonName(d.skips[0].reason), "too-many-headers");
+  }
+}
+
+TEST(NeverReplies, ToAMessageWithAFieldCutAtTheValueLimit) {
+  // A comment longer than the limit hides "auto-replied" behind the cut.
+  const std::string value = "(" + std::string(Message::kMaxHeaderValueBytes, 'x') + ") auto-replied";
+  Message message = OrdinaryMessageWith({{"Auto-Submitted", value}});
+  ASSERT_EQ(message.truncated_headers(), 1u);
+  Decision d = DecideForOle(message);
+  EXPECT_TRUE(d.replies.empty());
+  ASSERT_EQ(d.skips.size(), 1u);
+  EXPECT_STREQ(SkipReasonName(d.skips[0].reason), "too-many-headers");
+}
+
+// The milter keeps at most Session::kMaxRecipients RCPTs and counts the rest.
+TEST(NeverReplies, ToAnEnvelopeCutAtTheRecipientLimit) {
+  Message message = OrdinaryMessageWith({});
+  message.mutable_envelope().recipients_dropped = 1;
+  Decision d = DecideForOle(message);
+  EXPECT_TRUE(d.replies.empty());
+  ASSERT_EQ(d.skips.size(), 1u);
+  EXPECT_EQ(d.skips[0].reason, SkipReason::kTooManyRecipients);
+  EXPECT_EQ(d.skips[0].detail, "1 recipients dropped");
+}
+
 }  // namespace
 }  // namespace ar::testing

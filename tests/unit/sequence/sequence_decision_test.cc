@@ -97,6 +97,7 @@ SequenceDefinition CanonDefinition() {
   SequenceDefinition d;
   d.name = kCanon;
   d.version = "v2";
+  d.from = "Nettbutikken <shop@shop.example>";
   d.trigger =
       Trigger({{"recipient", "^leads\\+canon-eos-5d@shop\\.example$"}}, PersonSource::kReplyTo);
   d.steps = {Step("info", Seconds(3 * 86400)), Step("coupon", Seconds(7 * 86400))};
@@ -118,6 +119,7 @@ SequenceDefinition AccessoriesDefinition() {
   SequenceDefinition d;
   d.name = kAccessories;
   d.version = "a1";
+  d.from = "Shop <Shop@SHOP.example>";
   d.trigger =
       Trigger({{"recipient", "^accessories@shop\\.example$"}}, PersonSource::kEnvelopeSender);
   d.steps = {Step("tripods", Seconds(86400))};
@@ -181,9 +183,14 @@ class SequenceDecisionTest : public ::testing::Test {
     return std::any_of(d.notes.begin(), d.notes.end(),
                        [&](const std::string& n) { return n.find(text) != std::string::npos; });
   }
+  bool HasWarning(const SequenceDecision& d, const std::string& text) {
+    return std::any_of(d.warnings.begin(), d.warnings.end(),
+                       [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  }
   std::string Notes(const SequenceDecision& d) {
     std::string all;
     for (const std::string& n : d.notes) all += n + "\n";
+    for (const std::string& n : d.warnings) all += "warning: " + n + "\n";
     return all;
   }
 
@@ -204,26 +211,92 @@ TEST_F(SequenceDecisionTest, UnsubscribeWithValidTokenSuppressesAndConsumesOnlyT
   EXPECT_EQ(d.consume_recipients, std::vector<std::string>{control});
 }
 
-TEST_F(SequenceDecisionTest, UnsubscribeTokenIsReadFromAnyDomainAndCase) {
+TEST_F(SequenceDecisionTest, UnsubscribeTokenAndDomainAreReadInAnyCase) {
   state_.IssueToken(kKari);
   std::string token = PersonToken(kKey, kKari);
   std::transform(token.begin(), token.end(), token.begin(), ::tolower);
-  const std::string control = "<UNSUBSCRIBE+" + token + "@other.example>";
+  const std::string control = "<UNSUBSCRIBE+" + token + "@Shop.EXAMPLE>";
   SequenceDecision d = Decide(MakeMessage(kKari, {control}, {}));
   EXPECT_EQ(d.suppressions, (std::vector<PersonSequence>{{kKari, "unsubscribe"}}));
   EXPECT_EQ(d.consume_recipients, std::vector<std::string>{control});
 }
 
-TEST_F(SequenceDecisionTest, UnsubscribeWithInvalidTokenIsANoteAndStillConsumed) {
+TEST_F(SequenceDecisionTest, UnsubscribeWithInvalidTokenIsAWarningAndDelivered) {
   state_.IssueToken(kKari);
   for (const std::string& control :
        {TaggedAddress("unsubscribe", PersonToken(kKey, "someone@else.example"), "shop.example"),
-        std::string("unsubscribe+not-a-token@shop.example")}) {
+        std::string("unsubscribe+not-a-token@shop.example"),
+        std::string("unsubscribe+AAAAAAAAAAAAAAAA@shop.example")}) {
     SequenceDecision d = Decide(MakeMessage(kKari, {control, "info@shop.example"}, {}));
     EXPECT_TRUE(d.suppressions.empty()) << control;
-    EXPECT_EQ(d.consume_recipients, std::vector<std::string>{control});
-    EXPECT_TRUE(HasNote(d, "invalid unsubscribe token")) << Notes(d);
+    EXPECT_TRUE(d.consume_recipients.empty()) << control;
+    EXPECT_TRUE(HasWarning(d, "invalid unsubscribe token in <" + control + ">")) << Notes(d);
+    // Alone in the envelope it is still delivered, not consumed.
+    d = Decide(MakeMessage(kKari, {control}, {}));
+    EXPECT_TRUE(d.consume_recipients.empty()) << control;
   }
+}
+
+// Someone else's list and someone else's VERP: the same local parts at a
+// domain that is no sequence's From domain are ordinary mail, whatever the
+// tag holds (even one of our valid tokens).
+TEST_F(SequenceDecisionTest, ControlAddressesAtOtherDomainsAreOrdinaryMail) {
+  state_.IssueToken(kKari);
+  const std::string token = PersonToken(kKey, kKari);
+  for (const std::string& rcpt :
+       {std::string("unsubscribe+abc123@lists.other.test"),
+        std::string("bounces+1234567-abcd@em.sendgrid.test"),
+        std::string("<unsubscribe+") + token + "@other.example>",
+        std::string("bounces+") + token + "@shop.example.other.test",
+        std::string("bounces+") + token + "@sub.shop.example"}) {
+    SequenceDecision d =
+        Decide(MakeMessage("", {rcpt},
+                           {{"Content-Type", "multipart/report; report-type=delivery-status"},
+                            {std::string(kDsnStatusPseudoHeader), "5.1.1"}}));
+    EXPECT_TRUE(d.consume_recipients.empty()) << rcpt;
+    EXPECT_TRUE(d.suppressions.empty()) << rcpt;
+    EXPECT_FALSE(HasWarning(d, "token")) << rcpt << "\n" << Notes(d);
+  }
+}
+
+TEST_F(SequenceDecisionTest, ControlDomainMakesAnotherDomainOurs) {
+  state_.IssueToken(kKari);
+  const std::string control =
+      TaggedAddress("unsubscribe", PersonToken(kKey, kKari), "mail.shop.example");
+  EXPECT_TRUE(Decide(MakeMessage(kKari, {control}, {})).consume_recipients.empty());
+  settings_.control_domains = {"mail.shop.example"};
+  SequenceDecision d = Decide(MakeMessage(kKari, {control}, {}));
+  EXPECT_EQ(d.consume_recipients, std::vector<std::string>{control});
+  EXPECT_EQ(d.suppressions, (std::vector<PersonSequence>{{kKari, "unsubscribe"}}));
+}
+
+TEST_F(SequenceDecisionTest, WithoutAFromDomainOnlyControlDomainsAreOurs) {
+  std::vector<SequenceDefinition> definitions = {CanonDefinition()};
+  definitions[0].from = "";
+  sequences_ = Compile(definitions);
+  state_.IssueToken(kKari);
+  const std::string control =
+      TaggedAddress("unsubscribe", PersonToken(kKey, kKari), "shop.example");
+  EXPECT_TRUE(Decide(MakeMessage(kKari, {control}, {})).consume_recipients.empty());
+  settings_.control_domains = {"shop.example"};
+  EXPECT_EQ(Decide(MakeMessage(kKari, {control}, {})).consume_recipients,
+            std::vector<std::string>{control});
+}
+
+// An envelope cut at the receiver's recipient cap: the consumed recipient may
+// be the only one kept, but there were others, so the decision goes on.
+TEST_F(SequenceDecisionTest, ConsumedRecipientOfACutEnvelopeDoesNotEndTheDecision) {
+  state_.IssueToken(kKari);
+  const std::string control =
+      TaggedAddress("unsubscribe", PersonToken(kKey, kKari), "shop.example");
+  state_.sent["<sent-1@shop.example>"] = SentMessageRef{kKari, kCanon, 0};
+  Message reply =
+      MakeMessage(kKari, {control}, {{"From", kKari}, {"In-Reply-To", "<sent-1@shop.example>"}});
+  EXPECT_TRUE(Decide(reply).engagements.empty());  // every recipient consumed: nothing else
+  reply.mutable_envelope().recipients_dropped = 1;
+  SequenceDecision d = Decide(reply);
+  EXPECT_EQ(d.consume_recipients, std::vector<std::string>{control});
+  EXPECT_EQ(d.engagements, (std::vector<PersonSequence>{{kKari, kCanon}})) << Notes(d);
 }
 
 TEST_F(SequenceDecisionTest, UnsubscribeInTheSameMailAsATriggerPreventsEnrolment) {
@@ -289,14 +362,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "not a delivery status"}),
     [](const ::testing::TestParamInfo<DsnCase>& info) { return info.param.name; });
 
-TEST_F(SequenceDecisionTest, BounceWithUnknownTokenIsANoteAndConsumed) {
+TEST_F(SequenceDecisionTest, BounceWithUnknownTokenIsAWarningAndDelivered) {
   const std::string verp =
       TaggedAddress("bounces", PersonToken(kKey, "nobody@example.no"), "shop.example");
   SequenceDecision d = Decide(MakeMessage(
       "", {verp}, {{"Content-Type", kDsnType}, {std::string(kDsnStatusPseudoHeader), "5.1.1"}}));
   EXPECT_TRUE(d.suppressions.empty());
-  EXPECT_EQ(d.consume_recipients, std::vector<std::string>{verp});
-  EXPECT_TRUE(HasNote(d, "invalid bounce token")) << Notes(d);
+  EXPECT_TRUE(d.consume_recipients.empty());
+  EXPECT_TRUE(HasWarning(d, "invalid bounce token in <" + verp + ">")) << Notes(d);
 }
 
 TEST_F(SequenceDecisionTest, ConfiguredLocalPartsAreHonoured) {

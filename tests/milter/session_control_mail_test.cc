@@ -1,0 +1,205 @@
+// Session with sequences on: which unsubscribe+/bounces+ recipients are
+// consumed, when a message is discarded, and when the body is read. Driven
+// as libmilter would drive it, against a real Store and a ManualClock.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/logger.h"
+#include "milter/session.h"
+#include "sequence/tokens.h"
+#include "store/store.h"
+
+namespace ar {
+namespace {
+
+constexpr char kKey[] = "session-control-mail-test-key";
+constexpr char kKari[] = "kari@example.no";
+constexpr char kDsnType[] = "multipart/report; report-type=delivery-status; boundary=\"b\"";
+constexpr char kDsnBody[] =
+    "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.no\r\n"
+    "\r\nFinal-Recipient: rfc822; kari@example.no\r\nAction: failed\r\nStatus: 5.1.1\r\n--b--\r\n";
+
+// One sequence from shop@shop.example; mail to signup@shop.example enrols
+// its envelope sender (and registers their token).
+std::shared_ptr<MessageSettings> SignupSettings() {
+  SequenceDefinition d;
+  d.name = "signup";
+  d.version = "s1";
+  d.from = "Shop <shop@shop.example>";
+  d.trigger.conditions = {{"recipient", "^signup@shop\\.example$"}};
+  d.trigger.person = PersonSource::kEnvelopeSender;
+  StepSpec step;
+  step.name = "hello";
+  step.offset = Seconds(86400);
+  step.template_name = "hello.txt";
+  d.steps = {step};
+  auto runtime = std::make_shared<SequenceRuntime>();
+  Result<CompiledSequence> compiled = CompileSequence(d);
+  EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
+  if (compiled.ok()) runtime->sequences.push_back(std::move(*compiled));
+  runtime->secret_key = kKey;
+  auto settings = std::make_shared<MessageSettings>();
+  settings->responder.compose.hostname = "mx.shop.example";
+  settings->sequences = runtime;
+  return settings;
+}
+
+class SessionControlMailTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("session_control_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    StoreOptions options;
+    options.path = dir_.string();
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    service_ = std::make_unique<MilterService>(SignupSettings(), *store_, clock_, logger_);
+  }
+
+  struct Delivered {
+    EndOfMessage end;
+    bool wanted_body = false;
+  };
+
+  Delivered Deliver(const std::string& sender, const std::vector<std::string>& rcpts,
+                    const std::vector<std::pair<std::string, std::string>>& headers,
+                    const std::string& body = "") {
+    Session session(*service_);
+    session.OnMailFrom("<" + sender + ">", false);
+    for (const auto& r : rcpts) session.OnRecipient("<" + r + ">");
+    for (const auto& [name, value] : headers) session.OnHeader(name, value);
+    Delivered out;
+    out.wanted_body = session.WantsBody();
+    if (out.wanted_body) session.OnBodyChunk(body);
+    out.end = session.OnEndOfMessage("4Qc1");
+    return out;
+  }
+
+  void SignUpKari() {
+    Deliver(kKari, {"signup@shop.example"}, {{"From", kKari}, {"Subject", "Sign me up"}});
+    ASSERT_TRUE(logger_.Contains("kari@example.no: enrolled in signup"));
+  }
+
+  bool Suppressed(const std::string& person) {
+    auto s = store_->sequences().GetSuppression(person);
+    return s.ok() && s->has_value();
+  }
+
+  std::string Unsubscribe() const {
+    return TaggedAddress("unsubscribe", PersonToken(kKey, kKari), "shop.example");
+  }
+  std::string Verp() const {
+    return TaggedAddress("bounces", PersonToken(kKey, kKari), "shop.example");
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  ManualClock clock_{FromUnixSeconds(1767225600)};
+  CapturingLogger logger_{LogLevel::kInfo};
+  std::unique_ptr<MilterService> service_;
+};
+
+TEST_F(SessionControlMailTest, ValidUnsubscribeAtOurDomainIsConsumedAndSuppresses) {
+  SignUpKari();
+  Delivered d = Deliver(kKari, {Unsubscribe()}, {{"From", kKari}, {"Subject", "unsubscribe"}});
+  EXPECT_EQ(d.end.verdict, Verdict::kDiscard);
+  EXPECT_EQ(d.end.remove_recipients, std::vector<std::string>{Unsubscribe()});
+  EXPECT_TRUE(Suppressed(kKari));
+}
+
+TEST_F(SessionControlMailTest, ValidUnsubscribeWithACopyRemovesOnlyTheControlRecipient) {
+  SignUpKari();
+  Delivered d = Deliver(kKari, {Unsubscribe(), "help@shop.example"}, {{"From", kKari}});
+  EXPECT_EQ(d.end.verdict, Verdict::kContinue);
+  EXPECT_EQ(d.end.remove_recipients, std::vector<std::string>{Unsubscribe()});
+}
+
+// Someone else's list unsubscribe address and a SendGrid-style VERP return
+// path: ordinary mail, neither consumed nor discarded nor body-read.
+TEST_F(SessionControlMailTest, ControlAddressesAtOtherDomainsAreDelivered) {
+  SignUpKari();
+  for (const std::string& rcpt :
+       {std::string("unsubscribe+abc123@lists.other.test"),
+        std::string("bounces+1234567-abcd@em.sendgrid.test"),
+        TaggedAddress("bounces", PersonToken(kKey, kKari), "em.sendgrid.test")}) {
+    Delivered d = Deliver("", {rcpt}, {{"From", "MAILER-DAEMON@mx.example.no"},
+                                       {"Content-Type", kDsnType}},
+                          kDsnBody);
+    EXPECT_EQ(d.end.verdict, Verdict::kContinue) << rcpt;
+    EXPECT_TRUE(d.end.remove_recipients.empty()) << rcpt;
+    EXPECT_FALSE(d.wanted_body) << rcpt;
+  }
+  EXPECT_FALSE(Suppressed(kKari));
+}
+
+TEST_F(SessionControlMailTest, UnverifiableTokenAtOurDomainIsDeliveredWithAWarning) {
+  for (const std::string& rcpt : {std::string("unsubscribe+AAAAAAAAAAAAAAAA@shop.example"),
+                                  std::string("unsubscribe+abc123@shop.example"),
+                                  std::string("bounces+AAAAAAAAAAAAAAAA@shop.example")}) {
+    Delivered d = Deliver(kKari, {rcpt}, {{"From", kKari}});
+    EXPECT_EQ(d.end.verdict, Verdict::kContinue) << rcpt;
+    EXPECT_TRUE(d.end.remove_recipients.empty()) << rcpt;
+    EXPECT_TRUE(logger_.Contains("warning: 4Qc1: invalid")) << rcpt;
+    EXPECT_TRUE(logger_.Contains("<" + rcpt + ">; delivered as ordinary mail")) << rcpt;
+  }
+}
+
+TEST_F(SessionControlMailTest, DsnToOurVerpAddressIsReadConsumedAndSuppresses) {
+  SignUpKari();
+  Delivered d = Deliver("", {Verp()}, {{"From", "MAILER-DAEMON@mx.example.no"},
+                                       {"Content-Type", kDsnType}},
+                        kDsnBody);
+  EXPECT_TRUE(d.wanted_body);
+  EXPECT_EQ(d.end.verdict, Verdict::kDiscard);
+  EXPECT_TRUE(Suppressed(kKari));
+}
+
+// Past the recipient cap the session keeps counting: the consumed control
+// recipient is removed, but the recipients it did not keep are real ones,
+// so the message must not be discarded.
+TEST_F(SessionControlMailTest, NoDiscardWhenRecipientsWereDroppedPastTheCap) {
+  SignUpKari();
+  // kMaxRecipients spellings of Kari's unsubscribe address (the case of its
+  // letters varied), all valid and consumed; the real recipient comes after.
+  const std::string control = Unsubscribe();
+  std::vector<size_t> letters;
+  for (size_t i = 0; i < control.size(); ++i) {
+    if (std::islower(static_cast<unsigned char>(control[i]))) letters.push_back(i);
+  }
+  ASSERT_GE(letters.size(), 14u);
+  std::vector<std::string> rcpts;
+  for (size_t n = 0; n < Session::kMaxRecipients; ++n) {
+    std::string spelling = control;
+    for (size_t bit = 0; bit < letters.size() && bit < 20; ++bit) {
+      if ((n >> bit) & 1u) {
+        spelling[letters[bit]] =
+            static_cast<char>(std::toupper(static_cast<unsigned char>(spelling[letters[bit]])));
+      }
+    }
+    rcpts.push_back(spelling);
+  }
+  rcpts.push_back("help@shop.example");
+  Delivered d = Deliver(kKari, rcpts, {{"From", kKari}});
+  EXPECT_EQ(d.end.verdict, Verdict::kContinue);
+  EXPECT_EQ(d.end.remove_recipients.size(), Session::kMaxRecipients);
+}
+
+TEST_F(SessionControlMailTest, NoDiscardWhenARecipientIsNotConsumed) {
+  SignUpKari();
+  // The same control address twice plus one ordinary: the duplicates must not
+  // make up the count of the ordinary one.
+  Delivered d = Deliver(kKari, {Unsubscribe(), Unsubscribe(), "help@shop.example"},
+                        {{"From", kKari}});
+  EXPECT_EQ(d.end.verdict, Verdict::kContinue);
+}
+
+}  // namespace
+}  // namespace ar
