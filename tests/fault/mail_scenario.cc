@@ -79,7 +79,9 @@ std::vector<ScenarioMessage> StoryMessages(const std::string& key) {
        "Status?\r\n"});
   add(Lead("ole@example.net", "Ole Nordmann", 1));
   add(Lead("kari@example.net", "Kari Nordmann", 2));
+  const size_t per_enrols = messages.size();
   add(Lead("per@example.net", "Per Hansen", 3));
+  const size_t siri_enrols = messages.size();
   add(Lead("siri@example.net", "Siri Vik", 4));
   add({"order confirmation to ole (purchase exit, moves to accessories)",
        "orders@shop.example",
@@ -94,11 +96,12 @@ std::vector<ScenarioMessage> StoryMessages(const std::string& key) {
        {unsubscribe},
        Plain("Per Hansen <per@example.net>", unsubscribe, "unsubscribe", "<u1@example.net>"),
        "unsubscribe\r\n",
-       Verdict::kDiscard});
+       Verdict::kDiscard,
+       per_enrols});
   const std::string verp = "bounces+" + PersonToken(key, "siri@example.net") + "@shop.example";
   ScenarioMessage bounce{
       "hard bounce for siri", "", {verp}, {}, Dsn(verp, "siri@example.net", "5.1.1"),
-      Verdict::kDiscard};
+      Verdict::kDiscard, siri_enrols};
   bounce.headers = Plain("Mail Delivery System <MAILER-DAEMON@mx.example.net>", verp,
                          "Undelivered Mail Returned to Sender", "<dsn1@mx.example.net>");
   bounce.headers.emplace_back("Content-Type",

@@ -41,6 +41,10 @@ struct ScenarioMessage {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   Verdict designed = Verdict::kContinue;  // the verdict when nothing fails
+  // For a control mail (unsubscribe, bounce): the message whose write
+  // records the person the token names. When that write failed, the token is
+  // not ours and this mail is ordinary mail, delivered (kContinue).
+  std::optional<size_t> token_recorded_by;
 };
 
 struct ScenarioFaults {
