@@ -26,6 +26,9 @@
 // so the frequency cap holds. The Transport& constructors mean one sender,
 // on the calling thread.
 //
+// Between two rounds, Run() also works on the store's retention sweep
+// (store_sweeper.h), a few bounded steps at a time; RunOnce() never sweeps.
+//
 // With Counters, each outcome is counted (sent, deferred, failed) and every
 // store failure as an internal error.
 //
@@ -46,6 +49,7 @@
 #include "core/result.h"
 #include "dispatch/queue_waiter.h"
 #include "dispatch/sequence_step_sender.h"
+#include "dispatch/store_sweeper.h"
 #include "metrics/counters.h"
 #include "store/store.h"
 #include "transport/transport.h"
@@ -63,6 +67,9 @@ struct DispatchSettings {
   Seconds catch_up_limit = Seconds(86400);  // skip what is overdue by more; 0 sends all late
   uint32_t person_send_limit = 3;           // per person within person_send_window; 0 = none
   Seconds person_send_window = Seconds(86400);
+  // The store's retention sweep, run by Run() between rounds
+  // (store_sweeper.h); person_sends are kept for person_send_window.
+  RetentionSettings retention;
 };
 
 struct DispatchStats {
@@ -154,6 +161,7 @@ class Dispatcher {
   SequenceSendSettings sequences_;
   Counters* counters_;
   std::vector<std::unique_ptr<Sender>> senders_;
+  StoreSweeper sweeper_;
   const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
 };
 

@@ -43,6 +43,11 @@ void Counters::CountInternalError() { Add(internal_errors_); }
 
 void Counters::CountUnrecorded() { Add(unrecorded_); }
 
+void Counters::CountSwept(SweptKind kind, uint64_t count) {
+  const auto index = static_cast<size_t>(kind);
+  if (index < swept_.size()) swept_[index].fetch_add(count, std::memory_order_relaxed);
+}
+
 CounterSnapshot Counters::Snapshot() const {
   CounterSnapshot snapshot;
   for (size_t i = 0; i < skipped_.size(); ++i)
@@ -52,6 +57,8 @@ CounterSnapshot Counters::Snapshot() const {
     snapshot.replies[i] = replies_[i].load(std::memory_order_relaxed);
   snapshot.internal_errors = internal_errors_.load(std::memory_order_relaxed);
   snapshot.unrecorded = unrecorded_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < swept_.size(); ++i)
+    snapshot.swept[i] = swept_[i].load(std::memory_order_relaxed);
   return snapshot;
 }
 

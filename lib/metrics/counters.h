@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "policy/decision.h"
+#include "store/retention.h"
 
 namespace ar {
 
@@ -40,6 +41,7 @@ struct CounterSnapshot {
   std::array<uint64_t, kReplyOutcomeCount> replies{};  // by ReplyOutcome
   uint64_t internal_errors = 0;
   uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
+  std::array<uint64_t, std::size(kSweptKinds)> swept{};  // records removed by retention, by SweptKind
 };
 
 class Counters {
@@ -57,6 +59,8 @@ class Counters {
   // the store could not record; the mail itself went on. Once per message,
   // however many parts failed.
   void CountUnrecorded();
+  // Records the dispatcher's retention sweep removed from one database.
+  void CountSwept(SweptKind kind, uint64_t count);
 
   CounterSnapshot Snapshot() const;
 
@@ -66,6 +70,7 @@ class Counters {
   std::array<std::atomic<uint64_t>, kReplyOutcomeCount> replies_{};
   std::atomic<uint64_t> internal_errors_{0};
   std::atomic<uint64_t> unrecorded_{0};
+  std::array<std::atomic<uint64_t>, std::size(kSweptKinds)> swept_{};
 };
 
 }  // namespace ar

@@ -169,6 +169,8 @@ const std::vector<MetricInfo>& KnownMetrics() {
        "Failures inside a program (store, composing, recording an outcome)."},
       {"autoresponder_unrecorded_total", "counter",
        "Messages let through whose follow-ups the store could not record (full, unwritable)."},
+      {"autoresponder_swept_total", "counter",
+       "Records the dispatcher's retention sweep removed, by database."},
       {"autoresponder_rules", "gauge", "Out-of-office rules in the store."},
       {"autoresponder_queue_depth", "gauge", "Replies waiting in the queue to be sent."},
       {"autoresponder_queue_oldest_due_age_seconds", "gauge",
