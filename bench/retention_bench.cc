@@ -213,25 +213,26 @@ int main(int argc, char** argv) {
     if ((hour + 1) % 24 == 0) {
       auto stats = store.Stats();
       if (!Check(stats.status(), "Stats")) return 1;
-      std::printf("day=%llu live_bytes=%llu used_bytes=%llu file_bytes=%llu senders=%llu "
-                  "enrolments=%llu swept=%llu\n",
-                  static_cast<unsigned long long>((hour + 1) / 24),
-                  static_cast<unsigned long long>(stats->live_bytes),
-                  static_cast<unsigned long long>(stats->used_bytes),
-                  static_cast<unsigned long long>(FileBytes(o.store)),
-                  static_cast<unsigned long long>(next_sender),
-                  static_cast<unsigned long long>(next_person),
-                  static_cast<unsigned long long>(swept));
+      std::printf(
+          "day=%llu live_bytes=%llu used_bytes=%llu file_bytes=%llu senders=%llu "
+          "enrolments=%llu swept=%llu\n",
+          static_cast<unsigned long long>((hour + 1) / 24),
+          static_cast<unsigned long long>(stats->live_bytes),
+          static_cast<unsigned long long>(stats->used_bytes),
+          static_cast<unsigned long long>(FileBytes(o.store)),
+          static_cast<unsigned long long>(next_sender),
+          static_cast<unsigned long long>(next_person), static_cast<unsigned long long>(swept));
       std::fflush(stdout);
     }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  std::printf("summary sweep=%d days=%d senders=%llu enrolments=%llu completed=%llu swept=%llu "
-              "sweeps=%llu sweep_seconds=%.2f seconds=%.2f\n",
-              o.sweep ? 1 : 0, o.days, static_cast<unsigned long long>(next_sender),
-              static_cast<unsigned long long>(next_person), static_cast<unsigned long long>(sent),
-              static_cast<unsigned long long>(swept), static_cast<unsigned long long>(sweeps),
-              sweep_seconds, seconds);
+  std::printf(
+      "summary sweep=%d days=%d senders=%llu enrolments=%llu completed=%llu swept=%llu "
+      "sweeps=%llu sweep_seconds=%.2f seconds=%.2f\n",
+      o.sweep ? 1 : 0, o.days, static_cast<unsigned long long>(next_sender),
+      static_cast<unsigned long long>(next_person), static_cast<unsigned long long>(sent),
+      static_cast<unsigned long long>(swept), static_cast<unsigned long long>(sweeps),
+      sweep_seconds, seconds);
   return 0;
 }

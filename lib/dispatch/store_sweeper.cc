@@ -54,8 +54,8 @@ void StoreSweeper::Finish() {
     if (!counts.empty()) counts += " ";
     counts += std::string(SweptKindName(kSweptKinds[i])) + "=" + std::to_string(last_.removed[i]);
   }
-  logger_.Info("retention sweep removed " + std::to_string(last_.total_removed()) +
-               " records (" + counts + ") in " + std::to_string(last_.steps) + " steps");
+  logger_.Info("retention sweep removed " + std::to_string(last_.total_removed()) + " records (" +
+               counts + ") in " + std::to_string(last_.steps) + " steps");
 }
 
 bool StoreSweeper::Continue(size_t max_steps) {

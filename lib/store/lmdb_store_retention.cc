@@ -62,14 +62,20 @@ Result<bool> Undecodable(const Result<T>& decoded) {
 
 std::optional<MDB_dbi> LmdbStore::SweptDatabase(SweptKind kind) const {
   switch (kind) {
-    case SweptKind::kResponses: return dbs_.responses;
+    case SweptKind::kResponses:
+      return dbs_.responses;
     case SweptKind::kPersonSends:
       return dbs_.person_sends_present ? std::optional<MDB_dbi>(dbs_.person_sends) : std::nullopt;
-    case SweptKind::kTriggersSeen: return dbs_.triggers_seen;
-    case SweptKind::kFailed: return dbs_.failed;
-    case SweptKind::kEnrolments: return dbs_.enrolments;
-    case SweptKind::kSentIds: return dbs_.sent_ids;
-    case SweptKind::kTokens: return dbs_.tokens;
+    case SweptKind::kTriggersSeen:
+      return dbs_.triggers_seen;
+    case SweptKind::kFailed:
+      return dbs_.failed;
+    case SweptKind::kEnrolments:
+      return dbs_.enrolments;
+    case SweptKind::kSentIds:
+      return dbs_.sent_ids;
+    case SweptKind::kTokens:
+      return dbs_.tokens;
   }
   return std::nullopt;
 }
@@ -143,10 +149,9 @@ Result<bool> LmdbStore::Expired(LmdbTxn& txn, SweptKind kind, std::string_view k
       Result<SentMessageRef> ref = DecodeSentMessageRef(value);
       if (!ref.ok()) return Undecodable(ref);
       // Kept as long as the enrolment is: a reply naming it is engagement.
-      AR_ASSIGN_OR_RETURN(
-          std::optional<std::string_view> enrolment,
-          txn.Get(dbs_.enrolments,
-                  EncodeEnrolmentKey(NormalizeAddress(ref->person), ref->sequence)));
+      AR_ASSIGN_OR_RETURN(std::optional<std::string_view> enrolment,
+                          txn.Get(dbs_.enrolments, EncodeEnrolmentKey(NormalizeAddress(ref->person),
+                                                                      ref->sequence)));
       return !enrolment.has_value();
     }
     case SweptKind::kTokens: {

@@ -47,20 +47,27 @@ enum class SweptKind {
   kTokens,
 };
 inline constexpr SweptKind kSweptKinds[] = {
-    SweptKind::kResponses, SweptKind::kPersonSends, SweptKind::kTriggersSeen, SweptKind::kFailed,
-    SweptKind::kEnrolments, SweptKind::kSentIds,    SweptKind::kTokens,
+    SweptKind::kResponses,  SweptKind::kPersonSends, SweptKind::kTriggersSeen, SweptKind::kFailed,
+    SweptKind::kEnrolments, SweptKind::kSentIds,     SweptKind::kTokens,
 };
 
 // The database name (FORMAT.md), for logs and metrics labels.
 inline const char* SweptKindName(SweptKind kind) {
   switch (kind) {
-    case SweptKind::kResponses: return "responses";
-    case SweptKind::kPersonSends: return "person_sends";
-    case SweptKind::kTriggersSeen: return "triggers_seen";
-    case SweptKind::kFailed: return "failed";
-    case SweptKind::kEnrolments: return "enrolments";
-    case SweptKind::kSentIds: return "sent_ids";
-    case SweptKind::kTokens: return "tokens";
+    case SweptKind::kResponses:
+      return "responses";
+    case SweptKind::kPersonSends:
+      return "person_sends";
+    case SweptKind::kTriggersSeen:
+      return "triggers_seen";
+    case SweptKind::kFailed:
+      return "failed";
+    case SweptKind::kEnrolments:
+      return "enrolments";
+    case SweptKind::kSentIds:
+      return "sent_ids";
+    case SweptKind::kTokens:
+      return "tokens";
   }
   return "unknown";
 }

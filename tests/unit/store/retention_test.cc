@@ -79,8 +79,7 @@ class Retention : public SequenceStoreTest {
   // Enrols kari in sequence and completes it with one step sent at `end`.
   void CompletedAt(const std::string& sequence, TimePoint end, const std::string& message_id) {
     Enrol(MakeEnrol(kKari, sequence, end), end - Seconds(100));
-    ASSERT_OK(seq().RecordStepSent(OnlyStepOf(kKari, sequence).id, message_id, end,
-                                   std::nullopt));
+    ASSERT_OK(seq().RecordStepSent(OnlyStepOf(kKari, sequence).id, message_id, end, std::nullopt));
     // The send's person_sends entry is not what these tests count.
     Sweep(SweptKind::kPersonSends, end + Seconds(2 * kDay));
   }
@@ -194,8 +193,8 @@ TEST_F(Retention, LeftEnrolmentCountsFromLeftAt) {
 
 TEST_F(Retention, ActiveEnrolmentItsTokenAndSentIdsAreNeverSwept) {
   Enrol(MakeEnrol(kKari, "canon", At(100)), At(0));
-  ASSERT_OK(seq().RecordStepSent(OnlyStepOf(kKari, "canon").id, "<s0@shop>", At(100),
-                                 At(5000 * kDay)));
+  ASSERT_OK(
+      seq().RecordStepSent(OnlyStepOf(kKari, "canon").id, "<s0@shop>", At(100), At(5000 * kDay)));
   SweepAll(At(2000 * kDay));
   ASSERT_TRUE(Get(kKari, "canon").has_value());
   EXPECT_EQ(Get(kKari, "canon")->state, EnrolmentState::kActive);
@@ -224,8 +223,8 @@ TEST_F(Retention, OneStepRemovesAtMostMaxRemoved) {
   EXPECT_EQ(first->removed, 10u);
   EXPECT_FALSE(first->finished);
   EXPECT_EQ(store_->ListFailed(100)->size(), 15u);
-  auto second = store_->SweepExpired(SweptKind::kFailed, first->resume_after, At(31 * kDay),
-                                     policy_, limits);
+  auto second =
+      store_->SweepExpired(SweptKind::kFailed, first->resume_after, At(31 * kDay), policy_, limits);
   ASSERT_OK(second);
   EXPECT_EQ(second->removed, 10u);
   auto third = store_->SweepExpired(SweptKind::kFailed, second->resume_after, At(31 * kDay),
