@@ -208,7 +208,8 @@ class Store {
   // When person (normalised) was sent follow-ups (out-of-office replies and
   // sequence steps) at or after since, oldest first. MarkSent() and
   // SequenceStore::RecordStepSent() record each send; the store keeps the
-  // last 16 per person. Feeds the dispatcher's per-person frequency cap.
+  // last 16 per person, until the retention sweep drops the person's entry
+  // (store/retention.h). Feeds the dispatcher's per-person frequency cap.
   virtual Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) {
     (void)person;
     (void)since;
