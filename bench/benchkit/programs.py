@@ -22,10 +22,11 @@ class Binaries:
         self.accept_all = os.path.join(build_dir, "bench", "accept_all_milter")
         self.queue_filler = os.path.join(build_dir, "bench", "queue_filler")
         self.eom_client = os.path.join(build_dir, "bench", "milter_eom_client")
+        self.retention_bench = os.path.join(build_dir, "bench", "retention_bench")
 
     def missing(self):
         for path in (self.milter, self.dispatcher, self.ctl, self.accept_all,
-                     self.queue_filler, self.eom_client):
+                     self.queue_filler, self.eom_client, self.retention_bench):
             if not os.access(path, os.X_OK):
                 return path
         return None

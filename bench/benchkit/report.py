@@ -106,6 +106,30 @@ def rows(results):
                     "%.3f / %.3f" % (s["late_p50"], s["late_max"]), "-", "-", "-", "info"))
         out.append(("4", "lateness p99 s", "%.3f" % s["late_p99"], "-", "-", "<= 1 s",
                     _verdict(s["late_p99"] <= 1.0)))
+    r = results.get("retention")
+    if r:
+        swept, none = r["sweep"]["days"], r["none"]["days"]
+        for day in r["report_days"]:
+            if day in swept and day in none:
+                out.append(("5", "store live MiB, day %d" % day,
+                            "%.1f" % (swept[day]["live_bytes"] / 1048576),
+                            "%.1f (no sweep)" % (none[day]["live_bytes"] / 1048576),
+                            "%.2f" % (swept[day]["live_bytes"] / none[day]["live_bytes"]),
+                            "-", "info"))
+        last = max(swept)
+        # Every retention (the longest: tokens, 60 days) has run out by then.
+        middle = last - 15 if last - 15 in swept else min(swept)
+        growth = swept[last]["live_bytes"] / swept[middle]["live_bytes"]
+        out.append(("5", "data.mdb MiB, day %d" % last,
+                    "%.1f" % (swept[last]["file_bytes"] / 1048576),
+                    "%.1f (no sweep)" % (none[last]["file_bytes"] / 1048576),
+                    "%.2f" % (swept[last]["file_bytes"] / none[last]["file_bytes"]), "-",
+                    "info"))
+        out.append(("5", "live bytes day %d / day %d (%d senders, %d enrolments)" % (
+                        last, middle, r["senders"], r["enrolments"]),
+                    "%.2f" % growth, "%.2f (no sweep)" % (
+                        none[last]["live_bytes"] / none[middle]["live_bytes"]),
+                    "-", "<= 1.10", _verdict(growth <= 1.10)))
     return out
 
 

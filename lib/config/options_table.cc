@@ -605,6 +605,34 @@ std::vector<OptionEntry> BuildEntries() {
       "poll_interval", "The longest the dispatcher sleeps before looking at the queue again.",
       [](auto& c) -> auto& { return c.dispatch.poll_interval; }, kOneSecond, kOneHour));
 
+  // --- retention: the dispatcher's sweep (store/retention.h) ---
+  constexpr Seconds kTenYears{3660 * 86400};
+  t.push_back(Duration(
+      "retention_sweep_interval",
+      "How often the dispatcher removes records whose retention has passed; 0: never.",
+      [](auto& c) -> auto& { return c.dispatch.retention.sweep_interval; }, Seconds(0), kOneDay));
+  t.push_back(Duration(
+      "history_retention",
+      "How long a sender's answered-reply record stays after the rule's period has passed.",
+      [](auto& c) -> auto& { return c.dispatch.retention.policy.history; }, kOneDay, kTenYears));
+  t.push_back(Duration(
+      "trigger_id_retention",
+      "How long the Message-ID of a mail that enrolled someone is kept against duplicates.",
+      [](auto& c) -> auto& { return c.dispatch.retention.policy.trigger_ids; }, kOneDay,
+      kTenYears));
+  t.push_back(Duration(
+      "enrolment_retention", "How long an ended (completed or left) enrolment is kept.",
+      [](auto& c) -> auto& { return c.dispatch.retention.policy.enrolments; }, kOneDay,
+      kTenYears));
+  t.push_back(Duration(
+      "token_retention",
+      "How long a person's token (bounce and unsubscribe addresses) stays valid after their last "
+      "enrolment ended.",
+      [](auto& c) -> auto& { return c.dispatch.retention.policy.tokens; }, kOneDay, kTenYears));
+  t.push_back(Duration(
+      "failed_retention", "How long a follow-up stays on the failed list.",
+      [](auto& c) -> auto& { return c.dispatch.retention.policy.failed; }, kOneHour, kTenYears));
+
   // --- sequences ---
   t.push_back(Row(
       "sequence_dir",

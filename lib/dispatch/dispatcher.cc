@@ -38,6 +38,17 @@ std::string PersonOf(const QueueItem& item) {
 
 std::string SecondsText(Seconds s) { return std::to_string(s.count()) + "s"; }
 
+// A person's recent sends matter to the frequency cap for its window only.
+RetentionSettings RetentionOf(const DispatchSettings& settings) {
+  RetentionSettings retention = settings.retention;
+  retention.policy.person_sends = settings.person_send_window;
+  return retention;
+}
+
+// Retention steps between two rounds: each is short (store_sweeper.h), and
+// a few at a time delay due sends by little.
+constexpr size_t kSweepStepsPerRound = 8;
+
 }  // namespace
 
 DispatchStats& DispatchStats::operator+=(const DispatchStats& other) {
@@ -104,7 +115,8 @@ Dispatcher::Dispatcher(Store& store, Transport* transport, TransportFactory make
       logger_(logger),
       settings_(settings),
       sequences_(std::move(sequences)),
-      counters_(counters) {}
+      counters_(counters),
+      sweeper_(store, clock, logger, RetentionOf(settings), counters) {}
 
 Dispatcher::~Dispatcher() = default;
 Dispatcher::Dispatcher(Dispatcher&&) noexcept = default;
@@ -432,6 +444,8 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
         wait = Seconds(1);
       }
     }
+    // A sweep under way goes on at once, a round of sends in between.
+    if (!stop.load() && sweeper_.Continue(kSweepStepsPerRound)) wait = milliseconds(0);
     if (stop.load()) break;
     if (wait.count() > 0) waiter.Wait(wait, stop);
   }

@@ -26,6 +26,9 @@
 // so the frequency cap holds. The Transport& constructors mean one sender,
 // on the calling thread.
 //
+// Between two rounds, Run() also works on the store's retention sweep
+// (store_sweeper.h), a few bounded steps at a time; RunOnce() never sweeps.
+//
 // With Counters, each outcome is counted (sent, deferred, failed) and every
 // store failure as an internal error.
 //
@@ -46,6 +49,7 @@
 #include "core/result.h"
 #include "dispatch/queue_waiter.h"
 #include "dispatch/sequence_step_sender.h"
+#include "dispatch/store_sweeper.h"
 #include "metrics/counters.h"
 #include "store/store.h"
 #include "transport/transport.h"
@@ -66,6 +70,9 @@ struct DispatchSettings {
   // Sub-address delimiters: one person's items go to one sender after
   // folding, as the store counts them (StoreOptions::recipient_delimiter).
   std::string recipient_delimiter = "+";
+  // The store's retention sweep, run by Run() between rounds
+  // (store_sweeper.h); person_sends are kept for person_send_window.
+  RetentionSettings retention;
 };
 
 struct DispatchStats {
@@ -168,6 +175,7 @@ class Dispatcher {
   SequenceSendSettings sequences_;
   Counters* counters_;
   std::vector<std::unique_ptr<Sender>> senders_;
+  StoreSweeper sweeper_;
   const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
 };
 

@@ -44,6 +44,10 @@ void Counters::CountInternalError() { Add(internal_errors_); }
 void Counters::CountUnrecorded() { Add(unrecorded_); }
 
 void Counters::CountStoreFull() { Add(store_full_); }
+void Counters::CountSwept(SweptKind kind, uint64_t count) {
+  const auto index = static_cast<size_t>(kind);
+  if (index < swept_.size()) swept_[index].fetch_add(count, std::memory_order_relaxed);
+}
 
 CounterSnapshot Counters::Snapshot() const {
   CounterSnapshot snapshot;
@@ -55,6 +59,8 @@ CounterSnapshot Counters::Snapshot() const {
   snapshot.internal_errors = internal_errors_.load(std::memory_order_relaxed);
   snapshot.unrecorded = unrecorded_.load(std::memory_order_relaxed);
   snapshot.store_full = store_full_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < swept_.size(); ++i)
+    snapshot.swept[i] = swept_[i].load(std::memory_order_relaxed);
   return snapshot;
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "policy/decision.h"
+#include "store/retention.h"
 
 namespace ar {
 
@@ -42,6 +43,7 @@ struct CounterSnapshot {
   uint64_t internal_errors = 0;
   uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
   uint64_t store_full = 0;  // of those, refused because the store reached its reserve
+  std::array<uint64_t, std::size(kSweptKinds)> swept{};  // records removed by retention, by SweptKind
 };
 
 class Counters {
@@ -63,6 +65,8 @@ class Counters {
   // data reached store_map_size less store_reserve): the alert to act on
   // before anything else fails.
   void CountStoreFull();
+  // Records the dispatcher's retention sweep removed from one database.
+  void CountSwept(SweptKind kind, uint64_t count);
 
   CounterSnapshot Snapshot() const;
 
@@ -73,6 +77,7 @@ class Counters {
   std::atomic<uint64_t> internal_errors_{0};
   std::atomic<uint64_t> unrecorded_{0};
   std::atomic<uint64_t> store_full_{0};
+  std::array<std::atomic<uint64_t>, std::size(kSweptKinds)> swept_{};
 };
 
 }  // namespace ar

@@ -171,6 +171,8 @@ const std::vector<MetricInfo>& KnownMetrics() {
        "Messages let through whose follow-ups the store could not record (full, unwritable)."},
       {"autoresponder_store_full_total", "counter",
        "Of those, messages refused because the store reached store_map_size less store_reserve."},
+      {"autoresponder_swept_total", "counter",
+       "Records the dispatcher's retention sweep removed, by database."},
       {"autoresponder_rules", "gauge", "Out-of-office rules in the store."},
       {"autoresponder_queue_depth", "gauge", "Replies waiting in the queue to be sent."},
       {"autoresponder_queue_oldest_due_age_seconds", "gauge",

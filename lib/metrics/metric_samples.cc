@@ -11,6 +11,7 @@ constexpr const char* kReplies = "autoresponder_replies_total";
 constexpr const char* kInternalErrors = "autoresponder_internal_errors_total";
 constexpr const char* kUnrecorded = "autoresponder_unrecorded_total";
 constexpr const char* kStoreFull = "autoresponder_store_full_total";
+constexpr const char* kSwept = "autoresponder_swept_total";
 
 constexpr const char* kStoreGauges[] = {
     "autoresponder_rules",
@@ -50,6 +51,11 @@ std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgr
     for (ReplyOutcome outcome :
          {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})
       samples.push_back(Reply(counters, outcome));
+    for (SweptKind kind : kSweptKinds) {
+      samples.push_back({kSwept,
+                         {{"database", SweptKindName(kind)}},
+                         static_cast<double>(counters.swept[static_cast<size_t>(kind)])});
+    }
   }
   samples.push_back({kInternalErrors,
                      {{"program", MetricsProgramName(program)}},

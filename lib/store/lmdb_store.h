@@ -15,6 +15,7 @@
 // across processes. Must not be used in a child after fork().
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,10 @@ class LmdbStore final : public Store, public SequenceStore {
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
   Result<StoreStats> Stats() override;
   SequenceStore& sequences() override { return *this; }
+  // lmdb_store_retention.cc
+  Result<SweepStep> SweepExpired(SweptKind kind, const std::string& resume_after, TimePoint now,
+                                 const RetentionPolicy& policy,
+                                 const SweepLimits& limits) override;
 
   // Write requests and write transactions so far (tests, benchmarks).
   WriteStats write_stats() const { return batcher_->stats(); }
@@ -187,6 +192,20 @@ class LmdbStore final : public Store, public SequenceStore {
   Status SuppressIn(LmdbTxn& txn, const std::string& person, const std::string& reason,
                     uint32_t soft_bounces, TimePoint now);
   Result<uint32_t> ReadSoftBounceCount(LmdbTxn& txn, const std::string& person_key);
+
+  // --- retention helpers (lmdb_store_retention.cc) ---
+  // The database a kind lives in; nullopt when a read-only open lacks it.
+  std::optional<MDB_dbi> SweptDatabase(SweptKind kind) const;
+  // Whether policy lets the record (key, value) of kind go at now. periods
+  // caches each user's rule period (responses) for one step.
+  Result<bool> Expired(LmdbTxn& txn, SweptKind kind, std::string_view key, std::string_view value,
+                       TimePoint now, const RetentionPolicy& policy,
+                       std::map<std::string, Seconds>& periods);
+  // Whether another enrolment of the person still stands for their token
+  // after `key` goes: an active one, or one that ended no earlier.
+  Result<bool> LaterEnrolmentRemains(LmdbTxn& txn, std::string_view key, TimePoint end);
+  // Removes the record; an ended enrolment takes its history's sent_ids.
+  Status RemoveSwept(LmdbTxn& txn, SweptKind kind, std::string_view key, std::string_view value);
 
   std::unique_ptr<LmdbEnv> env_;
   Databases dbs_;

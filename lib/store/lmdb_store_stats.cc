@@ -17,6 +17,15 @@ Result<uint64_t> EntryCount(const LmdbTxn& txn, MDB_dbi dbi, const char* name) {
   return static_cast<uint64_t>(stat.ms_entries);
 }
 
+// Pages a database's tree holds now (branch, leaf and overflow pages).
+Result<uint64_t> PageCount(const LmdbTxn& txn, MDB_dbi dbi, const char* name) {
+  MDB_stat stat;
+  int rc = mdb_stat(txn.get(), dbi, &stat);
+  if (rc != 0) return StatusFromMdb(rc, std::string("mdb_stat ") + name);
+  return static_cast<uint64_t>(stat.ms_branch_pages) + stat.ms_leaf_pages +
+         stat.ms_overflow_pages;
+}
+
 }  // namespace
 
 Result<uint64_t> LmdbStore::BytesInUse(LmdbTxn& txn) const {
@@ -68,6 +77,25 @@ Result<StoreStats> LmdbStore::Stats() {
   if (rc != 0) return StatusFromMdb(rc, "mdb_env_stat");
   stats.used_bytes = (static_cast<uint64_t>(info.me_last_pgno) + 1) * env_stat.ms_psize;
   stats.map_size = static_cast<uint64_t>(info.me_mapsize);
+  // The live data: every named database's pages plus the main database
+  // that names them (free pages LMDB will reuse are not counted).
+  uint64_t pages = static_cast<uint64_t>(env_stat.ms_branch_pages) + env_stat.ms_leaf_pages +
+                   env_stat.ms_overflow_pages;
+  for (MDB_dbi dbi : {dbs_.meta, dbs_.rules, dbs_.addresses, dbs_.responses, dbs_.queue, dbs_.due,
+                      dbs_.failed, dbs_.seq_versions, dbs_.enrolments, dbs_.sent_ids,
+                      dbs_.triggers_seen, dbs_.tokens, dbs_.suppressions, dbs_.soft_bounces}) {
+    AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbi, "database"));
+    pages += n;
+  }
+  if (dbs_.claims_present) {
+    AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbs_.claims, "claims"));
+    pages += n;
+  }
+  if (dbs_.person_sends_present) {
+    AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbs_.person_sends, "person_sends"));
+    pages += n;
+  }
+  stats.live_bytes = pages * env_stat.ms_psize;
   return stats;
 }
 

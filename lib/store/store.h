@@ -28,6 +28,7 @@
 #include "core/result.h"
 #include "core/status.h"
 #include "policy/out_of_office_rule.h"
+#include "store/retention.h"
 #include "store/sequence_store.h"
 
 namespace ar {
@@ -124,6 +125,9 @@ struct StoreStats {
   std::optional<TimePoint> earliest_due;  // the first due time in the queue; nullopt when empty
   uint64_t failed = 0;                    // replies on the failed list
   uint64_t used_bytes = 0;                // pages in use times page size: the data on disk
+  // Pages the databases hold now, times page size: unlike used_bytes (the
+  // file's high-water mark), this shrinks when records are removed.
+  uint64_t live_bytes = 0;
   uint64_t map_size = 0;                  // the most the store may grow to
 };
 
@@ -220,11 +224,31 @@ class Store {
   // recipient are folded (StoreOptions::recipient_delimiter), so the sends
   // to all sub-addresses of one mailbox count together. MarkSent() and
   // SequenceStore::RecordStepSent() record each send; the store keeps the
-  // last 16 per person. Feeds the dispatcher's per-person frequency cap.
+  // last 16 per person, until the retention sweep drops the person's entry
+  // (store/retention.h). Feeds the dispatcher's per-person frequency cap.
   virtual Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) {
     (void)person;
     (void)since;
     return std::vector<TimePoint>{};
+  }
+
+  // --- retention (store/retention.h, FORMAT.md "Retention") ---
+  // One bounded step of the sweep of `kind`: looks at the records after
+  // the key resume_after ("" for the start) in one read transaction, at
+  // most limits.max_examined of them, and removes those that policy lets go
+  // at now -- at most limits.max_removed, in one write transaction that
+  // checks each again, so a record written in between stays. A record that
+  // cannot be decoded is left alone. Not pure so that test doubles need not
+  // provide it: theirs fails with IoError.
+  virtual Result<SweepStep> SweepExpired(SweptKind kind, const std::string& resume_after,
+                                         TimePoint now, const RetentionPolicy& policy,
+                                         const SweepLimits& limits) {
+    (void)kind;
+    (void)resume_after;
+    (void)now;
+    (void)policy;
+    (void)limits;
+    return Status::IoError("SweepExpired not available");
   }
 
   // --- inspection (CLI) ---

@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 51u);
+  EXPECT_EQ(names.size(), 57u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
@@ -196,6 +196,23 @@ struct BadValue {
   const char* value;
   const char* expected;  // part of the message
 };
+
+TEST(Options, RetentionSettingsLandInTheDispatchersRetention) {
+  Result<CommandLine> parsed =
+      Parse({"--retention_sweep_interval=10m", "--history_retention=2d",
+             "--trigger_id_retention=3d", "--enrolment_retention=4d", "--token_retention=5d",
+             "--failed_retention=6h"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const RetentionSettings& r = parsed->config.dispatch.retention;
+  EXPECT_EQ(r.sweep_interval, Seconds(600));
+  EXPECT_EQ(r.policy.history, Seconds(2 * 86400));
+  EXPECT_EQ(r.policy.trigger_ids, Seconds(3 * 86400));
+  EXPECT_EQ(r.policy.enrolments, Seconds(4 * 86400));
+  EXPECT_EQ(r.policy.tokens, Seconds(5 * 86400));
+  EXPECT_EQ(r.policy.failed, Seconds(6 * 3600));
+  EXPECT_FALSE(Parse({"--history_retention=1h"}).ok());  // at least 1d
+  EXPECT_TRUE(Parse({"--retention_sweep_interval=0"}).ok());
+}
 
 TEST(Options, RejectBadValuesWithAClearMessage) {
   const BadValue cases[] = {

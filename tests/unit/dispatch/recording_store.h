@@ -99,6 +99,11 @@ class RecordingStore final : public Store {
     return real_.ListFailed(limit);
   }
   Result<StoreStats> Stats() override { return real_.Stats(); }
+  Result<SweepStep> SweepExpired(SweptKind kind, const std::string& resume_after, TimePoint now,
+                                 const RetentionPolicy& policy,
+                                 const SweepLimits& limits) override {
+    return real_.SweepExpired(kind, resume_after, now, policy, limits);
+  }
   SequenceStore& sequences() override { return real_.sequences(); }
 
   // A send the real store does not know of (as if an earlier run made it).

@@ -57,7 +57,18 @@ TEST(MetricSamples, DispatcherExportsOutcomesAndNoDecisions) {
   EXPECT_EQ(samples.at("autoresponder_replies_total{outcome=deferred}"), 0);
   EXPECT_EQ(samples.at("autoresponder_replies_total{outcome=failed}"), 1);
   EXPECT_EQ(samples.at("autoresponder_internal_errors_total{program=dispatcher}"), 1);
-  EXPECT_EQ(samples.size(), 4u);
+  EXPECT_EQ(samples.size(), 4u + std::size(kSweptKinds));
+}
+
+TEST(MetricSamples, DispatcherExportsSweptRecordsByDatabase) {
+  Counters counters;
+  counters.CountSwept(SweptKind::kResponses, 5);
+  counters.CountSwept(SweptKind::kResponses, 2);
+  counters.CountSwept(SweptKind::kTokens, 1);
+  auto samples = ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
+  EXPECT_EQ(samples.at("autoresponder_swept_total{database=responses}"), 7);
+  EXPECT_EQ(samples.at("autoresponder_swept_total{database=tokens}"), 1);
+  EXPECT_EQ(samples.at("autoresponder_swept_total{database=failed}"), 0);
 }
 
 TEST(MetricSamples, MilterAndDispatcherFilesShareNoSeries) {
