@@ -44,7 +44,7 @@ struct ScenarioMessage {
   // For a control mail (unsubscribe, bounce): the message whose write
   // records the person the token names. When that write failed, the token is
   // not ours and this mail is ordinary mail, delivered (kContinue).
-  std::optional<size_t> token_recorded_by;
+  std::optional<size_t> token_recorded_by = std::nullopt;
 };
 
 struct ScenarioFaults {
