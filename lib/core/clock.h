@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -27,6 +29,14 @@ using TimePoint = std::chrono::sys_seconds;
 
 inline TimePoint FromUnixSeconds(int64_t s) { return TimePoint(Seconds(s)); }
 inline int64_t ToUnixSeconds(TimePoint t) { return t.time_since_epoch().count(); }
+// t + d, pinned to the ends of the range instead of overflowing: a retention
+// or period of "forever" (a huge d) must not wrap into the past.
+inline TimePoint AddSaturating(TimePoint t, Seconds d) {
+  int64_t sum = 0;
+  if (__builtin_add_overflow(ToUnixSeconds(t), d.count(), &sum))
+    sum = d.count() < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+  return FromUnixSeconds(sum);
+}
 
 class Clock {
  public:

@@ -11,14 +11,6 @@ namespace ar {
 
 namespace {
 
-TimePoint AddSaturating(TimePoint t, Seconds d) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(ToUnixSeconds(t), d.count(), &sum)) {
-    sum = d.count() < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
-  }
-  return FromUnixSeconds(sum);
-}
-
 // Whether the response log already answers this reply (store.h, Enqueue).
 bool AlreadyAnswered(const ResponseRecord& record, const NewReply& reply, TimePoint now) {
   // A record from an older generation does not count: the user edited or

@@ -20,14 +20,6 @@ namespace ar {
 
 namespace {
 
-TimePoint AddSaturating(TimePoint t, Seconds d) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(ToUnixSeconds(t), d.count(), &sum)) {
-    sum = d.count() < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
-  }
-  return FromUnixSeconds(sum);
-}
-
 // Kept while now <= at + retention.
 bool Past(TimePoint at, Seconds retention, TimePoint now) {
   return AddSaturating(at, retention) < now;
