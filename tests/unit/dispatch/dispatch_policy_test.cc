@@ -456,7 +456,8 @@ struct Gate {
   std::string until;
   std::set<std::string> sent;
   std::vector<std::string> events;  // "start <rcpt>", "end <rcpt>"
-  bool held_saw_until = false;
+  bool held_saw_until = false;  // the first held send's wait
+  bool held_once = false;
 };
 
 class GatedTransport final : public Transport {
@@ -466,8 +467,10 @@ class GatedTransport final : public Transport {
     std::unique_lock<std::mutex> lock(gate_.mu);
     gate_.events.push_back("start " + mail.recipient);
     if (mail.recipient == gate_.held) {
-      gate_.held_saw_until = gate_.changed.wait_for(
-          lock, std::chrono::seconds(2), [&] { return gate_.sent.count(gate_.until) != 0; });
+      bool saw = gate_.changed.wait_for(lock, std::chrono::seconds(2),
+                                        [&] { return gate_.sent.count(gate_.until) != 0; });
+      if (!gate_.held_once) gate_.held_saw_until = saw;
+      gate_.held_once = true;
     }
     gate_.sent.insert(mail.recipient);
     gate_.events.push_back("end " + mail.recipient);
