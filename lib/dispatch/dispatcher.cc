@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -75,17 +77,28 @@ struct Dispatcher::Sender {
   SequenceStepSender steps;
 };
 
-// One claimed batch, shared by the senders working through it.
-struct Dispatcher::Batch {
-  // Each person's items, in due order; a group is handled by one sender
+// One round: the groups claimed and not yet taken, shared by the senders.
+// Everything but the atomics is guarded by mu.
+struct Dispatcher::Round {
+  // A person's items of one batch, in due order, each with its due time
+  // before the claim moved it (catch-up needs it); handled by one sender
   // from start to end, so the frequency cap sees each send before the next.
-  std::vector<std::vector<QueueItem>> groups;
-  // Each item's due time before the claim moved it (catch-up needs it).
-  std::map<uint64_t, TimePoint> queued_due;
-  std::atomic<size_t> next_group{0};
-  std::atomic<bool> failed{false};
+  struct Group {
+    std::string person;
+    std::vector<std::pair<QueueItem, std::optional<TimePoint>>> items;
+  };
   std::mutex mu;
-  Status error;  // the first store error; guarded by mu
+  std::condition_variable changed;
+  std::deque<Group> groups;    // claimed, not yet taken, in claim order
+  std::set<std::string> busy;  // persons whose group a sender is working on
+  bool claiming = false;       // a sender is claiming the next batch
+  bool exhausted = false;      // the last claim took all that was due
+  size_t claim = 0;            // items per claim (fewer in a full store)
+  // Claiming moves an item's due time past now, so each item comes once;
+  // remembering ids guards against a clock that moves while we work.
+  std::set<uint64_t> seen;
+  std::atomic<bool> failed{false};
+  Status error;  // the first store error
 };
 
 Dispatcher::Dispatcher(Store& store, Transport& transport, const Clock& clock, Logger& logger,
@@ -301,42 +314,16 @@ Status Dispatcher::Handle(Sender& sender, const QueueItem& item,
   return HandleReply(sender, item, stats);
 }
 
-void Dispatcher::Work(Sender& sender, Batch& batch, DispatchStats& stats) {
-  for (;;) {
-    const size_t index = batch.next_group.fetch_add(1);
-    if (index >= batch.groups.size()) return;
-    for (const QueueItem& item : batch.groups[index]) {
-      // A stop or another sender's store error: finish nothing more. What
-      // is left stays claimed and comes back when its lease ends.
-      if (batch.failed.load()) return;
-      if (stop_ != nullptr && stop_->load()) return;
-      auto due = batch.queued_due.find(item.id);
-      Status handled = Handle(
-          sender, item,
-          due == batch.queued_due.end() ? std::nullopt : std::optional<TimePoint>(due->second),
-          stats);
-      if (!handled.ok()) {
-        CountInternalError();
-        std::lock_guard<std::mutex> lock(batch.mu);
-        if (!batch.failed.exchange(true)) batch.error = handled;
-        return;
-      }
-    }
-  }
-}
-
-Result<DispatchStats> Dispatcher::RunOnce() {
-  DispatchStats total;
+Status Dispatcher::Claim(Round& round) {
   const size_t batch_size = std::max<size_t>(settings_.batch_size, 1);
-  // Claiming moves an item's due time past now, so each item comes once;
-  // remembering ids guards against a clock that moves while we work.
-  std::set<uint64_t> seen;
-  // Claiming rewrites each item it claims. In a store that filled up, only
-  // the reserve is left for that: claim fewer at a time until a claim fits.
-  size_t claim = batch_size;
   for (;;) {
     const TimePoint now = clock_.Now();
-    Batch batch;
+    size_t claim = 0;
+    {
+      std::lock_guard<std::mutex> lock(round.mu);
+      claim = round.claim;
+    }
+    std::map<uint64_t, TimePoint> queued_due;
     if (settings_.catch_up_limit.count() > 0) {
       // Claiming overwrites the due time, so read it first: the same items,
       // in the same order, unless another process claims in between (those
@@ -345,8 +332,11 @@ Result<DispatchStats> Dispatcher::RunOnce() {
       Result<std::vector<QueueItem>> before =
           store_.sequences().ListDueBetween(FromUnixSeconds(0), now + Seconds(1), claim);
       if (before.ok())
-        for (const QueueItem& item : *before) batch.queued_due[item.id] = item.due;
+        for (const QueueItem& item : *before) queued_due[item.id] = item.due;
     }
+    // Claiming rewrites each item it claims. In a store that filled up,
+    // only the reserve is left for that: claim fewer at a time until a
+    // claim fits.
     Result<std::vector<QueueItem>> claimed = store_.ClaimDue(now, claim, settings_.lease);
     if (!claimed.ok() && claimed.status().code() == Status::Code::kFull && claim > 1) {
       // Once per round: the store is at its limit, which the operator should know.
@@ -355,45 +345,123 @@ Result<DispatchStats> Dispatcher::RunOnce() {
                         " items does not fit in the store, claiming fewer at a time: " +
                         claimed.status().ToString());
       }
-      claim = std::max<size_t>(claim / 2, 1);
+      std::lock_guard<std::mutex> lock(round.mu);
+      round.claim = std::max<size_t>(claim / 2, 1);
       continue;
     }
-    if (!claimed.ok()) {
-      CountInternalError();
-      return claimed.status();
-    }
+    if (!claimed.ok()) return claimed.status();
+
+    std::lock_guard<std::mutex> lock(round.mu);
     bool repeated = false;
-    std::map<std::string, size_t> group_of;  // person -> index in batch.groups
+    std::map<std::string, size_t> group_of;  // person -> index in round.groups
     for (QueueItem& item : *claimed) {
-      if (!seen.insert(item.id).second) {
+      if (!round.seen.insert(item.id).second) {
         repeated = true;
         continue;  // still claimed; it comes back when the lease ends
       }
-      const std::string person = FoldSubAddress(PersonOf(item), settings_.recipient_delimiter);
-      auto [at, fresh] = group_of.emplace(person, batch.groups.size());
-      if (fresh) batch.groups.emplace_back();
-      batch.groups[at->second].push_back(std::move(item));
+      std::string person = FoldSubAddress(PersonOf(item), settings_.recipient_delimiter);
+      auto [at, fresh] = group_of.emplace(person, round.groups.size());
+      if (fresh) round.groups.push_back(Round::Group{std::move(person), {}});
+      auto due = queued_due.find(item.id);
+      std::optional<TimePoint> queued =
+          due == queued_due.end() ? std::nullopt : std::optional<TimePoint>(due->second);
+      round.groups[at->second].items.emplace_back(std::move(item), queued);
     }
-
-    if (!batch.groups.empty()) {
-      const size_t senders = EnsureSenders(batch.groups.size());
-      if (senders == 0) {
-        CountInternalError();
-        return Status::IoError("no transport to send with");
-      }
-      std::vector<DispatchStats> stats(senders);
-      std::vector<std::thread> threads;
-      for (size_t i = 1; i < senders; ++i) {
-        threads.emplace_back([this, &batch, &stats, i] { Work(*senders_[i], batch, stats[i]); });
-      }
-      Work(*senders_[0], batch, stats[0]);  // the calling thread is a sender too
-      for (std::thread& thread : threads) thread.join();
-      for (const DispatchStats& part : stats) total += part;
-      if (batch.failed.load()) return batch.error;
-    }
-    if (stop_ != nullptr && stop_->load()) return total;
-    if (claimed->size() < claim || repeated) break;
+    if (claimed->size() < claim || repeated) round.exhausted = true;
+    return Status::Ok();
   }
+}
+
+void Dispatcher::Work(Sender& sender, Round& round, DispatchStats& stats) {
+  auto stopping = [this, &round] {
+    return round.failed.load() || (stop_ != nullptr && stop_->load());
+  };
+  auto fail = [this, &round](const Status& status) {
+    CountInternalError();
+    std::lock_guard<std::mutex> lock(round.mu);
+    if (!round.failed.exchange(true)) round.error = status;
+    round.changed.notify_all();
+  };
+  for (;;) {
+    Round::Group group;
+    {
+      std::unique_lock<std::mutex> lock(round.mu);
+      for (;;) {
+        // A stop or another sender's store error: take nothing more. What
+        // is left stays claimed and comes back when its lease ends.
+        if (stopping()) {
+          round.changed.notify_all();
+          return;
+        }
+        auto free = std::find_if(round.groups.begin(), round.groups.end(), [&](const auto& g) {
+          return round.busy.count(g.person) == 0;
+        });
+        if (free != round.groups.end()) {
+          group = std::move(*free);
+          round.groups.erase(free);
+          round.busy.insert(group.person);
+          break;
+        }
+        if (!round.claiming && !round.exhausted) {
+          // Nothing to take: claim the next batch while the others send.
+          round.claiming = true;
+          lock.unlock();
+          Status claimed = Claim(round);
+          lock.lock();
+          round.claiming = false;
+          round.changed.notify_all();
+          if (!claimed.ok()) {
+            lock.unlock();
+            fail(claimed);
+            return;
+          }
+          continue;
+        }
+        if (round.groups.empty() && !round.claiming) return;  // the round is over
+        // Wait for a claim, or for a person still being sent to; a stop is
+        // seen within the slice.
+        round.changed.wait_for(lock, std::chrono::milliseconds(100));
+      }
+    }
+    for (const auto& [item, queued_due] : group.items) {
+      if (stopping()) break;
+      Status handled = Handle(sender, item, queued_due, stats);
+      if (!handled.ok()) {
+        fail(handled);
+        break;
+      }
+    }
+    std::lock_guard<std::mutex> lock(round.mu);
+    round.busy.erase(group.person);
+    round.changed.notify_all();
+  }
+}
+
+Result<DispatchStats> Dispatcher::RunOnce() {
+  Round round;
+  round.claim = std::max<size_t>(settings_.batch_size, 1);
+  // The first batch says how many senders this round needs.
+  Status first = Claim(round);
+  if (!first.ok()) {
+    CountInternalError();
+    return first;
+  }
+  DispatchStats total;
+  if (round.groups.empty()) return total;
+  const size_t senders = EnsureSenders(round.groups.size());
+  if (senders == 0) {
+    CountInternalError();
+    return Status::IoError("no transport to send with");
+  }
+  std::vector<DispatchStats> stats(senders);
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < senders; ++i) {
+    threads.emplace_back([this, &round, &stats, i] { Work(*senders_[i], round, stats[i]); });
+  }
+  Work(*senders_[0], round, stats[0]);  // the calling thread is a sender too
+  for (std::thread& thread : threads) thread.join();
+  for (const DispatchStats& part : stats) total += part;
+  if (round.failed.load()) return round.error;
   return total;
 }
 
@@ -409,6 +477,9 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
   uint32_t failed_rounds = 0;  // in a row
   while (!stop.load()) {
     waiter.Forget();
+    // The second the round looks at: what falls due after it was not there
+    // to be claimed.
+    const TimePoint looked_at = clock_.Now();
     Result<DispatchStats> stats = RunOnce();
     milliseconds wait = poll;
     Status failure = stats.status();
@@ -437,10 +508,14 @@ void Dispatcher::Run(const std::atomic<bool>& stop, QueueWaiter& waiter) {
       // an item due at T is claimable from T.000 on.
       const milliseconds until = std::chrono::ceil<milliseconds>(**next - clock_.NowPrecise());
       wait = std::clamp(until, milliseconds(0), poll);
-      // Due now yet nothing claimed (another dispatcher holds it): do not spin.
-      if (wait == milliseconds(0) && stats->sent + stats->retried + stats->failed + stats->dropped +
-                                             stats->skipped + stats->capped ==
-                                         0) {
+      // Due when the round looked, yet nothing claimed (another dispatcher
+      // holds it): do not spin. An item that fell due only after the round
+      // looked (the second turned while it ran) is no such case: look again
+      // now, or it goes out a second late.
+      if (wait == milliseconds(0) && **next <= looked_at &&
+          stats->sent + stats->retried + stats->failed + stats->dropped + stats->skipped +
+                  stats->capped ==
+              0) {
         wait = Seconds(1);
       }
     }

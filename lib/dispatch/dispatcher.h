@@ -21,10 +21,14 @@
 //     until the oldest of them leaves the window. Never dropped.
 //
 // Concurrency: `concurrency` senders, each with its own Transport (an SMTP
-// session stays open per sender) and run by its own thread during a batch.
+// session stays open per sender) and run by its own thread during a round.
 // All items for one person in a batch go to the same sender, in due order,
-// so the frequency cap holds. The Transport& constructors mean one sender,
-// on the calling thread.
+// so the frequency cap holds. A sender that finds nothing left to take
+// claims the next batch while the others are still sending (a round does
+// not wait for a batch's slowest send); a person's group of a later batch
+// waits while an earlier group of the same person is being sent, so one
+// person's items are never sent by two senders at once. The Transport&
+// constructors mean one sender, on the calling thread.
 //
 // Between two rounds, Run() also works on the store's retention sweep
 // (store_sweeper.h), a few bounded steps at a time; RunOnce() never sweeps.
@@ -138,7 +142,7 @@ class Dispatcher {
 
  private:
   struct Sender;
-  struct Batch;
+  struct Round;
 
   Dispatcher(Store& store, Transport* transport, TransportFactory make_transport,
              const Clock& clock, Logger& logger, DispatchSettings settings,
@@ -146,8 +150,13 @@ class Dispatcher {
 
   // Makes senders up to min(wanted, concurrency); how many there are.
   size_t EnsureSenders(size_t wanted);
-  // One sender works through its share of a batch.
-  void Work(Sender& sender, Batch& batch, DispatchStats& stats);
+  // Claims the next batch into round.groups (the caller is round's only
+  // claimer at that moment); sets round.exhausted once all that is due was
+  // claimed.
+  Status Claim(Round& round);
+  // One sender takes group after group (claiming when none is left) until
+  // the round is over.
+  void Work(Sender& sender, Round& round, DispatchStats& stats);
   Status Handle(Sender& sender, const QueueItem& item, std::optional<TimePoint> queued_due,
                 DispatchStats& stats);
   Status HandleReply(Sender& sender, const QueueItem& item, DispatchStats& stats);

@@ -165,6 +165,7 @@ Result<SmtpReply> SmtpConnection::ReadReply() {
       unsigned char u = static_cast<unsigned char>(l[k]);
       if (u >= 0x20 && u != 0x7f) text += l[k];
     }
+    reply.lines.push_back(text);
     if (!text.empty()) {
       if (!reply.text.empty()) reply.text += ' ';
       reply.text += text;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "core/status.h"
@@ -19,6 +20,7 @@ namespace ar {
 struct SmtpReply {
   int code = 0;      // e.g. 250
   std::string text;  // the text of every line, joined with a space
+  std::vector<std::string> lines;  // each line's text alone (EHLO keywords)
   // "250 2.0.0 Ok: queued as 4Xb1", for logs and SendResult::detail.
   std::string ToString() const;
 };

@@ -1,7 +1,10 @@
 #include "transport/smtp_transport.h"
 
 #include <chrono>
+#include <string_view>
+#include <vector>
 
+#include "core/strings.h"
 #include "transport/envelope_address.h"
 
 namespace ar {
@@ -16,6 +19,33 @@ SendResult Outcome(SendResult::Kind kind, std::string detail) {
 
 std::chrono::milliseconds Millis(Seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s);
+}
+
+// An EHLO reply lists one extension keyword per line after the first
+// (RFC 5321 4.1.1.1), possibly followed by parameters.
+bool ListsExtension(const SmtpReply& ehlo, std::string_view keyword) {
+  for (size_t i = 1; i < ehlo.lines.size(); ++i) {
+    std::string_view line = ehlo.lines[i];
+    if (StartsWithIgnoreCase(line, keyword) &&
+        (line.size() == keyword.size() || line[keyword.size()] == ' ')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+struct Step {
+  const char* name;
+  std::string line;
+  int expected;  // the reply class that lets us go on: 2 or 3
+};
+
+std::vector<Step> StepsFor(const OutgoingMail& mail) {
+  return {
+      {"MAIL FROM", "MAIL FROM:<" + mail.envelope_sender + ">", 2},
+      {"RCPT TO", "RCPT TO:<" + mail.recipient + ">", 2},
+      {"DATA", "DATA", 3},
+  };
 }
 
 }  // namespace
@@ -55,6 +85,7 @@ void SmtpTransport::Close(bool say_quit) {
     if (connection_->Write("QUIT\r\n").ok()) (void)connection_->ReadReply();
   }
   connection_.reset();
+  pipelining_ = false;
 }
 
 Result<SmtpReply> SmtpTransport::Command(const std::string& line) {
@@ -94,7 +125,8 @@ SendResult SmtpTransport::Open() {
   }
 
   Result<SmtpReply> hello = Command("EHLO " + settings_.helo_name);
-  if (hello.ok() && hello->code / 100 == 5) {
+  const bool ehlo_refused = hello.ok() && hello->code / 100 == 5;
+  if (ehlo_refused) {
     // An old server that does not know EHLO (RFC 5321 4.1.1.1).
     hello = Command("HELO " + settings_.helo_name);
   }
@@ -105,6 +137,7 @@ SendResult SmtpTransport::Open() {
     Close(true);
     return Outcome(SendResult::Kind::kTemporary, Where() + ": EHLO refused: " + hello->ToString());
   }
+  pipelining_ = !ehlo_refused && ListsExtension(*hello, "PIPELINING");
   return Outcome(SendResult::Kind::kSent, "");
 }
 
@@ -116,7 +149,11 @@ SendResult SmtpTransport::Send(const OutgoingMail& mail) {
     return Outcome(SendResult::Kind::kPermanent, "unsafe envelope recipient refused");
   }
 
-  if (connection_) {
+  if (connection_ && pipelining_) {
+    bool stale = false;
+    SendResult result = PipelinedTransaction(mail, /*reset=*/true, &stale);
+    if (!stale) return result;
+  } else if (connection_) {
     // A reused session: anything but 250 (or a lost connection, e.g. the
     // server's idle timeout) means start over.
     Result<SmtpReply> reset = Command("RSET");
@@ -126,21 +163,69 @@ SendResult SmtpTransport::Send(const OutgoingMail& mail) {
     SendResult opened = Open();
     if (!opened.sent()) return opened;
   }
+  if (pipelining_) return PipelinedTransaction(mail, /*reset=*/false, nullptr);
   return Transaction(mail);
 }
 
+SendResult SmtpTransport::PipelinedTransaction(const OutgoingMail& mail, bool reset,
+                                               bool* stale) {
+  const std::vector<Step> steps = StepsFor(mail);
+  std::string group = reset ? "RSET\r\n" : "";
+  for (const Step& step : steps) group += step.line + "\r\n";
+  Status written = connection_->Write(group);
+  if (!written.ok()) {
+    Close(false);
+    if (reset) {
+      *stale = true;
+      return Outcome(SendResult::Kind::kTemporary, "");
+    }
+    return Outcome(SendResult::Kind::kTemporary,
+                   Where() + ": " + steps[0].name + ": " + written.message());
+  }
+  if (reset) {
+    // As without pipelining: anything but 250 (or a lost connection, e.g.
+    // the server's idle timeout) means start over.
+    Result<SmtpReply> reply = connection_->ReadReply();
+    if (!reply.ok() || reply->code != 250) {
+      Close(false);
+      *stale = true;
+      return Outcome(SendResult::Kind::kTemporary, "");
+    }
+  }
+  // Every command was sent, so every reply is read before the next
+  // transaction, even after a refusal; a lost connection or a 421 ends it.
+  std::vector<Result<SmtpReply>> replies;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    replies.push_back(connection_->ReadReply());
+    if (!replies.back().ok() || replies.back()->code == 421) {
+      Close(false);
+      break;
+    }
+  }
+  const bool data_pending = replies.size() == steps.size() && replies.back().ok() &&
+                            replies.back()->code / 100 == 3;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    const Step& step = steps[i];
+    const Result<SmtpReply>& reply = replies[i];
+    if (!reply.ok()) {
+      return Outcome(SendResult::Kind::kTemporary,
+                     Where() + ": " + step.name + ": " + reply.status().message());
+    }
+    int reply_class = reply->code / 100;
+    if (reply_class == step.expected) continue;
+    // DATA was accepted all the same: the server now takes any line as
+    // message text, so this session cannot go on.
+    if (data_pending) Close(false);
+    std::string detail = std::string(step.name) + " rejected: " + reply->ToString();
+    if (reply_class == 5) return Outcome(SendResult::Kind::kPermanent, detail);
+    if (reply_class != 4) Close(false);  // a reply we do not understand: start over next time
+    return Outcome(SendResult::Kind::kTemporary, detail);
+  }
+  return MessageData(mail);
+}
+
 SendResult SmtpTransport::Transaction(const OutgoingMail& mail) {
-  struct Step {
-    const char* name;
-    std::string line;
-    int expected;  // the reply class that lets us go on: 2 or 3
-  };
-  const Step steps[] = {
-      {"MAIL FROM", "MAIL FROM:<" + mail.envelope_sender + ">", 2},
-      {"RCPT TO", "RCPT TO:<" + mail.recipient + ">", 2},
-      {"DATA", "DATA", 3},
-  };
-  for (const Step& step : steps) {
+  for (const Step& step : StepsFor(mail)) {
     Result<SmtpReply> reply = Command(step.line);
     if (!reply.ok()) {
       return Outcome(SendResult::Kind::kTemporary,
@@ -153,7 +238,10 @@ SendResult SmtpTransport::Transaction(const OutgoingMail& mail) {
     if (reply_class != 4) Close(true);  // a reply we do not understand: start over next time
     return Outcome(SendResult::Kind::kTemporary, detail);
   }
+  return MessageData(mail);
+}
 
+SendResult SmtpTransport::MessageData(const OutgoingMail& mail) {
   Status written = connection_->Write(DotStuffedData(mail.message));
   Result<SmtpReply> reply = written.ok() ? connection_->ReadReply() : Result<SmtpReply>(written);
   if (!reply.ok()) {

@@ -11,6 +11,14 @@
 // permanent. A refusal at greeting or EHLO/HELO is temporary too: it is about
 // this client or the server's state, not about the message.
 //
+// PIPELINING (RFC 2920): when the EHLO reply lists it, the commands of a
+// transaction go out in one write (RSET on a reused session, MAIL FROM,
+// RCPT TO, DATA) and their replies are read in order; each reply means what
+// it means without pipelining. A reused session whose RSET fails is
+// reopened and the message goes out on the new one (the server answered
+// nothing else, so it took nothing). A 354 to DATA after a refused MAIL or
+// RCPT closes the session: the server waits for data that will not come.
+//
 // Not thread-safe: one thread at a time (see transport.h).
 #pragma once
 
@@ -32,6 +40,12 @@ class SmtpTransport final : public Transport {
   // Connects, reads the greeting, says EHLO (HELO if EHLO is refused).
   SendResult Open();
   SendResult Transaction(const OutgoingMail& mail);
+  // The transaction as one pipelined command group, RSET first when reset.
+  // With reset, *stale says the session was dead (nothing was sent on it;
+  // it is closed) and the returned result means nothing.
+  SendResult PipelinedTransaction(const OutgoingMail& mail, bool reset, bool* stale);
+  // Sends the message after a 354 and reads the final reply.
+  SendResult MessageData(const OutgoingMail& mail);
   // Sends one command line and reads the reply; closes the session on an
   // I/O error.
   Result<SmtpReply> Command(const std::string& line);
@@ -40,6 +54,7 @@ class SmtpTransport final : public Transport {
 
   TransportSettings settings_;
   std::unique_ptr<SmtpConnection> connection_;
+  bool pipelining_ = false;  // the open session's EHLO listed PIPELINING
 };
 
 // The DATA payload: CRLF line ends (a bare LF or CR becomes CRLF, RFC 5321

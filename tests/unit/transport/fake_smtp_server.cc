@@ -24,6 +24,8 @@ void SendAll(int fd, const std::string& text) {
 
 void Reply(int fd, const std::string& reply) { SendAll(fd, reply + "\r\n"); }
 
+bool Accepted(const std::string& reply) { return reply.rfind('2', 0) == 0; }
+
 }  // namespace
 
 FakeSmtpServer::FakeSmtpServer(FakeSmtpScript script) : script_(std::move(script)) {
@@ -56,6 +58,11 @@ std::vector<std::string> FakeSmtpServer::messages() const {
   return messages_;
 }
 
+std::vector<std::string> FakeSmtpServer::reads() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return reads_;
+}
+
 void FakeSmtpServer::Serve() {
   // Bounded: each wait is short and the loop ends when the test is over.
   while (!stop_) {
@@ -74,6 +81,18 @@ void FakeSmtpServer::ServeConnection(int fd) {
   std::string buffer;
   bool in_data = false;
   std::string payload;
+  // Like a real server, RCPT needs an accepted MAIL and DATA an accepted RCPT.
+  bool have_mail = false;
+  bool have_rcpt = false;
+  bool holding = false;  // hold_replies_until_data, between MAIL FROM and DATA
+  std::string held;
+  auto answer = [&](const std::string& reply) {
+    if (holding) {
+      held += reply + "\r\n";
+    } else {
+      Reply(fd, reply);
+    }
+  };
   while (!stop_) {
     size_t eol = buffer.find("\r\n");
     if (eol == std::string::npos) {
@@ -83,6 +102,10 @@ void FakeSmtpServer::ServeConnection(int fd) {
       ssize_t n = recv(fd, buf, sizeof buf, 0);
       if (n <= 0) return;
       buffer.append(buf, static_cast<size_t>(n));
+      if (!in_data) {
+        std::lock_guard<std::mutex> lock(mu_);
+        reads_.emplace_back(buf, static_cast<size_t>(n));
+      }
       continue;
     }
     std::string line = buffer.substr(0, eol);
@@ -113,14 +136,28 @@ void FakeSmtpServer::ServeConnection(int fd) {
     } else if (StartsWithIgnoreCase(line, "HELO")) {
       Reply(fd, "250 fake.test");
     } else if (StartsWithIgnoreCase(line, "MAIL FROM:")) {
-      Reply(fd, script_.mail);
+      holding = script_.hold_replies_until_data;
+      answer(script_.mail);
+      have_mail = Accepted(script_.mail);
+      have_rcpt = false;
     } else if (StartsWithIgnoreCase(line, "RCPT TO:")) {
-      Reply(fd, script_.rcpt);
+      if (!have_mail) {
+        answer("503 5.5.1 Error: need MAIL command");
+      } else {
+        answer(script_.rcpt);
+        have_rcpt = have_rcpt || Accepted(script_.rcpt);
+      }
     } else if (EqualsIgnoreCase(line, "DATA")) {
-      Reply(fd, script_.data);
-      in_data = script_.data.rfind("354", 0) == 0;
+      const std::string reply = have_rcpt ? script_.data : "554 5.5.1 Error: no valid recipients";
+      answer(reply);
+      if (holding) SendAll(fd, held);
+      holding = false;
+      held.clear();
+      in_data = reply.rfind("354", 0) == 0;
       payload.clear();
+      have_mail = have_rcpt = false;
     } else if (EqualsIgnoreCase(line, "RSET")) {
+      have_mail = have_rcpt = false;
       Reply(fd, "250 2.0.0 Ok");
     } else if (EqualsIgnoreCase(line, "QUIT")) {
       Reply(fd, "221 2.0.0 Bye");

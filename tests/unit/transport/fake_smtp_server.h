@@ -21,6 +21,10 @@ struct FakeSmtpScript {
   std::string end_of_data = "250 2.0.0 Ok: queued as 4XFAKE";
   bool close_during_data = false;     // hang up after the first line of data
   bool close_after_message = false;   // hang up after answering end of data
+  // Answers nothing after MAIL FROM until DATA has arrived too, then all
+  // replies at once: a client that waits for each reply before the next
+  // command (no pipelining) gets stuck and times out.
+  bool hold_replies_until_data = false;
 };
 
 class FakeSmtpServer {
@@ -32,6 +36,9 @@ class FakeSmtpServer {
   int connections() const { return connections_.load(); }
   std::vector<std::string> commands() const;  // every command line, in order
   std::vector<std::string> messages() const;  // DATA payloads as received, terminator excluded
+  // Every chunk one recv() returned outside message data, as received: a
+  // command group written at once arrives as one chunk on loopback.
+  std::vector<std::string> reads() const;
 
  private:
   void Serve();
@@ -45,6 +52,7 @@ class FakeSmtpServer {
   mutable std::mutex mu_;
   std::vector<std::string> commands_;
   std::vector<std::string> messages_;
+  std::vector<std::string> reads_;
   std::thread thread_;
 };
 

@@ -218,6 +218,139 @@ TEST(SmtpTransport, AddressThatCouldInjectCommandsNeverReachesTheWire) {
   EXPECT_EQ(server.connections(), 0);
 }
 
+constexpr const char* kPipeliningEhlo = "250-fake.test\r\n250-PIPELINING\r\n250 8BITMIME";
+
+TEST(SmtpTransport, PipelinesTheTransactionInOneWriteWhenOffered) {
+  FakeSmtpScript script;
+  script.ehlo = kPipeliningEhlo;
+  // A client waiting for MAIL's reply before RCPT times out here.
+  script.hold_replies_until_data = true;
+  FakeSmtpServer server(script);
+  {
+    SmtpTransport transport(SmtpSettings(server.port(), /*timeout_s=*/2));
+    SendResult first = transport.Send(Mail("bob@example.org"));
+    EXPECT_TRUE(first.sent()) << first.detail;
+    SendResult second = transport.Send(Mail("carol@example.org"));
+    EXPECT_TRUE(second.sent()) << second.detail;
+  }
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(server.messages().size(), 2u);
+  const auto reads = server.reads();
+  EXPECT_EQ(Count(reads, "MAIL FROM:<>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n"), 1u);
+  // The reused session's RSET goes in the same group.
+  EXPECT_EQ(Count(reads, "RSET\r\nMAIL FROM:<>\r\nRCPT TO:<carol@example.org>\r\nDATA\r\n"), 1u);
+}
+
+TEST(SmtpTransport, WithoutPipeliningWaitsForEachReply) {
+  FakeSmtpServer server{FakeSmtpScript{}};
+  {
+    SmtpTransport transport(SmtpSettings(server.port()));
+    ASSERT_TRUE(transport.Send(Mail()).sent());
+  }
+  const auto reads = server.reads();
+  EXPECT_EQ(Count(reads, "MAIL FROM:<>\r\n"), 1u);
+  EXPECT_EQ(Count(reads, "RCPT TO:<bob@example.org>\r\n"), 1u);
+  EXPECT_EQ(Count(reads, "DATA\r\n"), 1u);
+}
+
+struct Refusal {
+  std::string mail = "250 2.1.0 Ok";
+  std::string rcpt = "250 2.1.5 Ok";
+  std::string data = "354 End data with <CR><LF>.<CR><LF>";
+};
+
+// Two messages through a server with these replies; the results and the
+// number of connections it took.
+struct Outcomes {
+  SendResult first;
+  SendResult second;
+  int connections = 0;
+  size_t messages = 0;
+};
+
+Outcomes SendTwo(const Refusal& refusal, bool pipelining) {
+  FakeSmtpScript script;
+  script.mail = refusal.mail;
+  script.rcpt = refusal.rcpt;
+  script.data = refusal.data;
+  if (pipelining) {
+    script.ehlo = kPipeliningEhlo;
+    script.hold_replies_until_data = true;
+  }
+  FakeSmtpServer server(script);
+  Outcomes outcomes;
+  {
+    SmtpTransport transport(SmtpSettings(server.port(), /*timeout_s=*/2));
+    outcomes.first = transport.Send(Mail("bob@example.org"));
+    outcomes.second = transport.Send(Mail("carol@example.org"));
+  }
+  outcomes.connections = server.connections();
+  outcomes.messages = server.messages().size();
+  return outcomes;
+}
+
+TEST(SmtpTransport, PipelinedRefusalsMeanWhatTheyMeanOneByOne) {
+  struct Case {
+    const char* what;
+    Refusal refusal;
+    SendResult::Kind kind;
+    const char* detail;
+  };
+  const Case cases[] = {
+      {"5xx MAIL", {"550 5.7.1 Sender refused", "250 2.1.5 Ok", "354 Go"},
+       SendResult::Kind::kPermanent, "MAIL FROM rejected: 550 5.7.1 Sender refused"},
+      {"4xx MAIL", {"451 4.3.0 Try later", "250 2.1.5 Ok", "354 Go"},
+       SendResult::Kind::kTemporary, "MAIL FROM rejected: 451 4.3.0 Try later"},
+      {"421 MAIL", {"421 4.3.2 Shutting down", "250 2.1.5 Ok", "354 Go"},
+       SendResult::Kind::kTemporary, "MAIL FROM rejected: 421 4.3.2 Shutting down"},
+      {"5xx RCPT", {"250 2.1.0 Ok", "550 5.1.1 <bob@example.org>: unknown", "354 Go"},
+       SendResult::Kind::kPermanent, "RCPT TO rejected: 550 5.1.1 <bob@example.org>: unknown"},
+      {"4xx RCPT", {"250 2.1.0 Ok", "450 4.2.0 Greylisted", "354 Go"},
+       SendResult::Kind::kTemporary, "RCPT TO rejected: 450 4.2.0 Greylisted"},
+      {"4xx DATA", {"250 2.1.0 Ok", "250 2.1.5 Ok", "451 4.3.0 Queue file write error"},
+       SendResult::Kind::kTemporary, "DATA rejected: 451 4.3.0 Queue file write error"},
+      {"5xx DATA", {"250 2.1.0 Ok", "250 2.1.5 Ok", "554 5.5.1 No thanks"},
+       SendResult::Kind::kPermanent, "DATA rejected: 554 5.5.1 No thanks"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Outcomes one_by_one = SendTwo(c.refusal, /*pipelining=*/false);
+    Outcomes pipelined = SendTwo(c.refusal, /*pipelining=*/true);
+    EXPECT_EQ(pipelined.first.kind, c.kind);
+    EXPECT_EQ(pipelined.first.detail, c.detail);
+    // Exactly as without pipelining, the session kept or reopened alike.
+    EXPECT_EQ(one_by_one.first.kind, c.kind);
+    EXPECT_EQ(one_by_one.first.detail, c.detail);
+    EXPECT_EQ(pipelined.second.kind, one_by_one.second.kind);
+    EXPECT_EQ(pipelined.second.detail, one_by_one.second.detail);
+    EXPECT_EQ(pipelined.connections, one_by_one.connections);
+    EXPECT_EQ(pipelined.messages, 0u);
+  }
+}
+
+TEST(SmtpTransport, PipelinedSessionClosedByTheServerIsReopened) {
+  FakeSmtpScript script;
+  script.ehlo = kPipeliningEhlo;
+  script.close_after_message = true;
+  FakeSmtpServer server(script);
+  SmtpTransport transport(SmtpSettings(server.port()));
+  ASSERT_TRUE(transport.Send(Mail("bob@example.org")).sent());
+  SendResult second = transport.Send(Mail("carol@example.org"));
+  EXPECT_TRUE(second.sent()) << second.detail;
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_EQ(server.messages().size(), 2u);
+}
+
+TEST(SmtpTransport, PipeliningWordInTheGreetingLineIsNoExtension) {
+  FakeSmtpScript script;
+  script.ehlo = "250-PIPELINING fake.test\r\n250 8BITMIME";
+  script.hold_replies_until_data = true;
+  FakeSmtpServer server(script);
+  SmtpTransport transport(SmtpSettings(server.port(), /*timeout_s=*/1));
+  // Not offered: one command at a time, so the holding server stalls it.
+  EXPECT_EQ(transport.Send(Mail()).kind, SendResult::Kind::kTemporary);
+}
+
 TEST(DotStuffedData, EndsWithCrlfDotCrlf) {
   EXPECT_EQ(DotStuffedData("no final newline"), "no final newline\r\n.\r\n");
   EXPECT_EQ(DotStuffedData(""), ".\r\n");
