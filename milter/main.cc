@@ -2,7 +2,11 @@
 // message reaches is away, and records the replies durably for
 // autoresponder-dispatcher. Never sends, never alters or blocks mail.
 #include <libmilter/mfapi.h>
+#include <pthread.h>
 #include <sys/stat.h>
+
+#include <atomic>
+#include <csignal>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +26,9 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
 #include "metrics/textfile_exporter.h"
+#include "milter/engine/event_engine.h"
+#include "milter/engine/listen_socket.h"
+#include "milter/engine/session_handler.h"
 #include "milter/milter_callbacks.h"
 #include "milter/milter_service.h"
 #include "milter/reload_signal.h"
@@ -141,22 +148,35 @@ int Run(int argc, char** argv) {
             ar::CounterSamples(counters.Snapshot(), ar::MetricsProgram::kMilter));
       },
       *logger);
-  if (!ar::RegisterMilter(service)) {
-    logger->Error("libmilter refused the filter registration");
-    return 1;
-  }
   std::string socket = config.milter_socket;
-  if (smfi_setconn(socket.data()) != MI_SUCCESS) {
-    logger->Error("bad milter_socket '" + socket + "'");
-    return 2;
+  const bool event_engine = config.milter_engine == "event";
+  int listen_fd = -1;
+  if (event_engine) {
+    // A UNIX socket must be reachable by the MTA's group (postfix), not by others.
+    umask(007);
+    auto opened = ar::milter_engine::OpenListenSocket(socket);
+    if (!opened.ok()) {
+      logger->Error(opened.status().message());
+      return opened.status().code() == ar::Status::Code::kInvalidArgument ? 2 : 1;
+    }
+    listen_fd = *opened;
+  } else {
+    if (!ar::RegisterMilter(service)) {
+      logger->Error("libmilter refused the filter registration");
+      return 1;
+    }
+    if (smfi_setconn(socket.data()) != MI_SUCCESS) {
+      logger->Error("bad milter_socket '" + socket + "'");
+      return 2;
+    }
+    umask(007);
+    if (smfi_opensocket(1) != MI_SUCCESS) {
+      logger->Error("cannot listen on " + socket);
+      return 1;
+    }
   }
-  // A UNIX socket must be reachable by the MTA's group (postfix), not by others.
-  umask(007);
-  if (smfi_opensocket(1) != MI_SUCCESS) {
-    logger->Error("cannot listen on " + socket);
-    return 1;
-  }
-  logger->Info("listening on " + socket + ", store " + config.store.path);
+  logger->Info("listening on " + socket + ", store " + config.store.path + " (" +
+               config.milter_engine + " engine)");
   metrics.Start();
   if (!config.milter_pid_file.empty()) {
     ar::Status written = ar::WritePidFile(config.milter_pid_file);
@@ -164,14 +184,43 @@ int Run(int argc, char** argv) {
   }
   ar::NotifyReady("listening on " + socket);
 
-  // smfi_main() in its own thread, so that the main thread can take SIGHUP
-  // away from libmilter (see milter/reload_signal.h).
   int rc = MI_FAILURE;
   ar::ReloadSignal& reload_signal = **signals;
-  std::thread milter = ar::ReloadSignal::StartWithSignalsBlocked([&rc, &reload_signal] {
-    rc = smfi_main();
-    reload_signal.Shutdown();
-  });
+  std::thread milter;
+  std::thread stop_waiter;
+  std::unique_ptr<ar::milter_engine::EventEngine> engine;
+  std::atomic<bool> stop_signalled{false};
+  if (event_engine) {
+    engine = std::make_unique<ar::milter_engine::EventEngine>(
+        listen_fd,
+        [&service] { return std::make_unique<ar::milter_engine::SessionHandler>(service); },
+        *logger, ar::milter_engine::EngineOptions{});
+    milter = ar::ReloadSignal::StartWithSignalsBlocked([&] {
+      ar::Status served = engine->Run();
+      if (!served.ok()) logger->Error(served.message());
+      rc = served.ok() ? MI_SUCCESS : MI_FAILURE;
+      reload_signal.Shutdown();
+    });
+    // SIGTERM and SIGINT are blocked in every thread; this one takes them:
+    // stop accepting, let the ends of message in flight finish, exit 0.
+    stop_waiter = ar::ReloadSignal::StartWithSignalsBlocked([&] {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGTERM);
+      sigaddset(&set, SIGINT);
+      int signal_number = 0;
+      sigwait(&set, &signal_number);
+      stop_signalled = true;
+      engine->Stop();
+    });
+  } else {
+    // smfi_main() in its own thread, so that the main thread can take SIGHUP
+    // away from libmilter (see milter/reload_signal.h).
+    milter = ar::ReloadSignal::StartWithSignalsBlocked([&rc, &reload_signal] {
+      rc = smfi_main();
+      reload_signal.Shutdown();
+    });
+  }
   const ar::ConfigLoader load = [argc, argv]() -> ar::Result<ar::Config> {
     auto again = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig);
     if (!again.ok()) return again.status();
@@ -186,6 +235,12 @@ int Run(int argc, char** argv) {
   }
   ar::NotifyStopping();
   milter.join();
+  if (stop_waiter.joinable()) {
+    // The engine stopped by itself (an error): wake the signal waiter.
+    if (!stop_signalled) pthread_kill(stop_waiter.native_handle(), SIGTERM);
+    stop_waiter.join();
+  }
+  engine.reset();
   metrics.Stop();  // the last counts before exit
   store_error_latch.Flush();
   if (!config.milter_pid_file.empty()) ar::RemovePidFile(config.milter_pid_file);

@@ -201,6 +201,17 @@ std::vector<OptionEntry> BuildEntries() {
       },
       [](const Config& c) { return c.milter_socket; }));
   t.push_back(Row(
+      "milter_engine",
+      "Who speaks the milter protocol: event (the built-in event loop) or libmilter.",
+      [](Config& c, const std::string& v) {
+        std::string lower = ToLowerAscii(v);
+        if (lower != "event" && lower != "libmilter")
+          return Bad("expected event or libmilter, got '" + v + "'");
+        c.milter_engine = lower;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.milter_engine; }));
+  t.push_back(Row(
       "clock", "Where \"now\" comes from: system, or file:PATH holding Unix seconds (for tests).",
       [](Config& c, const std::string& v) {
         if (v != "system" && !(v.rfind("file:", 0) == 0 && v.size() > 5 && IsPrintableText(v)))
