@@ -9,6 +9,7 @@ Not thread-safe; bench/run owns one Processes per run.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -86,6 +87,16 @@ class Processes:
             raise BenchError("%s did not listen on 127.0.0.1:%d (%s)" % (
                 what, port, "exited" if state == "exited" else "timed out"))
 
+    def wait_unix_socket(self, process, path, what, timeout=20):
+        """Waits until a filter accepts on the unix socket path, then opens
+        it to everyone: the filters run as root, Postfix's smtpd as postfix."""
+        state = net.wait_until(
+            lambda: "exited" if process.poll() is not None else _unix_accepts(path), timeout)
+        if state is not True:
+            raise BenchError("%s did not listen on %s (%s)" % (
+                what, path, "exited" if state == "exited" else "timed out"))
+        os.chmod(path, 0o666)
+
     # --- the programs ---
 
     def smtp_sink(self, name):
@@ -116,6 +127,17 @@ class Processes:
             _terminate(process, 10)
             log.close()
         self._running = []
+
+
+def _unix_accepts(path):
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        client.close()
 
 
 def _terminate(process, timeout):

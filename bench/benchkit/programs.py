@@ -32,8 +32,10 @@ class Binaries:
         return None
 
 
-def write_config(path, store, milter_port=None, smtp_port=None, extra=None):
-    """Writes an autoresponder config file; returns its path."""
+def write_config(path, store, milter_port=None, smtp_port=None, extra=None,
+                 milter_socket=None):
+    """Writes an autoresponder config file; returns its path. milter_socket
+    (libmilter's spelling, e.g. unix:/path) wins over milter_port."""
     settings = [
         ("store_path", store),
         ("store_map_size", "8G"),
@@ -43,7 +45,9 @@ def write_config(path, store, milter_port=None, smtp_port=None, extra=None):
         ("sequence_dir", ""),
         ("hostname", "mx.bench.test"),
     ]
-    if milter_port is not None:
+    if milter_socket is not None:
+        settings.append(("milter_socket", milter_socket))
+    elif milter_port is not None:
         settings.append(("milter_socket", "inet:%d@127.0.0.1" % milter_port))
     if smtp_port is not None:
         settings += [("transport", "smtp"), ("smtp_host", "127.0.0.1"),
@@ -91,16 +95,66 @@ def set_out_of_office(binaries, config, addresses):
 
 
 def start_milter(processes, binaries, config, port, name="milter"):
+    """port: a TCP port on 127.0.0.1, or the path of a unix socket."""
     process = processes.spawn(name, [binaries.milter, "--config", config])
-    processes.wait_port(process, port, "autoresponder-milter")
+    _wait_listening(processes, process, port, "autoresponder-milter")
     return process
 
 
-def start_accept_all(processes, binaries, name="accept-all"):
-    port = net.free_port()
-    process = processes.spawn(name, [binaries.accept_all, "inet:%d@127.0.0.1" % port])
-    processes.wait_port(process, port, "accept_all_milter")
-    return port, process
+def start_accept_all(processes, binaries, name="accept-all", socket_path=None):
+    """On a free TCP port, or on the unix socket socket_path; returns
+    (port or path, process)."""
+    where = socket_path or net.free_port()
+    spec = "unix:%s" % where if socket_path else "inet:%d@127.0.0.1" % where
+    process = processes.spawn(name, [binaries.accept_all, spec])
+    _wait_listening(processes, process, where, "accept_all_milter")
+    return where, process
+
+
+def _wait_listening(processes, process, where, what):
+    if isinstance(where, str):
+        processes.wait_unix_socket(process, where, what)
+    else:
+        processes.wait_port(process, where, what)
+
+
+def engines(binaries):
+    """The values of milter_engine this milter knows, [] when it has no
+    such option (one engine: libmilter's)."""
+    out = subprocess.run([binaries.milter, "--print-defaults"], capture_output=True,
+                         text=True, timeout=30).stdout
+    if not any(line.split("=", 1)[0].strip() == "milter_engine" for line in out.splitlines()):
+        return []
+    return ["libmilter", "event"]
+
+
+OPENDKIM = "/usr/sbin/opendkim"
+
+
+def opendkim_missing():
+    """None when Debian's opendkim is installed, else why it is skipped."""
+    if os.access(OPENDKIM, os.X_OK):
+        return None
+    return "%s is missing (Debian package opendkim)" % OPENDKIM
+
+
+def start_opendkim(processes, work, socket_path, name="opendkim"):
+    """Debian's OpenDKIM as a verifier only (Mode v): its own config and
+    socket in WORK, in the foreground, never the system service. No keys:
+    the bench's messages carry no signature, so each costs the milter
+    protocol and OpenDKIM's header and body handling, no DNS."""
+    config = os.path.join(work, name + ".conf")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("# written by bench/run\n"
+                "Mode v\n"
+                "Socket local:%s\n"
+                "Background no\n"
+                "Syslog no\n"
+                "UMask 000\n"
+                "PidFile %s\n" % (socket_path, os.path.join(work, name + ".pid")))
+    process = processes.spawn(name, [OPENDKIM, "-f", "-x", config])
+    processes.wait_unix_socket(process, socket_path, "opendkim")
+    return process
 
 
 def fill_queue(binaries, store, count, due_now=0, near=0, near_start=10, near_window=20,
@@ -141,5 +195,6 @@ def cpu_seconds(pid):
 
 
 __all__ = ["Binaries", "write_config", "run", "key_values", "set_out_of_office",
-           "start_milter", "start_accept_all", "fill_queue", "dispatch_once",
+           "start_milter", "start_accept_all", "engines", "opendkim_missing",
+           "start_opendkim", "fill_queue", "dispatch_once",
            "start_dispatcher", "memory_of", "cpu_seconds", "procs"]

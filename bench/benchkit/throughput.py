@@ -1,5 +1,7 @@
-"""Item 1: Postfix's throughput with our milter, with the accept-all
-baseline filter, and with no milter.
+"""Item 1: Postfix's throughput with our milter (under each milter_engine
+it has), with the accept-all baseline filter, with Debian's OpenDKIM as a
+verifier, and with no milter. Every filter listens on a unix socket in the
+work directory (Postfix's private instance is not chrooted).
 
 smtp-source sends M messages over S parallel sessions (one connection per
 message, as most senders do) into a fresh private Postfix that relays to
@@ -21,11 +23,55 @@ import os
 import resource
 
 from . import programs
-from .processes import BenchError, smtp_source, wait_queue_empty, net
+from .processes import BenchError, smtp_source, wait_queue_empty
 
 SENDER = "sender@remote.test"
 RECIPIENT = "user@bench.test"
-SETUPS = ("none", "accept-all", "autoresponder")
+
+
+def setups(binaries):
+    """(setups to run, {setup: why it is n/a}). Our milter runs once per
+    engine when it has milter_engine, else once as "autoresponder"."""
+    run, skipped = ["none", "accept-all"], {}
+    why = programs.opendkim_missing()
+    if why:
+        skipped["opendkim"] = why
+    else:
+        run.append("opendkim")
+    engines = programs.engines(binaries)
+    if engines:
+        run += ["autoresponder-%s" % engine for engine in engines]
+    else:
+        run.append("autoresponder")
+        for engine in ("libmilter", "event"):
+            skipped["autoresponder-%s" % engine] = "this milter has no milter_engine option"
+    return run, skipped
+
+
+def start_setup(processes, binaries, work, setup, tag):
+    """Starts the filter of a setup; returns (process or None, Postfix's
+    smtpd_milters value)."""
+    if setup == "none":
+        return None, ""
+    path = os.path.join(work, "%s.sock" % tag)
+    if setup == "accept-all":
+        _, process = programs.start_accept_all(processes, binaries, tag, socket_path=path)
+    elif setup == "opendkim":
+        process = programs.start_opendkim(processes, work, path, tag)
+    else:
+        extra = {}
+        if setup.startswith("autoresponder-"):
+            extra["milter_engine"] = setup[len("autoresponder-"):]
+        config = programs.write_config(os.path.join(work, tag + ".conf"),
+                                       os.path.join(work, tag + "-store"),
+                                       milter_socket="unix:" + path, extra=extra)
+        programs.set_out_of_office(binaries, config, [RECIPIENT])
+        process = programs.start_milter(processes, binaries, config, path, tag)
+    return process, "unix:" + path
+
+
+def is_ours(setup):
+    return setup.startswith("autoresponder")
 
 
 def _children_cpu():
@@ -33,7 +79,7 @@ def _children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def _count(path, needle):
+def count_lines(path, needle):
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return sum(1 for line in f if needle in line)
@@ -41,58 +87,57 @@ def _count(path, needle):
         return 0
 
 
+def check_run(processes, setup, tag, postfix, messages):
+    """Raises when Postfix warned about the milter or ours did not decide
+    every message: a filter that failed open would look fast."""
+    warnings = [line for line in postfix.log_text().splitlines()
+                if "warning:" in line and "milter" in line]
+    if warnings:
+        raise BenchError("item 1 (%s): Postfix warned about the milter:\n%s" % (
+            setup, "\n".join(warnings[:5])))
+    if is_ours(setup):
+        milter_log = processes.log_path(tag)
+        decided = count_lines(milter_log, "reply")
+        if decided < messages:
+            raise BenchError("item 1: the milter logged %d decisions for %d messages "
+                             "(see %s)" % (decided, messages, milter_log))
+
+
 def run(processes, binaries, work, messages, sessions, log, rounds=1):
     sink_port, sink = processes.smtp_sink("throughput-smtp-sink")
-    runs = {setup: [] for setup in SETUPS}
-    order = [s for r in range(rounds) for s in (SETUPS if r % 2 == 0 else SETUPS[::-1])]
+    names, skipped = setups(binaries)
+    for setup, why in skipped.items():
+        log("item 1: %s: n/a (%s)" % (setup, why))
+    runs = {setup: [] for setup in names}
+    order = [s for r in range(rounds) for s in (names if r % 2 == 0 else names[::-1])]
     for n, setup in enumerate(order):
         # CPU of every process this setup starts and reaps: Postfix's master
         # and all its daemons, the milter, smtp-source, autoresponder-ctl.
         before = _children_cpu()
-        milter_process, milter = None, ""
-        if setup == "accept-all":
-            port, milter_process = programs.start_accept_all(processes, binaries,
-                                                             "throughput-accept-all")
-            milter = "inet:127.0.0.1:%d" % port
-        elif setup == "autoresponder":
-            port = net.free_port()
-            config = programs.write_config(os.path.join(work, "throughput-%d.conf" % n),
-                                           os.path.join(work, "throughput-store-%d" % n),
-                                           milter_port=port)
-            programs.set_out_of_office(binaries, config, [RECIPIENT])
-            milter_process = programs.start_milter(processes, binaries, config, port,
-                                                   "throughput-milter-%d" % n)
-            milter = "inet:127.0.0.1:%d" % port
-        postfix = processes.postfix("throughput-postfix-%s-%d" % (setup, n), sink_port,
-                                    milter)
+        tag = "throughput-%s-%d" % (setup, n)
+        milter_process, milter = start_setup(processes, binaries, work, setup, tag)
+        postfix = None
         try:
+            postfix = processes.postfix("throughput-postfix-%s-%d" % (setup, n), sink_port,
+                                        milter)
             log("item 1: %s: smtp-source %d messages, %d sessions" % (setup, messages, sessions))
             seconds = smtp_source(postfix.smtp_port, messages, sessions, SENDER, RECIPIENT)
             drain = wait_queue_empty(postfix, timeout=300)
-            maillog_warnings = [line for line in postfix.log_text().splitlines()
-                                if "warning:" in line and "milter" in line]
+            check_run(processes, setup, tag, postfix, messages)
             milter_cpu = None
             if milter_process is not None:
                 milter_cpu = programs.cpu_seconds(milter_process.pid)
         finally:
-            processes.stop_postfix(postfix)
+            if postfix is not None:
+                processes.stop_postfix(postfix)
             if milter_process is not None:
                 processes.stop(milter_process)
         setup_cpu = _children_cpu() - before
-        if maillog_warnings:
-            raise BenchError("item 1 (%s): Postfix warned about the milter:\n%s" % (
-                setup, "\n".join(maillog_warnings[:5])))
-        if setup == "autoresponder":
-            milter_log = processes.log_path("throughput-milter-%d" % n)
-            decided = _count(milter_log, "reply")
-            if decided < messages:
-                raise BenchError("item 1: the milter logged %d decisions for %d messages "
-                                 "(see %s)" % (decided, messages, milter_log))
         runs[setup].append((seconds, drain, milter_cpu, setup_cpu))
         log("item 1: %s: %.1f msg/s accepted, %.1f msg/s delivered" % (
             setup, messages / seconds, messages / (seconds + drain)))
     processes.stop(sink)
-    results = {}
+    results = {setup: {"na": why} for setup, why in skipped.items()}
     for setup, figures in runs.items():
         results[setup] = {
             "rate": sum(messages / f[0] for f in figures) / len(figures),
