@@ -44,14 +44,25 @@ sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINU
 
 // In protocol 6 the MTA sends, at each stage, the macros the filter asks for
 // instead of its configured list (Postfix: milter_*_macros), so asking for
-// just the two we read saves their names and values on every message. An
-// empty list sends none at that stage (RCPT: we read only the address).
-// Stages we skip send nothing anyway. Failure only means the MTA's own
-// lists stay in force, which costs bytes, not correctness.
+// just the two we read saves their names and values on every message.
+// Postfix sends a stage's macros even for a step we skip (connect, DATA,
+// end of headers) and treats an empty list as "no request", so the stages
+// we read nothing at ask for kNoMacro, a name no MTA defines: the MTA then
+// sends an empty macro packet. Failure only means the MTA's own lists stay
+// in force, which costs bytes, not correctness.
+constexpr char kNoMacro[] = "{ar_none}";
+
 void RequestMacros(SMFICTX* ctx) {
-  smfi_setsymlist(ctx, SMFIM_ENVFROM, const_cast<char*>("{mail_mailer}"));
-  smfi_setsymlist(ctx, SMFIM_ENVRCPT, const_cast<char*>(""));
-  smfi_setsymlist(ctx, SMFIM_EOM, const_cast<char*>("i"));
+  struct Stage {
+    int stage;
+    const char* macros;
+  };
+  static constexpr Stage kStages[] = {
+      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, "{mail_mailer}"},
+      {SMFIM_ENVRCPT, kNoMacro}, {SMFIM_DATA, kNoMacro}, {SMFIM_EOH, kNoMacro},
+      {SMFIM_EOM, "i"},
+  };
+  for (const Stage& s : kStages) smfi_setsymlist(ctx, s.stage, const_cast<char*>(s.macros));
 }
 
 sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
