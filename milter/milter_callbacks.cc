@@ -42,6 +42,29 @@ Connection* GetOrCreate(SMFICTX* ctx) {
 
 sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINUE; }
 
+// In protocol 6 the MTA sends, at each stage, the macros the filter asks for
+// instead of its configured list (Postfix: milter_*_macros), so asking for
+// just the two we read saves their names and values on every message.
+// Postfix sends a stage's macros even for a step we skip (connect, DATA,
+// end of headers) and treats an empty list as "no request", so the stages
+// we read nothing at ask for kNoMacro, a name no MTA defines: the MTA then
+// sends an empty macro packet. Failure only means the MTA's own lists stay
+// in force, which costs bytes, not correctness.
+constexpr char kNoMacro[] = "{ar_none}";
+
+void RequestMacros(SMFICTX* ctx) {
+  struct Stage {
+    int stage;
+    const char* macros;
+  };
+  static constexpr Stage kStages[] = {
+      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, "{mail_mailer}"},
+      {SMFIM_ENVRCPT, kNoMacro}, {SMFIM_DATA, kNoMacro}, {SMFIM_EOH, kNoMacro},
+      {SMFIM_EOM, "i"},
+  };
+  for (const Stage& s : kStages) smfi_setsymlist(ctx, s.stage, const_cast<char*>(s.macros));
+}
+
 sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
                      unsigned long /*f2*/, unsigned long /*f3*/, unsigned long* want_actions,
                      unsigned long* want_steps, unsigned long* pf2, unsigned long* pf3) {
@@ -57,10 +80,12 @@ sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
                        SMFIP_NOEOH;
   if (!sequences) skip |= SMFIP_NOBODY;
   const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
-  *want_actions = actions & SMFIF_DELRCPT;
+  // SMFIF_SETSYMLIST: ask only for the macros we read (below).
+  *want_actions = actions & (SMFIF_DELRCPT | SMFIF_SETSYMLIST);
   *want_steps = steps & (skip | noreply | (sequences ? SMFIP_SKIP : 0));
   *pf2 = 0;
   *pf3 = 0;
+  if ((*want_actions & SMFIF_SETSYMLIST) != 0) RequestMacros(ctx);
   Connection* conn = GetOrCreate(ctx);
   if (conn != nullptr) {
     conn->noreply_mail = (*want_steps & SMFIP_NR_MAIL) != 0;
@@ -75,8 +100,9 @@ sfsistat OnMailFrom(SMFICTX* ctx, char** argv) {
   Connection* conn = GetOrCreate(ctx);
 
   if (conn == nullptr) return SMFIS_ACCEPT;  // out of memory: never harm mail flow
-  // Postfix's smtpd gives {mail_mailer} (in its default milter_mail_macros)
-  // as "smtp"; mail from pickup (sendmail(1), local submission) has none.
+  // Postfix's smtpd gives {mail_mailer} (we ask for it in OnNegotiate; it
+  // is also in Postfix's default milter_mail_macros) as "smtp"; mail from
+  // pickup (sendmail(1), local submission) has none.
   const char* mailer = smfi_getsymval(ctx, const_cast<char*>("{mail_mailer}"));
   const bool local = mailer == nullptr || *mailer == '\0';
   conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", local);
@@ -145,7 +171,7 @@ bool RegisterMilter(MilterService& service) {
   static struct smfiDesc desc = {};
   desc.xxfi_name = const_cast<char*>("autoresponder-milter");
   desc.xxfi_version = SMFI_VERSION;
-  desc.xxfi_flags = SMFIF_DELRCPT;
+  desc.xxfi_flags = SMFIF_DELRCPT | SMFIF_SETSYMLIST;
   desc.xxfi_envfrom = OnMailFrom;
   desc.xxfi_envrcpt = OnRecipient;
   desc.xxfi_header = OnHeader;

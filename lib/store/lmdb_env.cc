@@ -27,14 +27,35 @@ std::string_view FromVal(const MDB_val& v) {
 // instead of deadlocking.
 thread_local std::vector<const LmdbEnv*> gates_held;
 
+// Renews a parked read transaction (gate held by the caller). Null when
+// none is parked or the renewal failed (MDB_MAP_RESIZED after another
+// process grew the map, a full reader table...): the transaction is then
+// dropped and the caller begins one afresh, which reports or handles the
+// error as a first begin would.
+MDB_txn* RenewIdleRead(const LmdbEnv& env) {
+  MDB_txn* txn = env.TakeIdleRead();
+  if (txn == nullptr) return nullptr;
+  if (mdb_txn_renew(txn) == MDB_SUCCESS) return txn;
+  mdb_txn_abort(txn);
+  return nullptr;
+}
+
 // Begins a top-level transaction holding env's gate shared. Another
 // process's growth shows as MDB_MAP_RESIZED: adopt its size and try again.
 Result<MDB_txn*> BeginGated(const LmdbEnv& env, unsigned flags, const char* what) {
+  const bool read = (flags & MDB_RDONLY) != 0;
   for (int attempt = 0;; ++attempt) {
     env.LockShared();
-    MDB_txn* txn = nullptr;
+    MDB_txn* txn = read ? RenewIdleRead(env) : nullptr;
+    if (txn != nullptr) {
+      env.CountRead(true);
+      return txn;
+    }
     int rc = mdb_txn_begin(env.get(), nullptr, flags, &txn);
-    if (rc == MDB_SUCCESS) return txn;
+    if (rc == MDB_SUCCESS) {
+      if (read) env.CountRead(false);
+      return txn;
+    }
     env.UnlockShared();
     // A handful of tries: each one adopts the newest size, so more than one
     // is only needed while another process keeps growing the map.
@@ -111,7 +132,40 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const LmdbEnvOptions& options) {
   return env;
 }
 
-LmdbEnv::~LmdbEnv() { mdb_env_close(env_); }
+LmdbEnv::~LmdbEnv() {
+  // Parked read transactions hold reader slots; they end before the env.
+  for (MDB_txn* txn : idle_reads_) mdb_txn_abort(txn);
+  mdb_env_close(env_);
+}
+
+MDB_txn* LmdbEnv::TakeIdleRead() const {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (idle_reads_.empty()) return nullptr;
+  MDB_txn* txn = idle_reads_.back();
+  idle_reads_.pop_back();
+  return txn;
+}
+
+void LmdbEnv::ParkRead(MDB_txn* reset) const {
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (idle_reads_.size() < kMaxIdleReads) {
+      idle_reads_.push_back(reset);
+      return;
+    }
+  }
+  mdb_txn_abort(reset);
+}
+
+LmdbEnv::ReadTxnCounts LmdbEnv::read_txn_counts() const {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  return counts_;
+}
+
+void LmdbEnv::CountRead(bool renewed) const {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  ++(renewed ? counts_.renewed : counts_.begun);
+}
 
 size_t LmdbEnv::max_key_size() const { return static_cast<size_t>(mdb_env_get_maxkeysize(env_)); }
 
@@ -163,14 +217,14 @@ Status LmdbEnv::AdoptMapSize() const {
 Result<LmdbTxn> LmdbTxn::BeginRead(const LmdbEnv& env) {
   Result<MDB_txn*> txn = BeginGated(env, MDB_RDONLY, "begin read transaction");
   if (!txn.ok()) return txn.status();
-  return LmdbTxn(*txn, &env);
+  return LmdbTxn(*txn, &env, true);
 }
 
 Result<LmdbTxn> LmdbTxn::BeginWrite(const LmdbEnv& env) {
   if (env.read_only()) return Status::InvalidArgument("store is open read-only");
   Result<MDB_txn*> txn = BeginGated(env, 0, "begin write transaction");
   if (!txn.ok()) return txn.status();
-  return LmdbTxn(*txn, &env);
+  return LmdbTxn(*txn, &env, false);
 }
 
 Result<LmdbTxn> LmdbTxn::BeginNested(LmdbTxn& parent) {
@@ -179,12 +233,21 @@ Result<LmdbTxn> LmdbTxn::BeginNested(LmdbTxn& parent) {
   int rc = mdb_txn_begin(mdb_txn_env(parent.txn_), parent.txn_, 0, &txn);
   if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin nested transaction");
   // The parent holds the gate for both.
-  return LmdbTxn(txn, nullptr);
+  return LmdbTxn(txn, nullptr, false);
 }
 
 void LmdbTxn::ReleaseGate() {
   if (gated_env_ != nullptr) gated_env_->UnlockShared();
   gated_env_ = nullptr;
+}
+
+void LmdbTxn::EndRead() {
+  // Reset while the gate is still held: the snapshot is released before
+  // growth may remap. The reset transaction is no longer active.
+  mdb_txn_reset(txn_);
+  gated_env_->ParkRead(txn_);
+  txn_ = nullptr;
+  ReleaseGate();
 }
 
 Status LmdbTxn::Commit() {
@@ -196,6 +259,12 @@ Status LmdbTxn::Commit() {
 }
 
 void LmdbTxn::Abort() {
+  // Only Abort parks: committing a read transaction is how the databases it
+  // opened stay open (mdb_dbi_open), which a reset would undo.
+  if (txn_ != nullptr && read_only_ && gated_env_ != nullptr) {
+    EndRead();
+    return;
+  }
   if (txn_ != nullptr) mdb_txn_abort(txn_);
   txn_ = nullptr;
   ReleaseGate();

@@ -25,6 +25,22 @@
 // Temporary instead of waiting; a different thread that holds a read
 // transaction while waiting for a writer is not detected. LmdbStore never
 // holds a transaction across calls, so callers of the Store are safe.
+//
+// Read transactions are reused: when a top-level read LmdbTxn ends, its
+// MDB_txn is reset (mdb_txn_reset: snapshot and reader slot's txnid
+// released, the slot itself kept, as MDB_NOTLS allows) and parked in the
+// env's small pool; the next BeginRead on any thread renews one
+// (mdb_txn_renew) instead of allocating a transaction and a reader slot
+// again. A renewed transaction takes the newest committed snapshot, so it
+// sees every write committed before it began. A parked transaction is not
+// active: it holds no snapshot and no gate, so map growth (which only needs
+// no ACTIVE transaction in this process) need not wait for it, and a renew
+// after growth maps the new size. A pool, not a thread-local cache, because
+// libmilter runs each connection on a thread of its own that ends with the
+// connection: per-thread transactions would be lost at every thread exit.
+// The pool keeps at most kMaxIdleReads transactions, each holding one of
+// the env's reader slots (126 by default, shared with other processes);
+// the destructor aborts them before closing the env.
 #pragma once
 
 #include <lmdb.h>
@@ -32,9 +48,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "core/status.h"
@@ -84,11 +102,30 @@ class LmdbEnv {
   void UnlockShared() const;
   bool HeldByThisThread() const;
 
+  // The read transaction pool (see above). TakeIdleRead: a reset
+  // transaction, or null when none is parked. ParkRead: takes a reset
+  // transaction, or aborts it when the pool is full.
+  static constexpr size_t kMaxIdleReads = 16;
+  MDB_txn* TakeIdleRead() const;
+  void ParkRead(MDB_txn* reset) const;
+
+  // How many read transactions were begun afresh (mdb_txn_begin) and how
+  // many were renewed from the pool; tests see the reuse.
+  struct ReadTxnCounts {
+    uint64_t begun = 0;
+    uint64_t renewed = 0;
+  };
+  ReadTxnCounts read_txn_counts() const;
+  void CountRead(bool renewed) const;
+
  private:
   LmdbEnv(MDB_env* env, bool read_only) : env_(env), read_only_(read_only) {}
   MDB_env* env_;
   bool read_only_;
   mutable std::shared_mutex gate_;
+  mutable std::mutex pool_mu_;
+  mutable std::vector<MDB_txn*> idle_reads_;  // guarded by pool_mu_; all reset
+  mutable ReadTxnCounts counts_;              // guarded by pool_mu_
 };
 
 class LmdbTxn {
@@ -99,7 +136,8 @@ class LmdbTxn {
   // become part of parent on Commit(), and Abort() undoes only them. The
   // parent must not be used until the nested one ends.
   static Result<LmdbTxn> BeginNested(LmdbTxn& parent);
-  LmdbTxn(LmdbTxn&& other) noexcept : txn_(other.txn_), gated_env_(other.gated_env_) {
+  LmdbTxn(LmdbTxn&& other) noexcept
+      : txn_(other.txn_), gated_env_(other.gated_env_), read_only_(other.read_only_) {
     other.txn_ = nullptr;
     other.gated_env_ = nullptr;
   }
@@ -109,7 +147,8 @@ class LmdbTxn {
 
   MDB_txn* get() const { return txn_; }
   // Commits (and, for a write transaction, syncs to disk). The transaction
-  // is finished afterwards whatever the outcome.
+  // is finished afterwards whatever the outcome. Abort (and the
+  // destructor) of a top-level read transaction parks it in the env's pool.
   Status Commit();
   void Abort();
 
@@ -124,11 +163,15 @@ class LmdbTxn {
   Status Delete(MDB_dbi dbi, std::string_view key);
 
  private:
-  LmdbTxn(MDB_txn* txn, const LmdbEnv* gated_env) : txn_(txn), gated_env_(gated_env) {}
+  LmdbTxn(MDB_txn* txn, const LmdbEnv* gated_env, bool read_only)
+      : txn_(txn), gated_env_(gated_env), read_only_(read_only) {}
   // Ends the hold on the env's gate, if this transaction has one.
   void ReleaseGate();
+  // Ends a top-level read transaction: reset and parked for reuse.
+  void EndRead();
   MDB_txn* txn_;
   const LmdbEnv* gated_env_;  // the env whose gate this holds; null when nested
+  bool read_only_;
 };
 
 class LmdbCursor {

@@ -1,0 +1,123 @@
+"""The milter asks the MTA for only the macros it reads.
+
+A recording relay sits between the private Postfix and the milter and
+notes every macro (SMFIC_MACRO packet) Postfix sends. With the milter's
+macro request (smfi_setsymlist, protocol 6) Postfix sends {mail_mailer} at
+MAIL and i at end of message, and no other macro, although its own
+milter_*_macros are left at their defaults. (Telling local submission from
+SMTP by {mail_mailer} is covered by test_sequences' direction tests.)
+"""
+
+import socket
+import struct
+import threading
+import unittest
+
+from harness.mail_system import MailSystemCase, build_message
+from harness import net
+
+ALICE = "alice@example.org"
+
+
+class MacroRecorder:
+    """Relays milter connections to target_port, recording macro names per
+    stage (the command letter the SMFIC_MACRO packet names)."""
+
+    def __init__(self):
+        self.port = net.free_port()
+        self.target_port = None  # set once the milter's port is known
+        self.lock = threading.Lock()
+        self.macros = {}  # stage letter -> set of macro names
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                mta, _ = self.listener.accept()
+            except OSError:
+                return
+            milter = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pump, args=(mta, milter, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(milter, mta, False), daemon=True).start()
+
+    def _pump(self, src, dst, from_mta):
+        buffer = b""
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+                if from_mta:
+                    buffer += data
+                    buffer = self._parse(buffer)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _parse(self, buffer):
+        while len(buffer) >= 4:
+            (length,) = struct.unpack("!I", buffer[:4])
+            if len(buffer) < 4 + length:
+                break
+            packet, buffer = buffer[4:4 + length], buffer[4 + length:]
+            if packet[:1] == b"D" and len(packet) >= 2:
+                stage = chr(packet[1])
+                fields = packet[2:].split(b"\0")
+                names = [f.decode("latin-1") for f in fields[0:-1:2]]
+                with self.lock:
+                    self.macros.setdefault(stage, set()).update(names)
+        return buffer
+
+    def seen(self):
+        with self.lock:
+            return {stage: set(names) for stage, names in self.macros.items()}
+
+    def close(self):
+        self.listener.close()
+
+
+class MilterMacrosTest(MailSystemCase):
+    transport = "sendmail"
+    recorder = None
+
+    @classmethod
+    def extra_postfix_options(cls, root):
+        cls.recorder = MacroRecorder()
+        relay = "inet:127.0.0.1:%d" % cls.recorder.port
+        return {"smtpd_milters": relay, "non_smtpd_milters": relay}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.addClassCleanup(cls.recorder.close)
+        cls.recorder.target_port = cls.system.programs.milter_port
+        cls.system.programs.set_out_of_office(ALICE, "I am away", display_name="Alice Away")
+
+    def test_smtp_sends_only_the_requested_macros(self):
+        data, _ = build_message("bob@example.net", ALICE, "over smtp")
+        before = self.system.sink.count()
+        self.system.send_smtp("bob@example.net", [ALICE], data)
+        self.system.wait_for_messages(before + 1)
+        self.system.postfix.wait_idle()
+        seen = self.recorder.seen()
+        # M: MAIL FROM, E: end of message. Postfix still sends a (now
+        # empty) macro packet at the other stages, skipped ones included.
+        self.assertEqual(seen.get("M"), {"{mail_mailer}"}, seen)
+        self.assertEqual(seen.get("E"), {"i"}, seen)
+        others = {stage: names for stage, names in seen.items() if stage not in "ME" and names}
+        self.assertEqual(others, {}, seen)
+        queued = self.system.programs.queued_replies()
+        self.assertTrue(any("bob@example.net" in line for line in queued), queued)
+
+
+if __name__ == "__main__":
+    unittest.main()
