@@ -1,9 +1,9 @@
 #!/bin/sh
 # Drives the real autoresponder-milter with miltertest(8) and checks what it
 # recorded with autoresponder-ctl.
-# Usage: run_miltertest.sh MILTERTEST MILTER CTL SOURCE_DIR
+# Usage: run_miltertest.sh MILTERTEST MILTER CTL SOURCE_DIR [EXTRA_CONFIG_LINE]
 set -eu
-MILTERTEST=$1 MILTER=$2 CTL=$3 SRC=$4
+MILTERTEST=$1 MILTER=$2 CTL=$3 SRC=$4 EXTRA=${5:-}
 WORK=$(mktemp -d)
 MILTER_PID=""
 cleanup() {
@@ -20,6 +20,7 @@ clock = file:$WORK/clock
 log_target = stderr
 log_level = info
 hostname = mx.example.org
+$EXTRA
 CONF
 "$CTL" --config "$WORK/ar.conf" ooo set alice@example.org --name "Alice" --text "I am away."
 "$MILTER" --config "$WORK/ar.conf" 2> "$WORK/milter.log" &
