@@ -3,9 +3,11 @@
 #include <libmilter/mfapi.h>
 
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "milter/engine/negotiation.h"
 #include "milter/session.h"
 
 namespace ar {
@@ -68,21 +70,16 @@ void RequestMacros(SMFICTX* ctx) {
 sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
                      unsigned long /*f2*/, unsigned long /*f3*/, unsigned long* want_actions,
                      unsigned long* want_steps, unsigned long* pf2, unsigned long* pf3) {
-  // We never change a message; the one action we may need is removing a
-  // control recipient (an unsubscribe or bounce address of a sequence).
-  // Skip every step we do not read (connect, HELO, unknown commands, DATA,
-  // end of headers) and, where the MTA allows it, let it stop waiting for
-  // our answer to MAIL, RCPT and each header: the decision is only made at
-  // end of message. The body is read only when sequences are configured,
-  // and then only for mail to a bounce address (SMFIP_SKIP ends it early).
+  // The choice (actions, skipped steps, no-reply steps) is the engine's
+  // negotiation, so both engines ask the MTA for the same thing; libmilter
+  // speaks version 6 itself. Only the macro request is libmilter's own.
   const bool sequences = g_service->Snapshot()->sequences->enabled();
-  unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
-                       SMFIP_NOEOH;
-  if (!sequences) skip |= SMFIP_NOBODY;
-  const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
-  // SMFIF_SETSYMLIST: ask only for the macros we read (below).
-  *want_actions = actions & (SMFIF_DELRCPT | SMFIF_SETSYMLIST);
-  *want_steps = steps & (skip | noreply | (sequences ? SMFIP_SKIP : 0));
+  const std::optional<milter_engine::Negotiated> ours = milter_engine::Negotiate(
+      {SMFI_PROT_VERSION, static_cast<uint32_t>(actions), static_cast<uint32_t>(steps)},
+      sequences);
+  if (!ours) return SMFIS_ALL_OPTS;  // cannot happen at version 6; take what is offered
+  *want_actions = ours->actions;
+  *want_steps = ours->steps;
   *pf2 = 0;
   *pf3 = 0;
   if ((*want_actions & SMFIF_SETSYMLIST) != 0) RequestMacros(ctx);
