@@ -8,7 +8,8 @@ Two reinjection paths, each with an out-of-office reply and a sequence step:
   - transport = smtp into the reinjection listener of
     conf/postfix-master.cf.example, taken from that file as shipped (only
     the port, the chroot column and the signer's socket are this test's):
-    the documented lines must keep the signer;
+    the documented lines must keep the signer; once with the signer alone,
+    once with the signer and autoresponder-milter;
   - transport = sendmail with non_smtpd_milters = the signer and
     autoresponder-milter, which sees its own mail there and leaves it alone.
 
@@ -22,7 +23,8 @@ import shutil
 import tempfile
 
 from harness import net
-from harness.mail_system import MailSystemCase, build_message, skip_or_fail
+from harness.mail_system import (AUTORESPONDER_MILTER, MailSystemCase, build_message,
+                                 skip_or_fail)
 from harness.opendkim_signer import OpenDkimSigner, opendkim_missing
 
 try:
@@ -225,6 +227,17 @@ class DkimSignedOverReinjectionListener(DkimSigningSteps, MailSystemCase):
     @classmethod
     def extra_postfix_services(cls, root):
         return reinjection_service(cls.reinjection_port, cls.signer.postfix_milter)
+
+
+class DkimSignedOverListenerWithBothMilters(DkimSignedOverReinjectionListener):
+    """The same listener with smtpd_milters = the signer and
+    autoresponder-milter: the signature holds, and nothing answers or
+    enrols from our own mail."""
+
+    @classmethod
+    def extra_postfix_services(cls, root):
+        return reinjection_service(cls.reinjection_port, "%s,%s" % (
+            cls.signer.postfix_milter, AUTORESPONDER_MILTER))
 
 
 class DkimSignedOverSendmail(DkimSigningSteps, MailSystemCase):

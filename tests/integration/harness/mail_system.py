@@ -86,6 +86,10 @@ def strip_trace_headers(data):
 
 # --- the system ---
 
+# Stands for autoresponder-milter's socket (Postfix's spelling) in the text
+# of extra master.cf services.
+AUTORESPONDER_MILTER = "@AUTORESPONDER_MILTER@"
+
 class MailSystem:
     def __init__(self, root, with_programs=True, transport="sendmail",
                  milter_socket_down=False, program_options=None, postfix_options=None,
@@ -106,6 +110,8 @@ class MailSystem:
         elif milter_socket_down:
             milters = "inet:127.0.0.1:%d" % net.free_port()  # nobody listens there
         self.milters = milters
+        # A service may name the programs' milter socket, known only now.
+        postfix_services = postfix_services.replace(AUTORESPONDER_MILTER, milters)
         self.postfix = postfix_instance.PostfixInstance(
             os.path.join(root, "postfix"), relay_port=self.sink.port,
             smtpd_milters=milters, non_smtpd_milters=milters,
@@ -225,8 +231,8 @@ class MailSystemCase(unittest.TestCase):
     @classmethod
     def extra_postfix_services(cls, root):
         """More master.cf services of the private Postfix (master.cf text:
-        a second smtpd with its own -o settings); called once before Postfix
-        starts."""
+        a second smtpd with its own -o settings; AUTORESPONDER_MILTER in it
+        stands for the milter's socket); called once before Postfix starts."""
         return ""
 
     @classmethod
