@@ -1,6 +1,7 @@
 #include "compose/sequence_composer.h"
 
 #include <optional>
+#include <string_view>
 
 #include "compose/encoded_word.h"
 #include "compose/mailbox_format.h"
@@ -55,11 +56,36 @@ bool IsUsableUnsubscribeUrl(std::string_view url) {
   return true;
 }
 
+// The unsubscribe address as a mailto URI (RFC 6068) whose subject says what
+// the mail is for: a person who clicks it in a mail program that ignores
+// List-Unsubscribe-Post sends "unsubscribe" rather than an empty subject, so
+// the message reads right to whoever sees it in a copy or a log. The address
+// is IsSafeAddress-clean; what RFC 6068 section 2 does not allow literally in
+// the "to" part ('?', '#', '%', '&', '=', '[', ']', ...) is percent-encoded.
+std::string UnsubscribeMailtoUri(const std::string& address) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "mailto:";
+  for (char c : address) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool literal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') ||
+                         std::string_view("-._~!$'*+@").find(c) != std::string_view::npos;
+    if (literal) {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[u >> 4];
+      uri += kHex[u & 0x0F];
+    }
+  }
+  return uri + "?subject=unsubscribe";
+}
+
 // RFC 2369 section 3.1 lists each method in angle brackets; the List-Id
 // (RFC 2919 section 2) is a dot-atom, here restricted to host name
 // characters.
 std::string ListUnsubscribeValue(const std::string& mailto, const std::string& url) {
-  std::string value = "<mailto:" + mailto + ">";
+  std::string value = "<" + UnsubscribeMailtoUri(mailto) + ">";
   if (!url.empty()) value += ",\r\n <" + url + ">";
   return value;
 }

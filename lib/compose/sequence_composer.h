@@ -2,10 +2,10 @@
 // message. Templates are rendered with mstch (Mustache); the message is built
 // like a reply (reply_composer.h: same header safety, encoding, 7-bit output)
 // but carries the bulk-mail marks every sequence mail needs:
-//   Auto-Submitted: auto-generated, List-Id, List-Unsubscribe (mailto with the
-//   person's token, plus the https URL when configured) and, with a URL,
-//   List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058), and the loop
-//   marker header.
+//   Auto-Submitted: auto-generated, List-Id, List-Unsubscribe (a mailto of the
+//   person's token address with ?subject=unsubscribe, plus the https URL when
+//   configured) and, only with that URL, List-Unsubscribe-Post:
+//   List-Unsubscribe=One-Click (RFC 8058), and the loop marker header.
 #pragma once
 
 #include <map>

@@ -241,7 +241,8 @@ class SequenceStory:
                          "auto-generated")
         self.assertEqual(message.header("List-Id"), "<%s>" % sequence.list_id)
         unsubscribe = message.header("List-Unsubscribe") or ""
-        self.assertIn("<mailto:unsubscribe+%s@%s>" % (token, domain), unsubscribe)
+        self.assertIn("<mailto:unsubscribe+%s@%s?subject=unsubscribe>" % (token, domain),
+                      unsubscribe)
         self.assertIn("<%s>" % UNSUBSCRIBE_URL.replace("{token}", token), unsubscribe)
         self.assertEqual(message.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click")
         message_id = message.header("Message-ID") or ""
@@ -727,8 +728,8 @@ class ClosedLoopStory(SequenceStory, MailSystemCase):
         # Una unsubscribes through the mailto of List-Unsubscribe, with a
         # copy to customer service: the copy is delivered, the control
         # message is consumed.
-        mailto = re.search(r"<mailto:([^>]+)>", info[(UNA, "canon-eos-5d")].header(
-            "List-Unsubscribe")).group(1)
+        mailto = re.search(r"<mailto:([^>?]+)\?subject=unsubscribe>",
+                           info[(UNA, "canon-eos-5d")].header("List-Unsubscribe")).group(1)
         self.say("Thu 2026-01-08 11:00 CET: Una mails %s (Cc kundeservice)" % mailto)
         self.send(UNA, [mailto, "kundeservice@shop.example"], "unsubscribe",
                   to_header=mailto, headers=[("Cc", "kundeservice@shop.example")],

@@ -86,10 +86,14 @@ def strip_trace_headers(data):
 
 # --- the system ---
 
+# Stands for autoresponder-milter's socket (Postfix's spelling) in the text
+# of extra master.cf services.
+AUTORESPONDER_MILTER = "@AUTORESPONDER_MILTER@"
+
 class MailSystem:
     def __init__(self, root, with_programs=True, transport="sendmail",
                  milter_socket_down=False, program_options=None, postfix_options=None,
-                 transcript=sys.stdout):
+                 postfix_services="", transcript=sys.stdout):
         self.root = root
         # Postfix's unprivileged daemons must be able to walk down to their
         # queue and data directories (mkdtemp makes 0700 directories).
@@ -106,10 +110,12 @@ class MailSystem:
         elif milter_socket_down:
             milters = "inet:127.0.0.1:%d" % net.free_port()  # nobody listens there
         self.milters = milters
+        # A service may name the programs' milter socket, known only now.
+        postfix_services = postfix_services.replace(AUTORESPONDER_MILTER, milters)
         self.postfix = postfix_instance.PostfixInstance(
             os.path.join(root, "postfix"), relay_port=self.sink.port,
             smtpd_milters=milters, non_smtpd_milters=milters,
-            extra_main_cf=postfix_options)
+            extra_main_cf=postfix_options, extra_master_cf=postfix_services)
         if self.programs is not None:
             self.programs.postfix_config_dir = self.postfix.config_dir
             self.programs.smtp_port = self.postfix.smtp_port
@@ -223,6 +229,13 @@ class MailSystemCase(unittest.TestCase):
         return {}
 
     @classmethod
+    def extra_postfix_services(cls, root):
+        """More master.cf services of the private Postfix (master.cf text:
+        a second smtpd with its own -o settings; AUTORESPONDER_MILTER in it
+        stands for the milter's socket); called once before Postfix starts."""
+        return ""
+
+    @classmethod
     def setUpClass(cls):
         reason = postfix_instance.postfix_available()
         if reason is None and cls.with_programs:
@@ -239,7 +252,8 @@ class MailSystemCase(unittest.TestCase):
         cls.system = MailSystem(cls.root, with_programs=cls.with_programs,
                                 transport=cls.transport,
                                 milter_socket_down=cls.milter_socket_down,
-                                program_options=options, postfix_options=postfix_options)
+                                program_options=options, postfix_options=postfix_options,
+                                postfix_services=cls.extra_postfix_services(cls.root))
         cls.addClassCleanup(cls.system.stop)
         cls.system.say("\n== %s (work dir %s)" % (cls.__name__, cls.root))
         cls.system.start()

@@ -95,7 +95,7 @@ def postfix_available():
 
 class PostfixInstance:
     def __init__(self, root, relay_port, smtpd_milters="", non_smtpd_milters="",
-                 extra_main_cf=None):
+                 extra_main_cf=None, extra_master_cf=""):
         self.root = os.path.abspath(root)
         self.config_dir = os.path.join(self.root, "etc")
         self.queue_dir = os.path.join(self.root, "spool")
@@ -105,6 +105,9 @@ class PostfixInstance:
         self.smtpd_milters = smtpd_milters
         self.non_smtpd_milters = non_smtpd_milters
         self.extra_main_cf = dict(extra_main_cf or {})
+        # More master.cf services (lines in master.cf syntax), appended: a
+        # second smtpd with its own -o overrides, for example.
+        self.extra_master_cf = extra_master_cf or ""
         self.smtp_port = net.free_port()
         self._running = False
         self._master = None  # the postfix start-fg process
@@ -160,7 +163,10 @@ class PostfixInstance:
         return "".join("%s = %s\n" % item for item in settings.items())
 
     def master_cf(self):
-        return _MASTER_CF.format(smtpd_listen="127.0.0.1:%d" % self.smtp_port)
+        text = _MASTER_CF.format(smtpd_listen="127.0.0.1:%d" % self.smtp_port)
+        if self.extra_master_cf:
+            text += self.extra_master_cf.rstrip("\n") + "\n"
+        return text
 
     def _write_config(self):
         for d in (self.config_dir, self.queue_dir, self.data_dir):

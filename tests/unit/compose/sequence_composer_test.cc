@@ -96,13 +96,23 @@ TEST(ComposeStepMessage, WritesTheBulkMailHeadersInOrder) {
   EXPECT_EQ(parsed.Value("Message-ID"), out.message_id);
   EXPECT_EQ(parsed.Value("Auto-Submitted"), "auto-generated");
   EXPECT_EQ(parsed.Value("List-Id"), "<canon-eos-5d.shop.example>");
-  EXPECT_EQ(parsed.Value("List-Unsubscribe"), "<mailto:unsubscribe+ABCDEFGHIJKLMNOP@shop.example>");
+  EXPECT_EQ(parsed.Value("List-Unsubscribe"),
+            "<mailto:unsubscribe+ABCDEFGHIJKLMNOP@shop.example?subject=unsubscribe>");
   EXPECT_EQ(parsed.Value("X-Autoresponder-Milter"), "sequence");
-  // Only with an https URL (RFC 8058).
+  EXPECT_EQ(DecodeBase64(parsed.body), "Hei Ola!\r\nKode: CAM-AB12-CD34\r\n");
+}
+
+TEST(ComposeStepMessage, WithoutAnHttpsUrlTheMailtoAloneAndNoOneClickPost) {
+  // RFC 8058 section 3.1: List-Unsubscribe-Post promises a URL that takes a
+  // POST; with only a mailto it would send receivers to nothing.
+  const ParsedMessage parsed = ParseMessage(MustCompose(BasicInput()).message);
+  int unsubscribes = -1;
+  EXPECT_EQ(parsed.Value("List-Unsubscribe", &unsubscribes),
+            "<mailto:unsubscribe+ABCDEFGHIJKLMNOP@shop.example?subject=unsubscribe>");
+  EXPECT_EQ(unsubscribes, 1);
   int posts = -1;
   parsed.Value("List-Unsubscribe-Post", &posts);
   EXPECT_EQ(posts, 0);
-  EXPECT_EQ(DecodeBase64(parsed.body), "Hei Ola!\r\nKode: CAM-AB12-CD34\r\n");
 }
 
 TEST(ComposeStepMessage, AnHttpsUrlAddsOneClickUnsubscribe) {
@@ -110,9 +120,21 @@ TEST(ComposeStepMessage, AnHttpsUrlAddsOneClickUnsubscribe) {
   input.unsubscribe_url = "https://shop.example/u/ABCDEFGHIJKLMNOP";
   const ParsedMessage parsed = ParseMessage(MustCompose(input).message);
   EXPECT_EQ(parsed.Value("List-Unsubscribe"),
-            "<mailto:unsubscribe+ABCDEFGHIJKLMNOP@shop.example>, "
+            "<mailto:unsubscribe+ABCDEFGHIJKLMNOP@shop.example?subject=unsubscribe>, "
             "<https://shop.example/u/ABCDEFGHIJKLMNOP>");
-  EXPECT_EQ(parsed.Value("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+  int posts = -1;
+  EXPECT_EQ(parsed.Value("List-Unsubscribe-Post", &posts), "List-Unsubscribe=One-Click");
+  EXPECT_EQ(posts, 1);
+}
+
+TEST(ComposeStepMessage, TheUnsubscribeMailtoPercentEncodesWhatAUriMayNotHold) {
+  // RFC 6068 section 2: '?' would start the query, '%' an escape, '#' a
+  // fragment; the subject must stay the only query.
+  StepMessageInput input = BasicInput();
+  input.unsubscribe_mailto = "off?list%1#x&y=z@shop.example";
+  const ParsedMessage parsed = ParseMessage(MustCompose(input).message);
+  EXPECT_EQ(parsed.Value("List-Unsubscribe"),
+            "<mailto:off%3Flist%251%23x%26y%3Dz@shop.example?subject=unsubscribe>");
 }
 
 TEST(ComposeStepMessage, RefusesAnUnsubscribeUrlThatIsNotHttps) {
