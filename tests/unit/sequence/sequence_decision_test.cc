@@ -702,3 +702,30 @@ TEST(CompileSequence, CompilesTheTriggerAndEveryTriggerExit) {
 
 }  // namespace
 }  // namespace ar
+
+namespace ar {
+namespace {
+
+// A contact form lets anyone choose the name that greets the victim: what
+// an enrolment keeps (and templates show) is cleaned and bounded.
+TEST_F(SequenceDecisionTest, EnrolmentKeepsCapturedTextOnlyCleaned) {
+  Message lead = MakeMessage(
+      "www-data@web.shop.example", {"leads+canon-eos-5d@shop.example"},
+      {{"Reply-To", "\"Win at https://evil.example/prize \" <Kari@Example.no>"},
+       {"Message-ID", "<lead-evil@web.shop.example>"}});
+  settings_.capture.max_length = 10;
+  SequenceDecision d = Decide(lead);
+  ASSERT_EQ(d.enrols.size(), 1u) << Notes(d);
+  EXPECT_EQ(d.enrols[0].display_name, "Win at");
+  EXPECT_EQ(d.enrols[0].variables.at("recipient_detail"), "canon-eos-");
+
+  settings_.capture = CaptureLimits{};
+  settings_.capture.allow_urls = true;
+  lead.AddHeader("X-Unused", "");
+  d = Decide(lead);
+  ASSERT_EQ(d.enrols.size(), 1u) << Notes(d);
+  EXPECT_EQ(d.enrols[0].display_name, "Win at https://evil.example/prize");
+}
+
+}  // namespace
+}  // namespace ar
