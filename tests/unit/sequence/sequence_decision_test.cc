@@ -713,18 +713,21 @@ TEST_F(SequenceDecisionTest, EnrolmentKeepsCapturedTextOnlyCleaned) {
       "www-data@web.shop.example", {"leads+canon-eos-5d@shop.example"},
       {{"Reply-To", "\"Win at https://evil.example/prize \" <Kari@Example.no>"},
        {"Message-ID", "<lead-evil@web.shop.example>"}});
+  auto canon = [](const SequenceDecision& d) {
+    for (const EnrolAction& e : d.enrols) {
+      if (e.sequence == kCanon) return e;
+    }
+    return EnrolAction{};
+  };
   settings_.capture.max_length = 10;
   SequenceDecision d = Decide(lead);
-  ASSERT_EQ(d.enrols.size(), 1u) << Notes(d);
-  EXPECT_EQ(d.enrols[0].display_name, "Win at");
-  EXPECT_EQ(d.enrols[0].variables.at("recipient_detail"), "canon-eos-");
+  EXPECT_EQ(canon(d).display_name, "Win at") << Notes(d);
+  EXPECT_EQ(canon(d).variables["recipient_detail"], "canon-eos-");
 
   settings_.capture = CaptureLimits{};
   settings_.capture.allow_urls = true;
-  lead.AddHeader("X-Unused", "");
   d = Decide(lead);
-  ASSERT_EQ(d.enrols.size(), 1u) << Notes(d);
-  EXPECT_EQ(d.enrols[0].display_name, "Win at https://evil.example/prize");
+  EXPECT_EQ(canon(d).display_name, "Win at https://evil.example/prize") << Notes(d);
 }
 
 }  // namespace
