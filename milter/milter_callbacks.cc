@@ -126,6 +126,8 @@ sfsistat OnBody(SMFICTX* ctx, unsigned char* chunk, size_t length) {
   if (!conn->session.WantsBody()) return conn->can_skip_body ? SMFIS_SKIP : SMFIS_CONTINUE;
   conn->session.OnBodyChunk(
       std::string_view(reinterpret_cast<const char*>(chunk), chunk != nullptr ? length : 0));
+  // At the limit the rest of the body is not read: the MTA may stop sending it.
+  if (!conn->session.WantsBody() && conn->can_skip_body) return SMFIS_SKIP;
   return SMFIS_CONTINUE;
 }
 

@@ -1,8 +1,10 @@
 #include "milter/session.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/strings.h"
+#include "message/body_text.h"
 #include "sequence/control_mail.h"
 
 namespace ar {
@@ -57,13 +59,21 @@ void Session::OnHeader(std::string_view name, std::string_view value) {
   message_.AddHeader(name, value);
 }
 
-bool Session::WantsBody() const {
-  return in_message_ && settings_ && HasBounceRecipient(message_.envelope(), *settings_->sequences);
+size_t Session::BodyLimit() const {
+  if (!in_message_ || !settings_) return 0;
+  const SequenceRuntime& sequences = *settings_->sequences;
+  size_t limit = 0;
+  if (sequences.reads_body) limit = sequences.body_limit;
+  if (HasBounceRecipient(message_.envelope(), sequences)) limit = std::max(limit, kMaxBodyBytes);
+  return limit;
 }
 
+bool Session::WantsBody() const { return body_.size() < BodyLimit(); }
+
 void Session::OnBodyChunk(std::string_view chunk) {
-  if (!WantsBody() || body_.size() >= kMaxBodyBytes) return;
-  body_.append(chunk.substr(0, kMaxBodyBytes - body_.size()));
+  const size_t limit = BodyLimit();
+  if (body_.size() >= limit) return;
+  body_.append(chunk.substr(0, limit - body_.size()));
 }
 
 EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
@@ -84,6 +94,11 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
   }
 
   if (settings_->sequences->enabled()) {
+    if (settings_->sequences->reads_body) {
+      // Only the decoded text is kept, cut to the same limit: a base64 body
+      // is a third longer than its text, never shorter.
+      message_.set_body_text(ExtractBodyText(message_, body_, settings_->sequences->body_limit));
+    }
     if (!body_.empty()) {
       // The decision reads a DSN's Status from this pseudo header (the
       // contract in sequence/sequence_decision.h); it never reaches the MTA.

@@ -44,10 +44,13 @@ class Session {
   void OnMailFrom(std::string_view sender, bool local_submission);
   void OnRecipient(std::string_view recipient);
   void OnHeader(std::string_view name, std::string_view value);
-  // True when the body is needed: only for mail to a VERP bounce address,
-  // whose RFC 3464 Status decides hard or soft bounce. Valid after RCPT.
+  // True while more body is needed: for mail to a VERP bounce address,
+  // whose RFC 3464 Status decides hard or soft bounce, and for every message
+  // when a loaded sequence has a body condition (SequenceRuntime::reads_body).
+  // False once BodyLimit() bytes are kept, so the adapters answer SKIP and
+  // the MTA sends no more. Valid after RCPT.
   bool WantsBody() const;
-  // Keeps at most kMaxBodyBytes of body, and only when WantsBody().
+  // Keeps at most BodyLimit() bytes of body, and only when WantsBody().
   void OnBodyChunk(std::string_view chunk);
   // Decides, records durably, and returns the answer for the MTA. When the
   // store cannot record the follow-ups, the message still goes on
@@ -63,6 +66,10 @@ class Session {
   // not record, and tempfails it when so configured.
   void ReportUnrecorded(std::string_view queue_id, const std::string& what, const Status& error,
                         EndOfMessage* result);
+
+  // How much raw body this message needs: trigger_body_limit for body
+  // conditions, kMaxBodyBytes for a DSN, 0 for neither.
+  size_t BodyLimit() const;
 
   MilterService& service_;
   static constexpr size_t kMaxBodyBytes = 256 * 1024;

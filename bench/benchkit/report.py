@@ -54,7 +54,8 @@ def _verdict(ok):
 # Item 1's setups as the table names them, ours last.
 LABELS = (("accept-all", "accept-all"), ("opendkim", "OpenDKIM (verify)"),
           ("autoresponder", "ours"), ("autoresponder-libmilter", "ours, engine libmilter"),
-          ("autoresponder-event", "ours, engine event"))
+          ("autoresponder-event", "ours, engine event"),
+          ("autoresponder-body", "ours, body trigger loaded"))
 
 
 def _ratio_row(name, measure, figures, base, base_name, target=None, ok=None):

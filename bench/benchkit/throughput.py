@@ -45,7 +45,33 @@ def setups(binaries):
         run.append("autoresponder")
         for engine in ("libmilter", "event"):
             skipped["autoresponder-%s" % engine] = "this milter has no milter_engine option"
+    # The cost of reading bodies: a loaded sequence with a body condition
+    # (which the bench mail never matches) makes the milter read every body
+    # up to trigger_body_limit.
+    run.append(BODY_SETUP)
     return run, skipped
+
+
+BODY_SETUP = "autoresponder-body"
+
+
+def write_body_sequence(work, tag):
+    """A sequence directory whose one sequence has a body condition, and its
+    secret key; returns the config options that load them."""
+    directory = os.path.join(work, tag + "-sequences")
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "coupon.txt"), "w", encoding="utf-8") as f:
+        f.write("Subject: Your coupon\n\nHello {{first_name}}\n")
+    with open(os.path.join(directory, "px100.sequence"), "w", encoding="utf-8") as f:
+        f.write("[sequence]\nfrom = Shop <shop@shop.test>\n"
+                "[trigger]\nsender = ^orders@shop\\.test$\nbody = \\bSKU PX-100\\b\n"
+                "person = envelope-recipient\n"
+                "[step coupon]\nwhen = 5d after enrolment\ntemplate = coupon.txt\n")
+    key = os.path.join(work, tag + "-secret.key")
+    with open(key, "w", encoding="utf-8") as f:
+        f.write("bench-secret-key-0123456789abcdef\n")
+    os.chmod(key, 0o600)
+    return {"sequence_dir": directory, "secret_key_file": key, "service_user": ""}
 
 
 def start_setup(processes, binaries, work, setup, tag):
@@ -60,7 +86,9 @@ def start_setup(processes, binaries, work, setup, tag):
         process = programs.start_opendkim(processes, work, path, tag)
     else:
         extra = {}
-        if setup.startswith("autoresponder-"):
+        if setup == BODY_SETUP:
+            extra.update(write_body_sequence(work, tag))
+        elif setup.startswith("autoresponder-"):
             extra["milter_engine"] = setup[len("autoresponder-"):]
         config = programs.write_config(os.path.join(work, tag + ".conf"),
                                        os.path.join(work, tag + "-store"),

@@ -28,6 +28,10 @@ struct SequenceOptions {
   std::vector<std::string> control_domains;
   std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
   uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
+  // Decoded body text read for body conditions (body = REGEX), at most.
+  uint64_t trigger_body_limit = 256 * 1024;
+  uint32_t capture_max_length = 64;   // characters of a captured value kept
+  bool capture_allow_urls = false;    // URLs in captured values survive
 };
 
 struct Config {

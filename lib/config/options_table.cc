@@ -719,6 +719,40 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return std::to_string(c.sequences.soft_bounce_limit); }));
+  t.push_back(Row(
+      "trigger_body_limit",
+      "How much of a message body the milter reads for body conditions in sequence triggers "
+      "and exits; text past it is not searched.",
+      [](Config& c, const std::string& v) {
+        Result<uint64_t> n = ParseByteSize(v);
+        if (!n.ok()) return n.status();
+        if (*n < 1024 || *n > 64 * 1024 * 1024)
+          return Bad("expected a size from 1K to 64M, got '" + v + "'");
+        c.sequences.trigger_body_limit = *n;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatByteSize(c.sequences.trigger_body_limit); }));
+  t.push_back(Row(
+      "capture_max_length",
+      "How many characters of a captured value (and of a display name) an enrolment keeps for "
+      "templates.",
+      [](Config& c, const std::string& v) {
+        Result<int64_t> n = ParseInteger(v, 1, 1000);
+        if (!n.ok()) return n.status();
+        c.sequences.capture_max_length = static_cast<uint32_t>(*n);
+        return Status::Ok();
+      },
+      [](const Config& c) { return std::to_string(c.sequences.capture_max_length); }));
+  t.push_back(Row(
+      "capture_allow_urls",
+      "Whether URLs in captured values and display names are kept; by default they are removed.",
+      [](Config& c, const std::string& v) {
+        Result<bool> b = ParseYesNo(v);
+        if (!b.ok()) return b.status();
+        c.sequences.capture_allow_urls = *b;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatYesNo(c.sequences.capture_allow_urls); }));
 
   Config defaults = DefaultConfig();
   for (OptionEntry& e : t) e.info.default_value = e.print(defaults);

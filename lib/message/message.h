@@ -1,6 +1,8 @@
 // Message: a bounded, read-only view of one message as the milter saw it at
 // end of message: the envelope plus the header fields in arrival order. The
-// body is never kept (the original is never quoted in a reply).
+// raw body is never kept (the original is never quoted in a reply); only
+// its decoded text (body_text.h), and only when a sequence condition reads
+// it (body = REGEX).
 //
 // Header values are stored unfolded (CRLF/LF followed by WSP replaced by the
 // WSP) but otherwise raw: RFC 2047 encoded words are still encoded. Use
@@ -69,11 +71,17 @@ class Message {
   std::optional<std::string_view> First(std::string_view name) const;
   std::vector<std::string_view> All(std::string_view name) const;
 
+  // The decoded text of the body (ExtractBodyText), set at end of message by
+  // the reader of the body; "" when no condition reads the body.
+  const std::string& body_text() const { return body_text_; }
+  void set_body_text(std::string text) { body_text_ = std::move(text); }
+
  private:
   Envelope envelope_;
   std::vector<HeaderField> headers_;
   size_t dropped_headers_ = 0;
   size_t truncated_headers_ = 0;
+  std::string body_text_;
 };
 
 }  // namespace ar

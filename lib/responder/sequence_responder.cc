@@ -15,6 +15,9 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
   runtime.secret_key = options.secret_key;
   runtime.soft_bounce_limit = options.soft_bounce_limit;
   runtime.settings.control_domains = options.control_domains;
+  runtime.settings.capture.max_length = options.capture_max_length;
+  runtime.settings.capture.allow_urls = options.capture_allow_urls;
+  runtime.body_limit = static_cast<size_t>(options.trigger_body_limit);
   // No directory means no sequences, as a missing default config file means
   // defaults: an out-of-office-only installation never creates it.
   std::error_code ec;
@@ -29,6 +32,7 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
     if (!put.ok()) return put;
     auto compiled = CompileSequence(item.definition);
     if (!compiled.ok()) return compiled.status();
+    if (item.definition.ReadsBody()) runtime.reads_body = true;
     runtime.sequences.push_back(std::move(*compiled));
   }
   return runtime;

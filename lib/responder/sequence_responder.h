@@ -26,6 +26,10 @@ struct SequenceRuntime {
   SequenceSettings settings;
   std::string secret_key;
   uint32_t soft_bounce_limit = 3;
+  // A loaded sequence has a body condition: the milter then reads bodies
+  // (up to body_limit bytes) and sets Message::body_text before deciding.
+  bool reads_body = false;
+  size_t body_limit = 256 * 1024;
   bool enabled() const { return !sequences.empty(); }
 };
 

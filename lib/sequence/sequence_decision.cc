@@ -363,7 +363,8 @@ class DecisionRun {
     action.sequence = definition.name;
     action.version = definition.version;
     action.person = person;
-    action.display_name = display_name;
+    action.display_name = CleanCapturedValue(display_name, settings_.capture);
+    for (auto& [name, value] : variables) value = CleanCapturedValue(value, settings_.capture);
     action.variables = std::move(variables);
     action.trigger_message_id = trigger_message_id_;
     action.restart = restart;
@@ -373,7 +374,7 @@ class DecisionRun {
     } else {
       Enrolment enrolment;
       enrolment.person = person;
-      enrolment.display_name = display_name;
+      enrolment.display_name = action.display_name;
       enrolment.sequence = definition.name;
       enrolment.version = definition.version;
       enrolment.variables = action.variables;

@@ -63,6 +63,7 @@
 
 #include "core/clock.h"
 #include "message/message.h"
+#include "sequence/captured_value.h"
 #include "sequence/enrolment.h"
 #include "sequence/sequence_definition.h"
 #include "sequence/trigger_matcher.h"
@@ -101,6 +102,10 @@ struct SequenceSettings {
   // Domains, lower case, whose control addresses are ours besides the From
   // domains of the sequences (option control_domain).
   std::vector<std::string> control_domains;
+  // Applied to every captured variable and the display name an enrolment
+  // keeps (captured_value.h): sender-chosen text reaches templates only
+  // cleaned and bounded.
+  CaptureLimits capture;
 };
 
 // True when address is a control address of ours: local part

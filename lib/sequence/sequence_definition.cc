@@ -108,8 +108,8 @@ class SectionKeys {
 };
 
 const std::set<std::string>& ConditionKeys() {
-  static const std::set<std::string> keys = {"sender",   "recipient", "from",
-                                             "reply-to", "subject",   "header"};
+  static const std::set<std::string> keys = {"sender",  "recipient", "from", "reply-to",
+                                             "subject", "header",    "body"};
   return keys;
 }
 
@@ -469,6 +469,21 @@ std::string SequenceVersion(const SequenceSource& source) {
   }
   if (EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return "";
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), size));
+}
+
+bool TriggerSpec::ReadsBody() const {
+  for (const MatchCondition& condition : conditions) {
+    if (EqualsIgnoreCase(Trim(condition.field), "body")) return true;
+  }
+  return false;
+}
+
+bool SequenceDefinition::ReadsBody() const {
+  if (trigger.ReadsBody()) return true;
+  for (const ExitSpec& exit : exits) {
+    if (exit.on == ExitOn::kTrigger && exit.trigger.ReadsBody()) return true;
+  }
+  return false;
 }
 
 Result<SequenceDefinition> ParseSequence(const SequenceSource& source) {

@@ -27,8 +27,9 @@ enum class PersonSource { kEnvelopeSender, kEnvelopeRecipient, kFrom, kReplyTo, 
 
 // One condition of a trigger; all conditions of a trigger must match.
 // field: "sender" (envelope sender), "recipient" (any envelope recipient),
-// "from", "reply-to", "subject" (decoded), or "header:<Name>" (any field of
-// that name, unfolded, decoded). pattern: an RE2 pattern, unanchored unless
+// "from", "reply-to", "subject" (decoded), "header:<Name>" (any field of
+// that name, unfolded, decoded), or "body" (the decoded text of the body,
+// Message::body_text). pattern: an RE2 pattern, unanchored unless
 // it anchors itself; named groups (?P<name>...) become variables.
 struct MatchCondition {
   std::string field;
@@ -41,6 +42,9 @@ struct TriggerSpec {
   std::vector<MatchCondition> conditions;
   PersonSource person = PersonSource::kEnvelopeSender;
   std::string person_header;  // for PersonSource::kHeader
+
+  // True when a condition reads the body: the milter then collects it.
+  bool ReadsBody() const;
 };
 
 // When a step is due: offset after (or before, when negative) an anchor.
@@ -103,6 +107,9 @@ struct SequenceDefinition {
   std::vector<StepSpec> steps;
   std::vector<ExitSpec> exits;
   std::string file;          // source file name, for messages
+
+  // True when the trigger or an exit trigger has a body condition.
+  bool ReadsBody() const;
 };
 
 // The text a definition is made of: the sequence file and each template it

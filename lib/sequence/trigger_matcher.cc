@@ -11,7 +11,7 @@
 namespace ar {
 namespace {
 
-enum class Field { kSender, kRecipient, kFrom, kReplyTo, kSubject, kHeader };
+enum class Field { kSender, kRecipient, kFrom, kReplyTo, kSubject, kHeader, kBody };
 
 // Envelope paths arrive without brackets, but an MTA macro or a test may keep
 // them; either way the same address must compare equal.
@@ -79,6 +79,8 @@ Result<std::shared_ptr<const TriggerMatcher>> TriggerMatcher::Compile(const Trig
       compiled->field = Field::kReplyTo;
     } else if (field == "subject") {
       compiled->field = Field::kSubject;
+    } else if (field == "body") {
+      compiled->field = Field::kBody;
     } else if (StartsWithIgnoreCase(field, "header:") && !Trim(field.substr(7)).empty()) {
       compiled->field = Field::kHeader;
       compiled->header_name = std::string(
@@ -157,12 +159,20 @@ std::optional<TriggerMatch> TriggerMatcher::Match(const Message& message) const 
           candidates.push_back(DecodeHeaderText(value));
         }
         break;
+      case Field::kBody:
+        // Already decoded and cut to trigger_body_limit by the reader of the
+        // body; a message whose body was not read has "" and matches only a
+        // pattern that matches nothing.
+        break;
     }
+    // The body is searched in place: it may be hundreds of KiB.
+    std::vector<std::string_view> texts(candidates.begin(), candidates.end());
+    if (condition->field == Field::kBody) texts.push_back(message.body_text());
 
     const RE2& re = *condition->re;
     std::vector<re2::StringPiece> groups(static_cast<size_t>(re.NumberOfCapturingGroups()) + 1);
     bool matched = false;
-    for (const std::string& candidate : candidates) {
+    for (std::string_view candidate : texts) {
       if (!re.Match(candidate, 0, candidate.size(), RE2::UNANCHORED, groups.data(),
                     static_cast<int>(groups.size()))) {
         continue;
@@ -176,7 +186,7 @@ std::optional<TriggerMatch> TriggerMatcher::Match(const Message& message) const 
         match.variables.emplace(name, std::string(group.data(), group.size()));
       }
       if (condition->field == Field::kRecipient && !matched_recipient) {
-        matched_recipient = candidate;
+        matched_recipient = std::string(candidate);
       }
       break;
     }

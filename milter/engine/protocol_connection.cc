@@ -151,8 +151,10 @@ ProtocolConnection::State ProtocolConnection::Process(std::string* out) {
       case SMFIC_BODY: {
         bool wants = false;
         Guarded("body", [&] {
+          if (!handler_->WantsBody()) return;
+          handler_->OnBodyChunk(data);
+          // At the limit the rest of the body is not read: SKIP it now.
           wants = handler_->WantsBody();
-          if (wants) handler_->OnBodyChunk(data);
         });
         if (!wants && (steps_ & SMFIP_SKIP) != 0 && !skipped_body_) {
           skipped_body_ = true;  // the MTA stops sending body chunks

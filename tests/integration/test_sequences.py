@@ -64,6 +64,8 @@ SEQUENCES = {
                           "PRD-XXXX-XXXX"),
     "course": Sequence("Europe/London", "courses@school.example", "course.school.example",
                        None),
+    "product-px100": Sequence("Europe/Berlin", "shop@shop.example",
+                              "product-px100.shop.example", "PX-XXXX-XXXX"),
 }
 
 

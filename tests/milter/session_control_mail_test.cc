@@ -203,3 +203,70 @@ TEST_F(SessionControlMailTest, NoDiscardWhenARecipientIsNotConsumed) {
 
 }  // namespace
 }  // namespace ar
+
+namespace ar {
+namespace {
+
+// The signup runtime plus a PX-100 sequence enrolled by the body; bodies
+// are read up to 1 KiB.
+std::shared_ptr<MessageSettings> BodySettings() {
+  std::shared_ptr<MessageSettings> settings = SignupSettings();
+  auto runtime = std::make_shared<SequenceRuntime>(*settings->sequences);
+  SequenceDefinition d;
+  d.name = "px100";
+  d.version = "p1";
+  d.from = "Shop <shop@shop.example>";
+  d.trigger.conditions = {{"sender", "^orders@shop\\.example$"}, {"body", "\\bSKU PX-100\\b"}};
+  d.trigger.person = PersonSource::kEnvelopeRecipient;
+  StepSpec step;
+  step.name = "coupon";
+  step.offset = Seconds(5 * 86400);
+  step.template_name = "coupon.txt";
+  d.steps = {step};
+  Result<CompiledSequence> compiled = CompileSequence(d);
+  EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
+  if (compiled.ok()) runtime->sequences.push_back(std::move(*compiled));
+  runtime->reads_body = d.ReadsBody();
+  runtime->body_limit = 1024;
+  settings->sequences = runtime;
+  return settings;
+}
+
+TEST_F(SessionControlMailTest, BodyIsReadOnlyWhenABodyConditionIsLoaded) {
+  // Sequences without a body condition: ordinary mail's body is not read.
+  Session plain(*service_);
+  plain.OnMailFrom("<orders@shop.example>", false);
+  plain.OnRecipient("<kari@example.no>");
+  EXPECT_FALSE(plain.WantsBody());
+
+  service_->Replace(BodySettings());
+  Session session(*service_);
+  session.OnMailFrom("<orders@shop.example>", false);
+  session.OnRecipient("<kari@example.no>");
+  session.OnHeader("Content-Type", "text/plain; charset=koi8-r");
+  session.OnHeader("Content-Transfer-Encoding", "base64");
+  session.OnHeader("Message-ID", "<order-1@shop.example>");
+  EXPECT_TRUE(session.WantsBody());
+  // "Ваш заказ: SKU PX-100, цена 99 руб." in KOI8-R, base64.
+  session.OnBodyChunk("98HbINrBy8HaOiBTS1UgUFgtMTAwLCDD\r\nxc7BIDk5INLVwi4=\r\n");
+  EXPECT_TRUE(session.WantsBody());
+  // Kept up to the limit; then no more is wanted (the adapters answer SKIP).
+  session.OnBodyChunk(std::string(4096, '\n'));
+  EXPECT_FALSE(session.WantsBody());
+  session.OnEndOfMessage("4Qc9");
+  EXPECT_TRUE(logger_.Contains("kari@example.no: enrolled in px100"));
+}
+
+TEST_F(SessionControlMailTest, ABodyConditionPastTheLimitDoesNotMatch) {
+  service_->Replace(BodySettings());
+  Session session(*service_);
+  session.OnMailFrom("<orders@shop.example>", false);
+  session.OnRecipient("<ola@example.no>");
+  session.OnBodyChunk(std::string(2000, 'x') + " SKU PX-100\r\n");
+  EXPECT_FALSE(session.WantsBody());
+  session.OnEndOfMessage("4Qd0");
+  EXPECT_FALSE(logger_.Contains("ola@example.no: enrolled"));
+}
+
+}  // namespace
+}  // namespace ar

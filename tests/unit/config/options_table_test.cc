@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 58u);
+  EXPECT_EQ(names.size(), 61u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
@@ -64,7 +64,10 @@ TEST(OptionsTable, HasEverySettingOfTheBrief) {
                            "unsubscribe_local_part",
                            "control_domain",
                            "unsubscribe_url",
-                           "soft_bounce_limit"}) {
+                           "soft_bounce_limit",
+                           "trigger_body_limit",
+                           "capture_max_length",
+                           "capture_allow_urls"}) {
     EXPECT_NE(FindOptionEntry(name), nullptr) << name;
   }
 }

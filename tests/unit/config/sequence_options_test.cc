@@ -52,6 +52,9 @@ TEST_F(SequenceOptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(c.sequences.unsubscribe_url, "");
   EXPECT_EQ(c.sequences.soft_bounce_limit, 3u);
   EXPECT_TRUE(c.sequences.control_domains.empty());
+  EXPECT_EQ(c.sequences.trigger_body_limit, 256u * 1024u);
+  EXPECT_EQ(c.sequences.capture_max_length, 64u);
+  EXPECT_FALSE(c.sequences.capture_allow_urls);
 }
 
 TEST_F(SequenceOptionsTest, ReadsTheKeyWhenTheSequenceDirectoryExists) {
@@ -187,7 +190,9 @@ TEST_F(SequenceOptionsTest, FromTheConfigFile) {
                       "\nbounce_local_part = return\nunsubscribe_local_part = leave\n"
                       "unsubscribe_url = https://shop.example/u/{token}\nsoft_bounce_limit = 5\n"
                       "control_domain = Mail.Shop.example, em.shop.example\n"
-                      "control_domain = news.shop.example\n");
+                      "control_domain = news.shop.example\n"
+                      "trigger_body_limit = 64K\ncapture_max_length = 20\n"
+                      "capture_allow_urls = yes\n");
   auto parsed = Parse({"--config", conf});
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const SequenceOptions& s = parsed->config.sequences;
@@ -198,6 +203,9 @@ TEST_F(SequenceOptionsTest, FromTheConfigFile) {
   EXPECT_EQ(s.control_domains,
             (std::vector<std::string>{"mail.shop.example", "em.shop.example", "news.shop.example"}));
   EXPECT_EQ(s.secret_key, kKey);
+  EXPECT_EQ(s.trigger_body_limit, 64u * 1024u);
+  EXPECT_EQ(s.capture_max_length, 20u);
+  EXPECT_TRUE(s.capture_allow_urls);
 }
 
 TEST_F(SequenceOptionsTest, RefusesBadValues) {
@@ -211,6 +219,10 @@ TEST_F(SequenceOptionsTest, RefusesBadValues) {
            {"--unsubscribe_url", "https://shop.example/u/"},
            {"--unsubscribe_url", "https://shop.example/u/{token} x"},
            {"--soft_bounce_limit", "0"},
+           {"--trigger_body_limit", "512"},
+           {"--trigger_body_limit", "1G"},
+           {"--capture_max_length", "0"},
+           {"--capture_allow_urls", "maybe"},
            {"--control_domain", "shop..example"},
            {"--control_domain", "unsubscribe@shop.example"},
            {"--bounce_local_part", "same", "--unsubscribe_local_part", "SAME"}}) {

@@ -702,3 +702,33 @@ TEST(CompileSequence, CompilesTheTriggerAndEveryTriggerExit) {
 
 }  // namespace
 }  // namespace ar
+
+namespace ar {
+namespace {
+
+// A contact form lets anyone choose the name that greets the victim: what
+// an enrolment keeps (and templates show) is cleaned and bounded.
+TEST_F(SequenceDecisionTest, EnrolmentKeepsCapturedTextOnlyCleaned) {
+  Message lead = MakeMessage(
+      "www-data@web.shop.example", {"leads+canon-eos-5d@shop.example"},
+      {{"Reply-To", "\"Win at https://evil.example/prize \" <Kari@Example.no>"},
+       {"Message-ID", "<lead-evil@web.shop.example>"}});
+  auto canon = [](const SequenceDecision& d) {
+    for (const EnrolAction& e : d.enrols) {
+      if (e.sequence == kCanon) return e;
+    }
+    return EnrolAction{};
+  };
+  settings_.capture.max_length = 10;
+  SequenceDecision d = Decide(lead);
+  EXPECT_EQ(canon(d).display_name, "Win at") << Notes(d);
+  EXPECT_EQ(canon(d).variables["recipient_detail"], "canon-eos-");
+
+  settings_.capture = CaptureLimits{};
+  settings_.capture.allow_urls = true;
+  d = Decide(lead);
+  EXPECT_EQ(canon(d).display_name, "Win at https://evil.example/prize") << Notes(d);
+}
+
+}  // namespace
+}  // namespace ar

@@ -199,10 +199,10 @@ TEST(SequenceDefinitionErrors, UnknownSectionAndKeys) {
 
 TEST(SequenceDefinitionErrors, UnknownKeyInSequenceAndTrigger) {
   SequenceSource source = Minimal("", "colour = blue\n");
-  source.text.insert(source.text.find("[step"), "body = x\n");
+  source.text.insert(source.text.find("[step"), "bodies = x\n");
   std::string e = ErrorsOf(source);
   EXPECT_THAT(e, HasSubstr("s.sequence:3: unknown key \"colour\" in [sequence]"));
-  EXPECT_THAT(e, HasSubstr("s.sequence:6: unknown key \"body\" in [trigger]"));
+  EXPECT_THAT(e, HasSubstr("s.sequence:6: unknown key \"bodies\" in [trigger]"));
 }
 
 TEST(SequenceDefinitionErrors, DuplicateKeysAndSections) {
@@ -545,6 +545,31 @@ TEST(SequenceDefinitionHostile, ManyTagsParseInLinearTime) {
   for (int i = 0; i < 100000; ++i) body += "{{name}}\n";
   Result<StepTemplate> t = Template("Subject: s\n\n" + body);
   EXPECT_TRUE(t.ok());
+}
+
+}  // namespace
+}  // namespace ar
+
+namespace ar {
+namespace {
+
+TEST(SequenceDefinition, BodyConditionsInTriggersAndExitsAreRead) {
+  SequenceSource source = Minimal("");
+  source.text.insert(source.text.find("[step"), "body = \\bSKU (?P<sku>PX-100)\\b\n");
+  Result<SequenceDefinition> def = ParseSequence(source);
+  ASSERT_TRUE(def.ok()) << def.status().message();
+  EXPECT_TRUE(def->ReadsBody());
+  ASSERT_FALSE(def->trigger.conditions.empty());
+  EXPECT_EQ(def->trigger.conditions.back().field, "body");
+
+  Result<SequenceDefinition> plain = ParseSequence(Minimal(""));
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_FALSE(plain->ReadsBody());
+  ExitSpec exit;
+  exit.on = ExitOn::kTrigger;
+  exit.trigger.conditions = {{"body", "PX-200"}};
+  plain->exits.push_back(exit);
+  EXPECT_TRUE(plain->ReadsBody());
 }
 
 }  // namespace

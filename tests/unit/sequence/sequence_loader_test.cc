@@ -141,7 +141,7 @@ TEST(ShippedSequences, ConfSequencesLoadWithTheExpectedSteps) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   std::map<std::string, const SequenceDefinition*> by_name;
   for (const LoadedSequence& item : *loaded) by_name[item.definition.name] = &item.definition;
-  ASSERT_EQ(by_name.size(), 5u);
+  ASSERT_EQ(by_name.size(), 6u);
 
   const SequenceDefinition& canon = *by_name.at("canon-eos-5d");
   EXPECT_EQ(canon.trigger.person, PersonSource::kReplyTo);
@@ -164,6 +164,14 @@ TEST(ShippedSequences, ConfSequencesLoadWithTheExpectedSteps) {
 
   EXPECT_EQ(by_name.at("accessories")->steps.size(), 2u);
   EXPECT_EQ(by_name.at("camera-gentle")->steps.size(), 1u);
+
+  // PX-100 orders are told apart by the body only.
+  const SequenceDefinition& px100 = *by_name.at("product-px100");
+  EXPECT_TRUE(px100.ReadsBody());
+  ASSERT_EQ(px100.steps.size(), 1u);
+  EXPECT_EQ(px100.steps[0].anchor, StepAnchor::kEnrolment);
+  EXPECT_EQ(px100.steps[0].offset, Seconds(5 * 86400));
+  EXPECT_FALSE(by_name.at("canon-eos-5d")->ReadsBody());
 
   const SequenceDefinition& product = *by_name.at("product-x");
   ASSERT_EQ(product.steps.size(), 2u);

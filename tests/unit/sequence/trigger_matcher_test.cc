@@ -283,7 +283,7 @@ TEST(TriggerMatcher, CompileErrorNamesFieldAndPattern) {
 }
 
 TEST(TriggerMatcher, CompileRejectsUnknownFieldsAndEmptyHeaderNames) {
-  EXPECT_FALSE(TriggerMatcher::Compile(Spec({{"body", "x"}})).ok());
+  EXPECT_FALSE(TriggerMatcher::Compile(Spec({{"bodies", "x"}})).ok());
   EXPECT_FALSE(TriggerMatcher::Compile(Spec({{"header:", "x"}})).ok());
   EXPECT_FALSE(TriggerMatcher::Compile(Spec({}, PersonSource::kHeader, "")).ok());
 }
@@ -309,6 +309,31 @@ TEST(TriggerMatcher, EnvelopePersonBorrowsTheNameFromTheHeaders) {
                                              {{"To", "Kari <kari@example.net>"}}));
   ASSERT_TRUE(nameless.has_value());
   EXPECT_EQ(nameless->display_name, "");  // another person's name is not borrowed
+}
+
+}  // namespace
+}  // namespace ar
+
+namespace ar {
+namespace {
+
+TEST(TriggerMatcher, BodyConditionsMatchTheDecodedTextAndCapture) {
+  auto matcher = CompileOrDie(Spec({{"sender", "^orders@shop\\.example$"},
+                                    {"body", "\\bSKU:?\\s*(?P<sku>PX-100)\\b"},
+                                    {"body", "(?i)order (?P<order_number>[0-9]+)"}},
+                                   PersonSource::kEnvelopeRecipient));
+  Message order = MakeMessage("orders@shop.example", {"kari@example.no"}, {});
+  order.set_body_text("Order 100301\nSKU: PX-100 x 1\n");
+  auto match = matcher->Match(order);
+  ASSERT_TRUE(match.has_value());
+  EXPECT_EQ(match->variables, (Variables{{"sku", "PX-100"}, {"order_number", "100301"}}));
+
+  Message other = MakeMessage("orders@shop.example", {"kari@example.no"}, {});
+  other.set_body_text("Order 100302\nSKU PX-1000\n");
+  EXPECT_FALSE(matcher->Match(other).has_value());
+  // A body that was not read is empty: a body condition never matches it.
+  EXPECT_FALSE(
+      matcher->Match(MakeMessage("orders@shop.example", {"kari@example.no"}, {})).has_value());
 }
 
 }  // namespace
