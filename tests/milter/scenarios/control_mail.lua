@@ -11,7 +11,8 @@ local unsubscribe = "<unsubscribe+" .. token .. "@shop.example>"
 local bounces = "<bounces+" .. token .. "@shop.example>"
 
 local function start(queue_id, sender, rcpts, headers)
-  check(mt.macro(conn, SMFIC_MAIL, "i", queue_id), "macro")
+  -- Received over SMTP, as Postfix's smtpd says with {mail_mailer}.
+  check(mt.macro(conn, SMFIC_MAIL, "i", queue_id, "{mail_mailer}", "smtp"), "macro")
   check(mt.mailfrom(conn, sender), queue_id .. " mail")
   for _, r in ipairs(rcpts) do check(mt.rcptto(conn, r), queue_id .. " rcpt " .. r) end
   for _, h in ipairs(headers) do check(mt.header(conn, h[1], h[2]), queue_id .. " header") end

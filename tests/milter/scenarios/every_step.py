@@ -18,6 +18,20 @@ if steps & want != want:
 
 no_reply_message(client, "EV0005", "<frank@example.net>", "<alice@example.org>",
                  [("From", "frank@example.net"), ("Subject", "first")])
+# Three body chunks sent at once, before the first answer is read (as an
+# MTA streaming the body may): each is answered skip, not only the first.
+client.macro(b"M", "{mail_mailer}", "smtp")
+client.send(b"M", b"<henry@example.net>\0")
+client.send(b"R", b"<alice@example.org>\0")
+client.send(b"L", b"From\0henry@example.net\0")
+for chunk in (b"one\r\n", b"two\r\n", b"three\r\n"):
+    client.send(b"B", chunk)
+for n in range(3):
+    client.expect(b"s", "body chunk %d after a skip" % (n + 1))
+client.macro(b"E", "i", "EV0007")
+client.send(b"E")
+client.expect(b"c", "EV0007 end of message")
+
 # Aborted half-way, then QUIT_NC: a new SMTP session on the same socket.
 client.send(b"M", b"<mallory@example.net>\0")
 client.send(b"R", b"<alice@example.org>\0")
