@@ -63,7 +63,7 @@ if [ -f "$SCENARIO.lua" ]; then
     -s "$SCENARIO.lua" || status=$?
 fi
 if [ "$status" -eq 0 ] && [ -f "$SCENARIO.py" ]; then
-  python3 "$SCENARIO.py" "$PORT" "$TOKEN" || status=$?
+  python3 "$SCENARIO.py" "$PORT" "$TOKEN" "$ENGINE" || status=$?
 fi
 sleep 0.2
 echo "--- milter log"; cat "$WORK/milter.log"

@@ -7,7 +7,9 @@
 -- The Python half (every_step.py) adds QUIT_NC and no-reply steps.
 dofile(scripts .. "/common.lua")
 local conn = connect()
-check(mt.negotiate(conn, 6, nil, SMFIP_SKIP), "negotiate")
+-- miltertest takes the steps third and the actions fourth (its source, not
+-- its man page, is right about that).
+check(mt.negotiate(conn, 6, SMFIP_SKIP, nil), "negotiate")
 
 expect(SMFIR_CONTINUE, "connect", mt.conninfo, conn, "client.example.net", "192.0.2.1")
 expect(SMFIR_CONTINUE, "helo", mt.helo, conn, "client.example.net")

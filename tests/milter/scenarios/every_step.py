@@ -7,7 +7,7 @@ import sys
 
 from milter_client import ALL_STEPS, MilterClient, no_reply_message
 
-SMFIP_NR_MAIL, SMFIP_NR_RCPT, SMFIP_NR_HDR = 0x10000, 0x20000, 0x80
+SMFIP_NR_MAIL, SMFIP_NR_RCPT, SMFIP_NR_HDR = 0x4000, 0x8000, 0x80
 
 port = int(sys.argv[1])
 client = MilterClient(port)
@@ -17,13 +17,15 @@ if steps & want != want:
     raise AssertionError("no-reply steps not negotiated: 0x%x" % steps)
 
 no_reply_message(client, "EV0005", "<frank@example.net>", "<alice@example.org>",
-                 [("From", "frank@example.net"), ("Subject", "first")])
+                 [("From", "frank@example.net"), ("To", "alice@example.org"),
+                  ("Subject", "first")])
 # Three body chunks sent at once, before the first answer is read (as an
 # MTA streaming the body may): each is answered skip, not only the first.
 client.macro(b"M", "{mail_mailer}", "smtp")
 client.send(b"M", b"<henry@example.net>\0")
 client.send(b"R", b"<alice@example.org>\0")
 client.send(b"L", b"From\0henry@example.net\0")
+client.send(b"L", b"To\0alice@example.org\0")
 for chunk in (b"one\r\n", b"two\r\n", b"three\r\n"):
     client.send(b"B", chunk)
 for n in range(3):
@@ -38,7 +40,8 @@ client.send(b"R", b"<alice@example.org>\0")
 client.send(b"A")
 client.send(b"K")
 no_reply_message(client, "EV0006", "<grace@example.net>", "<alice@example.org>",
-                 [("From", "grace@example.net"), ("Subject", "after QUIT_NC")])
+                 [("From", "grace@example.net"), ("To", "alice@example.org"),
+                  ("Subject", "after QUIT_NC")])
 client.send(b"Q")
 if not client.is_closed():
     raise AssertionError("QUIT did not close the connection")

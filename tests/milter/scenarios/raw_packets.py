@@ -1,6 +1,11 @@
 """Malformed input closes only the connection it came on: a bystander
 connection, in the middle of a message the whole time, still gets its
-answer at the end, and the milter keeps serving new connections."""
+answer at the end, and the milter keeps serving new connections.
+
+The event engine closes the connection on each bad packet. libmilter, the
+reference, is held only to the bystander part: it keeps some of these
+connections open (it waits on a zero length, for one), which is reported,
+not failed."""
 
 import struct
 import sys
@@ -8,6 +13,7 @@ import sys
 from milter_client import MilterClient, no_reply_message, zstr
 
 port = int(sys.argv[1])
+engine = sys.argv[3]
 
 BAD = [
     ("a packet of length zero", struct.pack("!I", 0)),
@@ -30,10 +36,11 @@ for what, data in BAD:
     if what.startswith("a header"):
         bad.send(b"M", zstr("<eve@example.net>"))
     bad.send_raw(data)
-    if not bad.is_closed():
-        raise AssertionError("%s: the connection stayed open" % what)
+    closed = bad.is_closed(wait=3.0)
     bad.close()
-    print("raw_packets.py: %s closed its connection" % what)
+    if not closed and engine == "event":
+        raise AssertionError("%s: the connection stayed open" % what)
+    print("raw_packets.py: %s: %s" % (what, "connection closed" if closed else "left open"))
 
 # Half a packet, then the MTA hangs up: nothing to answer, nothing breaks.
 cut = MilterClient(port)
@@ -42,6 +49,7 @@ cut.send_raw(struct.pack("!I", 40) + b"M<half")
 cut.close()
 
 bystander.send(b"L", zstr("From", "bob@example.net"))
+bystander.send(b"L", zstr("To", "alice@example.org"))
 bystander.macro(b"E", "i", "RP0001")
 bystander.send(b"E")
 bystander.expect(b"c", "the bystander's end of message")
@@ -50,6 +58,6 @@ bystander.close()
 fresh = MilterClient(port)
 fresh.negotiate()
 no_reply_message(fresh, "RP0002", "<carol@example.net>", "<alice@example.org>",
-                 [("From", "carol@example.net")])
+                 [("From", "carol@example.net"), ("To", "alice@example.org")])
 fresh.close()
 print("raw_packets.py: the other connections were served")

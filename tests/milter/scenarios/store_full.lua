@@ -11,6 +11,7 @@ local function message(conn, i)
   check(mt.mailfrom(conn, sender), queue_id .. " mail")
   check(mt.rcptto(conn, "<alice@example.org>"), queue_id .. " rcpt")
   check(mt.header(conn, "From", sender), queue_id .. " header")
+  check(mt.header(conn, "To", "Alice <alice@example.org>"), queue_id .. " header")
   check(mt.header(conn, "Subject", "filler " .. i), queue_id .. " header")
   check(mt.eom(conn), queue_id .. " eom")
   if mt.getreply(conn) ~= SMFIR_CONTINUE then
