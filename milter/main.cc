@@ -150,7 +150,7 @@ int Run(int argc, char** argv) {
       *logger);
   std::string socket = config.milter_socket;
   const bool event_engine = config.milter_engine == "event";
-  int listen_fd = -1;
+  ar::milter_engine::ListenSocket listener;
   if (event_engine) {
     // A UNIX socket must be reachable by the MTA's group (postfix), not by others.
     umask(007);
@@ -159,7 +159,7 @@ int Run(int argc, char** argv) {
       logger->Error(opened.status().message());
       return opened.status().code() == ar::Status::Code::kInvalidArgument ? 2 : 1;
     }
-    listen_fd = *opened;
+    listener = *opened;
   } else {
     if (!ar::RegisterMilter(service)) {
       logger->Error("libmilter refused the filter registration");
@@ -192,7 +192,7 @@ int Run(int argc, char** argv) {
   std::atomic<bool> stop_signalled{false};
   if (event_engine) {
     engine = std::make_unique<ar::milter_engine::EventEngine>(
-        listen_fd,
+        listener.fd,
         [&service] { return std::make_unique<ar::milter_engine::SessionHandler>(service); },
         *logger, ar::milter_engine::EngineOptions{});
     milter = ar::ReloadSignal::StartWithSignalsBlocked([&] {
@@ -241,6 +241,9 @@ int Run(int argc, char** argv) {
     stop_waiter.join();
   }
   engine.reset();
+  // libmilter removes its UNIX socket file itself at stop; the event engine's
+  // goes here, unless another instance has bound the path since.
+  if (event_engine) ar::milter_engine::RemoveUnixSocketFile(listener);
   metrics.Stop();  // the last counts before exit
   store_error_latch.Flush();
   if (!config.milter_pid_file.empty()) ar::RemovePidFile(config.milter_pid_file);

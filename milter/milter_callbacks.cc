@@ -45,26 +45,13 @@ Connection* GetOrCreate(SMFICTX* ctx) {
 sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINUE; }
 
 // In protocol 6 the MTA sends, at each stage, the macros the filter asks for
-// instead of its configured list (Postfix: milter_*_macros), so asking for
-// just the two we read saves their names and values on every message.
-// Postfix sends a stage's macros even for a step we skip (connect, DATA,
-// end of headers) and treats an empty list as "no request", so the stages
-// we read nothing at ask for kNoMacro, a name no MTA defines: the MTA then
-// sends an empty macro packet. Failure only means the MTA's own lists stay
-// in force, which costs bytes, not correctness.
-constexpr char kNoMacro[] = "{ar_none}";
-
-void RequestMacros(SMFICTX* ctx) {
-  struct Stage {
-    int stage;
-    const char* macros;
-  };
-  static constexpr Stage kStages[] = {
-      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, "{mail_mailer}"},
-      {SMFIM_ENVRCPT, kNoMacro}, {SMFIM_DATA, kNoMacro}, {SMFIM_EOH, kNoMacro},
-      {SMFIM_EOM, "i"},
-  };
-  for (const Stage& s : kStages) smfi_setsymlist(ctx, s.stage, const_cast<char*>(s.macros));
+// instead of its configured list (Postfix: milter_*_macros). The lists are
+// the engine's negotiation's, so both engines ask for the same. Failure
+// only means the MTA's own lists stay in force, which costs bytes, not
+// correctness.
+void RequestMacros(SMFICTX* ctx, const std::vector<std::pair<uint32_t, std::string>>& macros) {
+  for (const auto& [stage, names] : macros)
+    smfi_setsymlist(ctx, static_cast<int>(stage), const_cast<char*>(names.c_str()));
 }
 
 sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
@@ -82,7 +69,7 @@ sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
   *want_steps = ours->steps;
   *pf2 = 0;
   *pf3 = 0;
-  if ((*want_actions & SMFIF_SETSYMLIST) != 0) RequestMacros(ctx);
+  if ((*want_actions & SMFIF_SETSYMLIST) != 0) RequestMacros(ctx, ours->macros);
   Connection* conn = GetOrCreate(ctx);
   if (conn != nullptr) {
     conn->noreply_mail = (*want_steps & SMFIP_NR_MAIL) != 0;

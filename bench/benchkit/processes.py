@@ -8,10 +8,12 @@ Not thread-safe; bench/run owns one Processes per run.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -157,23 +159,113 @@ def _terminate(process, timeout):
         process.wait(5)
 
 
+class Stalled(BenchError):
+    """A load generator that stopped making progress (seen: the private
+    Postfix's postlogd died of "watchdog timeout" on a loaded machine and
+    smtp-source waited for ever). Its run is an error row, not a hang."""
+
+
+# The slowest rate a run may have before it counts as stalled as a whole,
+# and the longest time without one message completing.
+FLOOR_RATE = 5.0
+STALL_SECONDS = 60.0
+
+
 def smtp_source(port, messages, sessions, sender, recipient, reuse=False, size=1000,
-                timeout=600):
+                timeout=None, stall=STALL_SECONDS):
     """Runs Postfix's smtp-source against 127.0.0.1:port; returns wall seconds.
-    reuse (-d) sends every message of a session over one connection."""
-    argv = [SMTP_SOURCE, "-4", "-s", str(sessions), "-m", str(messages), "-l", str(size),
+    reuse (-d) sends every message of a session over one connection.
+
+    Never waits for ever: smtp-source is killed, and Stalled raised, when no
+    message completes for `stall` seconds (its -c counter) or the run takes
+    longer than timeout (default: 60 s plus the messages at FLOOR_RATE)."""
+    if timeout is None:
+        timeout = 60.0 + messages / FLOOR_RATE
+    argv = [SMTP_SOURCE, "-4", "-c", "-s", str(sessions), "-m", str(messages), "-l", str(size),
             "-f", sender, "-t", recipient, "-S", "Meeting next week", "-M", "client.test"]
     if reuse:
         argv.append("-d")
     argv.append("127.0.0.1:%d" % port)
     started = time.monotonic()
-    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                            timeout=timeout)
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    progress = _Progress(process, started)
+    stalled = None
+    while process.poll() is None:
+        now = time.monotonic()
+        count, last = progress.state()
+        if now - last > stall:
+            stalled = "no message completed for %.0f s" % (now - last)
+        elif now - started > timeout:
+            stalled = "the run took longer than %.0f s" % timeout
+        if stalled:
+            _kill_group(process)
+            break
+        time.sleep(0.5)
+    process.wait()
+    progress.join()
     seconds = time.monotonic() - started
-    if result.returncode != 0:
-        raise BenchError("smtp-source failed (%d): %s%s" % (
-            result.returncode, result.stdout[-2000:], result.stderr[-2000:]))
+    count, _ = progress.state()
+    if stalled:
+        raise Stalled("smtp-source stalled after %d of %d messages in %.0f s: %s%s" % (
+            count, messages, seconds, stalled, progress.stderr_tail()))
+    if process.returncode != 0:
+        raise BenchError("smtp-source failed (%d): %s" % (
+            process.returncode, progress.stderr_tail()))
     return seconds
+
+
+class _Progress:
+    """Reads smtp-source's -c counter (a number and a carriage return per
+    message completed) and its stderr in the background."""
+
+    def __init__(self, process, started):
+        self._lock = threading.Lock()
+        self._count = 0
+        self._last = started
+        self._stderr = b""
+        self._threads = [threading.Thread(target=self._read_counter, args=(process.stdout,)),
+                         threading.Thread(target=self._read_stderr, args=(process.stderr,))]
+        for t in self._threads:
+            t.daemon = True
+            t.start()
+
+    def _read_counter(self, stream):
+        pending = b""
+        for chunk in iter(lambda: os.read(stream.fileno(), 4096), b""):
+            pending += chunk
+            *numbers, pending = re.split(rb"[\r\n]", pending)
+            counts = [int(n) for n in numbers if n.strip().isdigit()]
+            if counts:
+                with self._lock:
+                    if max(counts) > self._count:
+                        self._count = max(counts)
+                        self._last = time.monotonic()
+
+    def _read_stderr(self, stream):
+        for chunk in iter(lambda: os.read(stream.fileno(), 4096), b""):
+            with self._lock:
+                self._stderr = (self._stderr + chunk)[-2000:]
+
+    def state(self):
+        with self._lock:
+            return self._count, self._last
+
+    def stderr_tail(self):
+        with self._lock:
+            text = self._stderr.decode("utf-8", "replace").strip()
+        return ("; stderr: " + text) if text else ""
+
+    def join(self):
+        for t in self._threads:
+            t.join(5)
+
+
+def _kill_group(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def wait_queue_empty(instance, timeout):

@@ -69,6 +69,12 @@ def throughput_rows(t):
     targets apply to ours (each engine), OpenDKIM's figures are info."""
     out = []
     none, accept = t["none"], t["accept-all"]
+    for key, name in (("none", "no milter"),) + LABELS:
+        figures = t.get(key)
+        if figures and figures.get("errors"):
+            # A stalled run (processes.Stalled) is reported, never waited for.
+            out.append(("1", "runs stalled or failed, %s" % name, str(figures["errors"]),
+                        (figures.get("error") or figures.get("first_error") or "-")[:60], "-", "0", "ERROR"))
     for key, name in LABELS:
         figures = t.get(key)
         if figures is None:
@@ -76,6 +82,9 @@ def throughput_rows(t):
         ours = key.startswith("autoresponder")
         if "na" in figures:
             out.append(("1", "Postfix msg/s, %s" % name, "n/a", "-", "-", "-", "n/a"))
+            continue
+        if "error" in figures or "error" in none or ("error" in accept and key != "accept-all"):
+            out.append(("1", "Postfix msg/s, %s" % name, "error", "-", "-", "-", "ERROR"))
             continue
         out.append(_ratio_row(name, "Postfix msg/s, %s", figures, none, "no milter",
                               ">= 0.70" if ours else None, lambda r: r >= 0.70))

@@ -23,7 +23,7 @@ import os
 import resource
 
 from . import programs
-from .processes import BenchError, smtp_source, wait_queue_empty
+from .processes import BenchError, Stalled, smtp_source, wait_queue_empty
 
 SENDER = "sender@remote.test"
 RECIPIENT = "user@bench.test"
@@ -137,6 +137,7 @@ def run(processes, binaries, work, messages, sessions, log, rounds=1):
     for setup, why in skipped.items():
         log("item 1: %s: n/a (%s)" % (setup, why))
     runs = {setup: [] for setup in names}
+    errors = {setup: [] for setup in names}
     order = [s for r in range(rounds) for s in (names if r % 2 == 0 else names[::-1])]
     for n, setup in enumerate(order):
         # CPU of every process this setup starts and reaps: Postfix's master
@@ -155,6 +156,11 @@ def run(processes, binaries, work, messages, sessions, log, rounds=1):
             milter_cpu = None
             if milter_process is not None:
                 milter_cpu = programs.cpu_seconds(milter_process.pid)
+        except (Stalled, TimeoutError) as e:
+            # One stalled run is an error row; the other setups still run.
+            log("item 1: %s: error: %s" % (setup, e))
+            errors[setup].append(str(e).splitlines()[0])
+            continue
         finally:
             if postfix is not None:
                 processes.stop_postfix(postfix)
@@ -167,7 +173,12 @@ def run(processes, binaries, work, messages, sessions, log, rounds=1):
     processes.stop(sink)
     results = {setup: {"na": why} for setup, why in skipped.items()}
     for setup, figures in runs.items():
+        if not figures:
+            results[setup] = {"error": errors[setup][0], "errors": len(errors[setup])}
+            continue
         results[setup] = {
+            "errors": len(errors[setup]),
+            "first_error": errors[setup][0] if errors[setup] else None,
             "rate": sum(messages / f[0] for f in figures) / len(figures),
             "end_to_end_rate": sum(messages / (f[0] + f[1]) for f in figures) / len(figures),
             "runs": len(figures),

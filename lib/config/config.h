@@ -37,7 +37,7 @@ struct SequenceOptions {
 struct Config {
   std::string config_file;          // where it was read from; "" for none
   std::string milter_socket = "inet:8894@127.0.0.1";
-  std::string milter_engine = "libmilter";  // or "libmilter"
+  std::string milter_engine = "event";  // or "libmilter"
   std::string clock = "system";     // "system" or "file:PATH" (see core/clock.h)
   std::string log_target = "syslog";
   std::string log_level = "info";

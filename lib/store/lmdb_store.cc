@@ -21,10 +21,12 @@ constexpr unsigned kMaxDatabases = 32;
 // of version 1 keep decoding, so nothing else is rewritten).
 constexpr uint64_t kFormatVersionBeforeSequences = 1;
 
-// The map size to open with: the data already written (the file never
-// shrinks) or the starting size, whichever is larger, but never beyond the
-// limit. Writes grow it from there (WriteBatcher).
+// The map size to open with: map_size, unless a test asked for a smaller
+// start; then the data already written (the file never shrinks) or that
+// start, whichever is larger, but never beyond the limit, and writes grow
+// it from there (WriteBatcher).
 uint64_t OpeningMapSize(const StoreOptions& options) {
+  if (options.initial_map_size == 0) return options.map_size;
   uint64_t size = options.initial_map_size;
   std::error_code ec;
   const uint64_t file =

@@ -47,10 +47,13 @@ class StoreFaults {
 
 struct StoreOptions {
   std::string path;                // a directory; created if missing
-  uint64_t map_size = 1ull << 30;  // the most the map may grow to, in bytes
-  // The map a store opens with when its data is smaller; writes double it
-  // as needed up to map_size. Tests lower it to see the map grow.
-  uint64_t initial_map_size = 64ull << 20;
+  uint64_t map_size = 1ull << 30;  // the size of the map, in bytes (store_map_size)
+  // 0: the map is map_size from the open on, set once, so the mail path
+  // never waits for a growth (which stops every transaction of the
+  // process). The map is address space, not disk: data.mdb grows only with
+  // the pages written. Tests set a smaller start to see the map grow (as
+  // it still does when another process's larger map is adopted).
+  uint64_t initial_map_size = 0;
   bool read_only = false;
   std::shared_ptr<StoreFaults> faults = nullptr;  // tests only; null in production
   // person_sends keys fold sub-addresses at these characters

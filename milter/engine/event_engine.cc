@@ -260,6 +260,15 @@ Status EventEngine::Run() {
       epoll_ctl(s.epoll_fd, EPOLL_CTL_DEL, s.listen_fd, nullptr);
       close(s.listen_fd);
       s.listen_fd = -1;
+      // What the MTAs sent before the stop is still read: an end of message
+      // already in a socket buffer is in flight and gets its answer.
+      std::vector<uint64_t> open;
+      for (const auto& [id, c] : s.connections) open.push_back(id);
+      for (uint64_t id : open) {
+        auto it = s.connections.find(id);
+        if (it != s.connections.end() && it->second->fd >= 0 && !it->second->eom_running)
+          s.OnReadable(id, *it->second);
+      }
     }
     // Stopping: wait only for the ends of message in flight and their replies.
     if (!accepting && s.eoms_running == 0) break;

@@ -7,6 +7,20 @@
 
 namespace ar::milter_engine {
 
+const std::vector<std::pair<uint32_t, std::string>>& RequestedMacros() {
+  // Postfix sends a stage's macros even for a step we skip (connect, HELO,
+  // DATA, end of headers) and reads an empty list as "no request", i.e. its
+  // whole milter_*_macros list. kNoMacro is a name no MTA defines: asking
+  // for it makes the MTA send an empty macro packet at that stage.
+  static const char kNoMacro[] = "{ar_none}";
+  static const std::vector<std::pair<uint32_t, std::string>> macros = {
+      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, "{mail_mailer}"},
+      {SMFIM_ENVRCPT, kNoMacro}, {SMFIM_DATA, kNoMacro}, {SMFIM_EOH, kNoMacro},
+      {SMFIM_EOM, "i"},
+  };
+  return macros;
+}
+
 std::optional<Negotiated> Negotiate(const OptionRequest& mta, bool reads_body) {
   if (mta.version < 2) return std::nullopt;
   Negotiated ours;
@@ -23,7 +37,7 @@ std::optional<Negotiated> Negotiate(const OptionRequest& mta, bool reads_body) {
   // Macro lists exist since version 6, for MTAs offering SMFIF_SETSYMLIST.
   if (ours.version >= 6 && (mta.actions & SMFIF_SETSYMLIST) != 0) {
     ours.actions |= SMFIF_SETSYMLIST;
-    ours.macros = {{SMFIM_ENVFROM, "{mail_mailer}"}, {SMFIM_EOM, "i"}};
+    ours.macros = RequestedMacros();
   }
   return ours;
 }

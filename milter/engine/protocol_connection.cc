@@ -156,8 +156,11 @@ ProtocolConnection::State ProtocolConnection::Process(std::string* out) {
           // At the limit the rest of the body is not read: SKIP it now.
           wants = handler_->WantsBody();
         });
-        if (!wants && (steps_ & SMFIP_SKIP) != 0 && !skipped_body_) {
-          skipped_body_ = true;  // the MTA stops sending body chunks
+        // Once skipped, every further chunk is answered skip too, as
+        // libmilter does: an MTA may have sent more chunks before it read
+        // the first skip.
+        if (skipped_body_ || (!wants && (steps_ & SMFIP_SKIP) != 0)) {
+          skipped_body_ = true;
           Reply(SMFIR_SKIP, out);
         } else {
           Reply(SMFIR_CONTINUE, out);

@@ -1,11 +1,13 @@
-"""The milter asks the MTA for only the macros it reads.
+"""The milter asks the MTA for only the macros it reads, on both engines.
 
-A recording relay sits between the private Postfix and the milter and
-notes every macro (SMFIC_MACRO packet) Postfix sends. With the milter's
-macro request (smfi_setsymlist, protocol 6) Postfix sends {mail_mailer} at
-MAIL and i at end of message, and no other macro, although its own
-milter_*_macros are left at their defaults. (Telling local submission from
-SMTP by {mail_mailer} is covered by test_sequences' direction tests.)
+A recording relay sits between the private Postfix and the milter, notes
+the macro lists the milter asks for in its option negotiation reply and
+every macro (SMFIC_MACRO packet) Postfix sends. With the milter's macro
+request (protocol 6) Postfix sends {mail_mailer} at MAIL and i at end of
+message, and no other macro, although its own milter_*_macros are left at
+their defaults. Both engines ask with the one list built in the engine's
+negotiation. (Telling local submission from SMTP by {mail_mailer} is
+covered by test_sequences' direction tests.)
 """
 
 import socket
@@ -28,6 +30,7 @@ class MacroRecorder:
         self.target_port = None  # set once the milter's port is known
         self.lock = threading.Lock()
         self.macros = {}  # stage letter -> set of macro names
+        self.requested = None  # SMFIM_* stage -> names, from the milter's first OPTNEG reply
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", self.port))
@@ -52,9 +55,8 @@ class MacroRecorder:
                 if not data:
                     break
                 dst.sendall(data)
-                if from_mta:
-                    buffer += data
-                    buffer = self._parse(buffer)
+                buffer += data
+                buffer = self._parse(buffer) if from_mta else self._parse_replies(buffer)
         except OSError:
             pass
         for s in (src, dst):
@@ -77,6 +79,29 @@ class MacroRecorder:
                     self.macros.setdefault(stage, set()).update(names)
         return buffer
 
+    def _parse_replies(self, buffer):
+        while len(buffer) >= 4:
+            (length,) = struct.unpack("!I", buffer[:4])
+            if len(buffer) < 4 + length:
+                break
+            packet, buffer = buffer[4:4 + length], buffer[4 + length:]
+            # The option negotiation reply: version, actions, steps, then
+            # (uint32 stage, NUL-terminated names) pairs.
+            if packet[:1] == b"O" and len(packet) >= 13:
+                rest, requested = packet[13:], {}
+                while len(rest) >= 5:
+                    (stage,) = struct.unpack("!I", rest[:4])
+                    names, _, rest = rest[4:].partition(b"\0")
+                    requested[stage] = names.decode("latin-1")
+                with self.lock:
+                    if self.requested is None:
+                        self.requested = requested
+        return buffer
+
+    def requested_macros(self):
+        with self.lock:
+            return dict(self.requested or {})
+
     def seen(self):
         with self.lock:
             return {stage: set(names) for stage, names in self.macros.items()}
@@ -85,7 +110,14 @@ class MacroRecorder:
         self.listener.close()
 
 
-class MilterMacrosTest(MailSystemCase):
+# SMFIM_CONNECT .. SMFIM_EOH (libmilter's mfapi.h)
+REQUESTED = {0: "{ar_none}", 1: "{ar_none}", 2: "{mail_mailer}", 3: "{ar_none}",
+             4: "{ar_none}", 5: "i", 6: "{ar_none}"}
+
+
+class MilterMacros:
+    """The tests; the classes below run them on each engine."""
+
     transport = "sendmail"
     recorder = None
 
@@ -117,6 +149,16 @@ class MilterMacrosTest(MailSystemCase):
         self.assertEqual(others, {}, seen)
         queued = self.system.programs.queued_replies()
         self.assertTrue(any("bob@example.net" in line for line in queued), queued)
+        # Every stage named, those we read nothing at with a name no MTA defines.
+        self.assertEqual(self.recorder.requested_macros(), REQUESTED)
+
+
+class EventEngineMacrosTest(MilterMacros, MailSystemCase):
+    program_options = {"milter_engine": "event"}
+
+
+class LibmilterMacrosTest(MilterMacros, MailSystemCase):
+    program_options = {"milter_engine": "libmilter"}
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 SIGHUP re-reads the configuration (a broken one is logged and the old one
 stays; a burst of SIGHUPs never stops the milter, although libmilter treats
 SIGHUP as "stop"), `autoresponder-ctl reload` through the pid files, and
-SIGTERM a clean exit that removes the pid file.
+SIGTERM a clean exit that removes the pid file (and the milter's UNIX
+socket file).
 
 Usage: daemon_lifecycle_test.py MILTER DISPATCHER CTL
 """
@@ -173,6 +174,8 @@ def main():
             code = None
         check(code == 0, "%s exits 0 on SIGTERM (got %r)" % (name, code))
         check(not os.path.exists(pid_file), "%s removes its pid file" % name)
+        if daemon is milter:
+            check(not os.path.exists(sock), "the milter removes its UNIX socket file")
 
     write_config(conf, base)
     ctl = subprocess.run([CTL, "--config", conf, "reload", "milter"], capture_output=True,

@@ -88,9 +88,13 @@ TEST(Negotiation, AsksOnlyWhatTheMtaOffersAndWeUse) {
                         SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NR_MAIL | SMFIP_NR_RCPT |
                         SMFIP_NR_HDR;
   EXPECT_EQ(ours->steps, want);
-  ASSERT_EQ(ours->macros.size(), 2u);
-  EXPECT_EQ(ours->macros[0], std::make_pair(uint32_t{SMFIM_ENVFROM}, std::string("{mail_mailer}")));
-  EXPECT_EQ(ours->macros[1], std::make_pair(uint32_t{SMFIM_EOM}, std::string("i")));
+  // Every stage is named: an unnamed one would get the MTA's whole list.
+  const std::vector<std::pair<uint32_t, std::string>> macros = {
+      {SMFIM_CONNECT, "{ar_none}"}, {SMFIM_HELO, "{ar_none}"}, {SMFIM_ENVFROM, "{mail_mailer}"},
+      {SMFIM_ENVRCPT, "{ar_none}"}, {SMFIM_DATA, "{ar_none}"}, {SMFIM_EOH, "{ar_none}"},
+      {SMFIM_EOM, "i"}};
+  EXPECT_EQ(ours->macros, macros);
+  EXPECT_EQ(ours->macros, RequestedMacros());
 
   auto body = Negotiate(postfix, /*reads_body=*/true);
   EXPECT_EQ(body->steps & SMFIP_NOBODY, 0u);

@@ -54,7 +54,7 @@ class EventEngineTest : public ::testing::Test {
     auto fd = OpenListenSocket("unix:" + socket_path_);
     ASSERT_TRUE(fd.ok()) << fd.status().ToString();
     engine_ = std::make_unique<EventEngine>(
-        *fd, [this] { return std::make_unique<SessionHandler>(*service_); }, logger_, options);
+        fd->fd, [this] { return std::make_unique<SessionHandler>(*service_); }, logger_, options);
     thread_ = std::thread([this] { EXPECT_TRUE(engine_->Run().ok()); });
   }
 

@@ -154,6 +154,20 @@ TEST_F(ProtocolConnectionTest, BodyIsSkippedWhenNotWanted) {
   EXPECT_EQ(calls_[calls_.size() - 2], "body def");
 }
 
+TEST_F(ProtocolConnectionTest, EveryChunkAfterSkipIsSkipped) {
+  // An MTA may have sent several chunks before it reads the first skip;
+  // libmilter answers each of them skip, and so do we.
+  recorder_->reads_body = true;
+  Negotiated();
+  std::string out = Feed(Packet(SMFIC_MAIL, Strings({"<s@x>"})) + Packet(SMFIC_BODY, "a") +
+                         Packet(SMFIC_BODY, "b") + Packet(SMFIC_BODY, "c"));
+  EXPECT_EQ(out, Packet(SMFIR_SKIP) + Packet(SMFIR_SKIP) + Packet(SMFIR_SKIP));
+  // The next message starts without the skip.
+  recorder_->wants_body = true;
+  out = Feed(Packet(SMFIC_MAIL, Strings({"<s@x>"})) + Packet(SMFIC_BODY, "d"));
+  EXPECT_EQ(out, Continue());
+}
+
 TEST_F(ProtocolConnectionTest, BodyWithoutSkipIsContinued) {
   recorder_->reads_body = true;
   Negotiated(0x1ff, SMFIP_NR_MAIL);  // no SMFIP_SKIP offered

@@ -1,10 +1,12 @@
-// Map growth: the map starts small, doubles when a write does not fit, stops
+// The map: set to StoreOptions::map_size once at open. Growth, for stores
+// opened smaller (tests, another process's map): the map starts small, doubles when a write does not fit, stops
 // at StoreOptions::map_size with Full for the write that does not fit, and
 // another process's growth is adopted.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +46,28 @@ class MapGrowth : public StoreTest {
     return stats.ok() ? stats->map_size : 0;
   }
 };
+
+TEST_F(MapGrowth, MapIsSetToMapSizeOnceAtOpenAndNeverGrows) {
+  // The production opening (no initial_map_size): the whole map at once,
+  // so no write on the mail path waits for a growth.
+  StoreOptions options = Options();
+  options.map_size = 256ull << 20;
+  ASSERT_EQ(options.initial_map_size, 0u);
+  store_ = OpenStore(options);
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(MapSize(*store_), options.map_size);
+  for (int i = 0; i < 200; ++i)
+    ASSERT_OK(store_->Enqueue({BigReply("s" + std::to_string(i) + "@x", 64 << 10)}, At(0)));
+  EXPECT_EQ(MapSize(*store_), options.map_size);
+  // Address space, not disk: the file holds what was written, not the map.
+  const auto file = std::filesystem::file_size(std::filesystem::path(options.path) / "data.mdb");
+  EXPECT_LT(file, options.map_size / 4);
+  // Reopened (as every program opens it), the same size again.
+  store_.reset();
+  store_ = OpenStore(options);
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(MapSize(*store_), options.map_size);
+}
 
 TEST_F(MapGrowth, SmallMapGrowsAndKeepsEveryRecord) {
   store_ = OpenStore(SmallOptions(64ull << 20));
