@@ -8,6 +8,7 @@
 // SYSTEM directory (see CMakeLists.txt) so those warnings stay quiet.
 #include <mimetic/mimetic.h>
 
+#include "compose/body_encoding.h"
 #include "compose/encoded_word.h"
 
 namespace ar {
@@ -33,28 +34,18 @@ std::string CanonicalText(std::string_view body) {
   return out;
 }
 
-// Base64 with mimetic's codec, its LF line breaks turned into CRLF by
-// mimetic's Lf2CrLf. Base64 rather than mimetic's quoted-printable: the
-// latter switches to binary mode at the first 8-bit byte and then writes
-// every line break as "=0A", which turns a UTF-8 text into one long
-// soft-broken line.
-std::string Base64Body(std::string_view canonical) {
-  std::string lf_lines;
-  mimetic::Base64::Encoder base64;
-  base64.process(canonical.begin(), canonical.end(), std::back_inserter(lf_lines));
-  std::string encoded;
-  mimetic::Lf2CrLf crlf;
-  mimetic::code(lf_lines.begin(), lf_lines.end(), crlf, std::back_inserter(encoded));
-  while (!encoded.empty() && (encoded.back() == '\n' || encoded.back() == '\r')) encoded.pop_back();
-  return encoded;
-}
-
+// The body goes in as written by EncodeTextBody (body_encoding.h): 7bit or
+// quoted-printable, never base64, so the text is readable on the wire.
+// mimetic's own quoted-printable codec is not used: it switches to binary
+// mode at the first 8-bit byte and then writes every line break as "=0A",
+// which turns a UTF-8 text into one long soft-broken line.
 void SetTextContent(mimetic::MimeEntity& entity, std::string_view subtype, std::string_view body) {
   mimetic::ContentType type("text", std::string(subtype));
   type.param("charset", "utf-8");
   entity.header().contentType(type);
-  entity.header().contentTransferEncoding(mimetic::ContentTransferEncoding("base64"));
-  entity.body().assign(Base64Body(CanonicalText(body)));
+  const EncodedBody encoded = EncodeTextBody(CanonicalText(body));
+  entity.header().contentTransferEncoding(mimetic::ContentTransferEncoding(encoded.mechanism));
+  entity.body().assign(encoded.text);
 }
 
 }  // namespace
@@ -90,8 +81,9 @@ Result<std::string> MimeEntityText(std::string_view text, std::string_view html,
       SetTextContent(root, "plain", text);
     } else {
       // RFC 2046 section 5.1.4: alternatives in increasing order of
-      // preference, so plain text first. "=_" cannot occur in base64
-      // bodies, so the boundary never collides with the content.
+      // preference, so plain text first. "=_" cannot occur in the bodies
+      // (EncodeTextBody quotes any "=" of a body that contains it), so the
+      // boundary never collides with the content.
       mimetic::ContentType type("multipart", "alternative");
       type.param("boundary", "=_ar_" + std::string(boundary_tag));
       root.header().contentType(type);

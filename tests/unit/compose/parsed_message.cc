@@ -79,4 +79,15 @@ std::string DecodeBase64(std::string_view encoded) {
   return out;
 }
 
+std::string DecodeBody(std::string_view encoded, std::string_view mechanism) {
+  std::string out;
+  if (EqualsIgnoreCase(mechanism, "base64")) return DecodeBase64(encoded);
+  if (EqualsIgnoreCase(mechanism, "quoted-printable")) {
+    mimetic::QP::Decoder decoder;
+    decoder.process(encoded.begin(), encoded.end(), std::back_inserter(out));
+    return out;
+  }
+  return std::string(encoded);
+}
+
 }  // namespace ar::testing
