@@ -9,6 +9,7 @@ cleanup's, and a reply is never answered.
 """
 
 import os
+import socket
 import unittest
 
 from harness.mail_system import MailSystemCase
@@ -36,6 +37,40 @@ class OutOfOfficeThroughChrootedPostfix(ReplyAndLoopScenarios, MailSystemCase):
             for root in roots:
                 self.assertEqual(os.path.realpath(root), queue_dir, daemon)
         self.dispatch()
+
+    def test_doctor_confirms_the_layout_and_probes_reinjection_without_sending(self):
+        system = self.system
+        before = system.sink.count()
+        output = system.programs.ctl(
+            "--service_user", "root", "--transport", "smtp", "--smtp_host", "127.0.0.1",
+            "--smtp_port", str(system.postfix.smtp_port),
+            "doctor", "--postfix-config", system.postfix.config_dir, check=False)
+        system.say(output)
+        socket_path = system.programs.unix_socket
+        self.assertIn("ok      socket: %s is reachable by postfix inside the chroot %s" % (
+            socket_path, system.postfix.queue_dir), output)
+        self.assertIn("smtpd_milters names the milter", output)
+        self.assertIn("non_smtpd_milters names the milter", output)
+        self.assertIn("ok      reinjection: 127.0.0.1:%d accepts a reply up to RCPT" %
+                      system.postfix.smtp_port, output)
+        # RSET before DATA: Postfix received nothing to deliver.
+        system.postfix.wait_idle()
+        self.assertEqual(system.sink.count(), before)
+
+    def test_doctor_reports_a_socket_the_chrooted_smtpd_cannot_see(self):
+        # A listening socket where the old unit put it: outside the jail.
+        outside = os.path.join(self.root, "outside.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.addCleanup(listener.close)
+        listener.bind(outside)
+        listener.listen(1)
+        output = self.system.programs.ctl(
+            "--service_user", "root", "doctor", "--postfix-config",
+            self.system.postfix.config_dir, "--socket", "unix:" + outside, check=False)
+        self.system.say(output)
+        self.assertIn("PROBLEM socket: smtpd runs chrooted in %s and cannot see %s" % (
+            self.system.postfix.queue_dir, outside), output)
+        self.assertIn("smtpd_milters = unix:/autoresponder/milter.sock", output)
 
 
 if __name__ == "__main__":
