@@ -16,7 +16,8 @@ namespace ar {
 namespace {
 
 // Text bodies go out in canonical form: CRLF line ends (RFC 2045 section
-// 6.8 encodes the canonical form), valid UTF-8 to match the charset label.
+// 6.8 encodes the canonical form), valid UTF-8 to match the charset label,
+// and a line break at the end.
 std::string CanonicalText(std::string_view body) {
   const std::string text = RepairUtf8(body);
   std::string out;
@@ -31,6 +32,10 @@ std::string CanonicalText(std::string_view body) {
       out += text[i];
     }
   }
+  // A 7bit or quoted-printable body cannot tell its last line break from
+  // the one that ends the message or precedes the boundary, so every text
+  // ends with one (as text files do) and decodes back exactly.
+  if (!out.empty() && out.compare(out.size() - 2, 2, "\r\n") != 0) out += "\r\n";
   return out;
 }
 

@@ -172,7 +172,7 @@ TEST(ComposeStepMessage, EscapesVariablesInTheHtmlPartOnly) {
             "Hei <Ola & Co>!\r\nKode: CAM-AB12-CD34\r\n");
   EXPECT_EQ(DecodeBody(std::string(html.body().begin(), html.body().end()),
                        html.header().contentTransferEncoding().mechanism()),
-            "<p>Hei &lt;Ola &amp; Co&gt;!</p>");
+            "<p>Hei &lt;Ola &amp; Co&gt;!</p>\r\n");
   // Headers are text, not HTML.
   EXPECT_EQ(DecodeHeaderText(ParseMessage(out.message).Value("Subject")), "Om EOS 5D, <Ola & Co>");
 }
@@ -202,7 +202,7 @@ TEST(ComposeStepMessage, NorwegianAndRussianRoundTrip) {
             "Hei " + kNorwegian + "!\r\nKode: CAM-AB12-CD34\r\n");
   EXPECT_EQ(DecodeBody(std::string(html.body().begin(), html.body().end()),
                        html.header().contentTransferEncoding().mechanism()),
-            "<p>" + kNorwegian + " " + kRussian + "</p>");
+            "<p>" + kNorwegian + " " + kRussian + "</p>\r\n");
 }
 
 TEST(ComposeStepMessage, VariablesCannotAddHeaders) {
