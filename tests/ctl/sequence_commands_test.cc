@@ -219,7 +219,7 @@ TEST_F(SequenceCommands, RenderShowsDecodedTextAndRawShowsTheMime) {
   ASSERT_EQ(raw.code, 0) << raw.err;
   EXPECT_THAT(raw.out, HasSubstr("Content-Transfer-Encoding: quoted-printable"));
   EXPECT_THAT(raw.out, HasSubstr("bl=C3=A5b=C3=A6r venter."));
-  EXPECT_THAT(raw.out, HasSubstr("Subject: =?utf-8?"));
+  EXPECT_THAT(raw.out, HasSubstr("Subject: =?UTF-8?"));
   EXPECT_THAT(raw.out, Not(HasSubstr("base64")));
 }
 
