@@ -303,7 +303,10 @@ void CheckReinjection(Findings& findings, const Config& config) {
   const TransportSettings& transport = config.transport;
   if (transport.kind != "smtp") {
     const ProbeResult probe = AccessAs(config.service_user, transport.sendmail_path, X_OK);
-    if (probe.error == 0) {
+    if (probe.no_such_user) {
+      findings.Problem("reinjection", "service_user " + config.service_user + " does not exist",
+                       "create it (systemd-sysusers) or set service_user");
+    } else if (probe.error == 0) {
       findings.Ok("reinjection", transport.sendmail_path + " is executable by " + config.service_user);
     } else {
       findings.Problem("reinjection",

@@ -17,8 +17,9 @@ Result<std::string> RunPostconf(const std::vector<std::string>& argv) {
   if (run.end == ChildRun::End::kSpawnFailed)
     return Status::IoError("cannot run " + argv[0] + ": " + run.error);
   if (run.end != ChildRun::End::kExited || run.exit_status != 0) {
-    std::string message = Trim(run.output).empty() ? std::string("failed") : std::string(Trim(run.output));
-    return Status::IoError(argv[0] + ": " + message);
+    // postconf names itself in its messages ("postconf: fatal: ...").
+    if (Trim(run.output).empty()) return Status::IoError(argv[0] + " failed");
+    return Status::IoError(std::string(Trim(run.output)));
   }
   return run.output;
 }
