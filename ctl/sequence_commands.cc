@@ -185,6 +185,7 @@ int RunSequenceCommand(const CommandContext& ctx, const std::vector<std::string>
   if (command == "unenrol") return Unenrol(ctx, rest);
   if (command == "migrate") return RunSequenceMigrate(ctx, rest);
   if (command == "render") return RunSequenceRender(ctx, rest);
+  if (command == "preview") return RunSequencePreview(ctx, rest);
   return UsageError(ctx, "unknown command 'sequence " + PrintableLine(command) + "'");
 }
 

@@ -1,4 +1,5 @@
-// The `sequence` commands: list, show, enrol, unenrol, migrate, render.
+// The `sequence` commands: list, show, enrol, unenrol, migrate, render,
+// preview.
 // Each takes the arguments after its own name, reads the current
 // definitions from sequence_dir and opens the store only once its
 // arguments are known to be good; results on ctx.out, errors on ctx.err,
@@ -18,6 +19,8 @@ int RunSequenceCommand(const CommandContext& ctx, const std::vector<std::string>
 // (sequence_render_command.cc), given the arguments after their names.
 int RunSequenceMigrate(const CommandContext& ctx, const std::vector<std::string>& args);
 int RunSequenceRender(const CommandContext& ctx, const std::vector<std::string>& args);
+// `sequence preview` (sequence_preview_command.cc).
+int RunSequencePreview(const CommandContext& ctx, const std::vector<std::string>& args);
 
 // How many enrolments are read at most for one sequence (list, migrate
 // --all, schedule).

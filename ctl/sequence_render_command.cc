@@ -3,9 +3,12 @@
 // composes it (dispatch/step_variables.h, compose/sequence_composer.h) and
 // printed; nothing is sent and the store is only read. An enrolled person's
 // own version, variables and enrolment time are used; for anyone else the
-// current version with the --name and --var given.
+// current version with the --name and --var given. Shown decoded, as a
+// reader sees it (compose/readable_message.h); --raw prints the MIME message
+// as it would go to the MTA.
 #include <ostream>
 
+#include "compose/readable_message.h"
 #include "compose/sequence_composer.h"
 #include "ctl/command_arguments.h"
 #include "ctl/output_format.h"
@@ -39,7 +42,8 @@ std::string ForTerminal(const std::string& message) {
 int RunSequenceRender(const CommandContext& ctx, const std::vector<std::string>& args) {
   static const std::vector<ProgramFlag> kFlags = {
       {"name", "display name when the person is not enrolled", true, false},
-      {"var", "a variable NAME=VALUE when the person is not enrolled", true, true}};
+      {"var", "a variable NAME=VALUE when the person is not enrolled", true, true},
+      {"raw", "print the MIME message as sent, not the decoded text", false, false}};
   auto flags = ParseCommandArgs(args, kFlags, 3, "sequence render", "NAME STEP ADDRESS");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   const std::string& name = flags->positional[0];
@@ -118,7 +122,13 @@ int RunSequenceRender(const CommandContext& ctx, const std::vector<std::string>&
   if (!composed.ok()) return Failure(ctx, "cannot compose: " + composed.status().message());
   ctx.err << "autoresponder-ctl: not sent; envelope sender would be <"
           << PrintableLine(addresses->envelope_sender) << ">\n";
-  ctx.out << ForTerminal(composed->message);
+  if (flags->Has("raw")) {
+    ctx.out << ForTerminal(composed->message);
+    return kExitOk;
+  }
+  auto readable = ReadableMessage(composed->message);
+  if (!readable.ok()) return Failure(ctx, readable.status().message());
+  ctx.out << ForTerminal(*readable);
   return kExitOk;
 }
 

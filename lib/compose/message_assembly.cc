@@ -8,6 +8,7 @@
 // SYSTEM directory (see CMakeLists.txt) so those warnings stay quiet.
 #include <mimetic/mimetic.h>
 
+#include "compose/body_encoding.h"
 #include "compose/encoded_word.h"
 
 namespace ar {
@@ -15,7 +16,8 @@ namespace ar {
 namespace {
 
 // Text bodies go out in canonical form: CRLF line ends (RFC 2045 section
-// 6.8 encodes the canonical form), valid UTF-8 to match the charset label.
+// 6.8 encodes the canonical form), valid UTF-8 to match the charset label,
+// and a line break at the end.
 std::string CanonicalText(std::string_view body) {
   const std::string text = RepairUtf8(body);
   std::string out;
@@ -30,31 +32,25 @@ std::string CanonicalText(std::string_view body) {
       out += text[i];
     }
   }
+  // A 7bit or quoted-printable body cannot tell its last line break from
+  // the one that ends the message or precedes the boundary, so every text
+  // ends with one (as text files do) and decodes back exactly.
+  if (!out.empty() && out.compare(out.size() - 2, 2, "\r\n") != 0) out += "\r\n";
   return out;
 }
 
-// Base64 with mimetic's codec, its LF line breaks turned into CRLF by
-// mimetic's Lf2CrLf. Base64 rather than mimetic's quoted-printable: the
-// latter switches to binary mode at the first 8-bit byte and then writes
-// every line break as "=0A", which turns a UTF-8 text into one long
-// soft-broken line.
-std::string Base64Body(std::string_view canonical) {
-  std::string lf_lines;
-  mimetic::Base64::Encoder base64;
-  base64.process(canonical.begin(), canonical.end(), std::back_inserter(lf_lines));
-  std::string encoded;
-  mimetic::Lf2CrLf crlf;
-  mimetic::code(lf_lines.begin(), lf_lines.end(), crlf, std::back_inserter(encoded));
-  while (!encoded.empty() && (encoded.back() == '\n' || encoded.back() == '\r')) encoded.pop_back();
-  return encoded;
-}
-
+// The body goes in as written by EncodeTextBody (body_encoding.h): 7bit or
+// quoted-printable, never base64, so the text is readable on the wire.
+// mimetic's own quoted-printable codec is not used: it switches to binary
+// mode at the first 8-bit byte and then writes every line break as "=0A",
+// which turns a UTF-8 text into one long soft-broken line.
 void SetTextContent(mimetic::MimeEntity& entity, std::string_view subtype, std::string_view body) {
   mimetic::ContentType type("text", std::string(subtype));
   type.param("charset", "utf-8");
   entity.header().contentType(type);
-  entity.header().contentTransferEncoding(mimetic::ContentTransferEncoding("base64"));
-  entity.body().assign(Base64Body(CanonicalText(body)));
+  const EncodedBody encoded = EncodeTextBody(CanonicalText(body));
+  entity.header().contentTransferEncoding(mimetic::ContentTransferEncoding(encoded.mechanism));
+  entity.body().assign(encoded.text);
 }
 
 }  // namespace
@@ -90,8 +86,9 @@ Result<std::string> MimeEntityText(std::string_view text, std::string_view html,
       SetTextContent(root, "plain", text);
     } else {
       // RFC 2046 section 5.1.4: alternatives in increasing order of
-      // preference, so plain text first. "=_" cannot occur in base64
-      // bodies, so the boundary never collides with the content.
+      // preference, so plain text first. "=_" cannot occur in the bodies
+      // (EncodeTextBody quotes any "=" of a body that contains it), so the
+      // boundary never collides with the content.
       mimetic::ContentType type("multipart", "alternative");
       type.param("boundary", "=_ar_" + std::string(boundary_tag));
       root.header().contentType(type);

@@ -24,7 +24,8 @@ void AppendHeaderField(std::string& out, std::string_view name, std::string_view
 // The MIME part of a message, starting with "MIME-Version: 1.0": one
 // text/plain; charset=utf-8 entity, or multipart/alternative (text, then
 // HTML) when html is not empty. Bodies are repaired to valid UTF-8, given
-// CRLF line ends and base64-encoded. boundary_tag (hex, from the Message-ID)
+// CRLF line ends and 7bit or quoted-printable
+// encoding (body_encoding.h). boundary_tag (hex, from the Message-ID)
 // makes the boundary deterministic. InvalidArgument if mimetic fails.
 Result<std::string> MimeEntityText(std::string_view text, std::string_view html,
                                    std::string_view boundary_tag);

@@ -10,9 +10,9 @@
 // nothing from the original message or the rule can add a header.
 //
 // mimetic builds the MIME entity (MIME-Version, Content-Type,
-// Content-Transfer-Encoding, parts, boundaries, base64); the RFC 5322 fields
+// Content-Transfer-Encoding, parts, boundaries); the RFC 5322 fields
 // above it are written by this folder (see reply_composer.cc for why).
-// Bodies are base64 with CRLF line ends; the output is deterministic for the
+// Bodies are 7bit or quoted-printable (body_encoding.h) with CRLF line ends; the output is deterministic for the
 // same plan, settings and time.
 //
 // ComposeReply returns InvalidArgument for an unusable from_address,
@@ -38,7 +38,7 @@ struct ComposedReply {
   // "<...>": deterministic from (user, generation, dedupe_sender, now,
   // hostname), so composing the same decision twice yields the same id.
   std::string message_id;
-  std::string message;  // CRLF line ends, 7-bit clean (base64/QP bodies, RFC 2047 headers)
+  std::string message;  // CRLF line ends, 7-bit clean (7bit/QP bodies, RFC 2047 headers)
 };
 
 Result<ComposedReply> ComposeReply(const ReplyPlan& plan, const ComposeSettings& settings,

@@ -392,7 +392,7 @@ void ParseExitSection(const SequenceFileSection& section, SequenceDefinition* de
   ExitSpec exit;
   exit.name = section.name;
   exit.line = section.line;
-  ParseTriggerKeys(keys, &exit.trigger, nullptr, errors);
+  ParseTriggerKeys(keys, &exit.trigger, &exit.captured_variables, errors);
   bool has_trigger_keys =
       !exit.trigger.conditions.empty() || keys.Get("person") || keys.Get("direction");
   const SequenceFileEntry* on = keys.Get("on");
@@ -454,6 +454,8 @@ void AddPiece(EVP_MD_CTX* ctx, std::string_view piece) {
 }
 
 }  // namespace
+
+const std::set<std::string>& BuiltInTemplateVariables() { return ReservedVariables(); }
 
 std::string SequenceVersion(const SequenceSource& source) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
@@ -572,6 +574,7 @@ Result<SequenceDefinition> ParseSequence(const SequenceSource& source) {
                                     step.anchor_variable + ">...) in a [trigger] condition)");
     }
   }
+  def.captured_variables = captured;
   if (!errors.empty()) return errors.ToStatus();
   def.version = SequenceVersion(source);
   return def;

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,7 @@ struct ExitSpec {
   int steps = 0;         // for kNoEngagement
   std::string move_to;   // "" = leave; else enrol in that sequence
   int line = 0;
+  std::set<std::string> captured_variables;  // named groups of `trigger`
 };
 
 enum class ReEntry { kIgnore, kRestart, kAfter };
@@ -107,6 +109,7 @@ struct SequenceDefinition {
   std::vector<StepSpec> steps;
   std::vector<ExitSpec> exits;
   std::string file;          // source file name, for messages
+  std::set<std::string> captured_variables;  // named groups of the [trigger] patterns
 
   // True when the trigger or an exit trigger has a body condition.
   bool ReadsBody() const;
@@ -135,6 +138,27 @@ struct StepTemplate {
 // source.templates and parseable, steps/exits consistency. move_to names are
 // checked by LoadSequenceDirectory, which sees all sequences.
 Result<SequenceDefinition> ParseSequence(const SequenceSource& source);
+
+// The variables every step has, whatever the trigger captured (filled by
+// dispatch/step_variables.cc MakeStepVariables and the trigger matcher's
+// recipient_detail); a capture may not take one of these names.
+const std::set<std::string>& BuiltInTemplateVariables();
+
+// A variable a template refers to, where: the template file (or its .html
+// sibling) and the line in it.
+struct TemplateVariableUse {
+  std::string name;
+  std::string file;
+  int line = 0;
+};
+
+// Every variable the template name and its .html sibling refer to, in file
+// order. LoadSequenceDirectory reports the ones nobody sets (neither built
+// in, nor captured by the trigger or by an exit trigger that moves people
+// here): a misspelt {{frist_name}} would otherwise render empty in every
+// mail.
+std::vector<TemplateVariableUse> TemplateVariableUses(const std::string& name,
+                                                      const SequenceSource& source);
 
 // Parses source.templates[name] (and its ".html" sibling when present);
 // errors are "TEMPLATE:LINE: what", all at once.

@@ -139,6 +139,34 @@ Result<std::vector<LoadedSequence>> LoadSequenceDirectory(const std::string& dir
                        ": move_to " + exit.move_to + ": no sequence of that name in " + dir);
     }
   }
+  // A variable nobody sets renders empty in every mail ({{frist_name}}):
+  // name it with its template file and line. A person gets the variables
+  // this trigger captured, or those of the exit trigger that moved them
+  // here (autoresponder-sequence(5), VARIABLES).
+  for (const LoadedSequence& item : loaded) {
+    std::set<std::string> known = BuiltInTemplateVariables();
+    known.insert(item.definition.captured_variables.begin(),
+                 item.definition.captured_variables.end());
+    if (!item.definition.person_time_zone_variable.empty())
+      known.insert(item.definition.person_time_zone_variable);
+    for (const LoadedSequence& other : loaded) {
+      for (const ExitSpec& exit : other.definition.exits) {
+        if (exit.move_to == item.definition.name)
+          known.insert(exit.captured_variables.begin(), exit.captured_variables.end());
+      }
+    }
+    std::set<std::string> checked;
+    for (const StepSpec& step : item.definition.steps) {
+      if (!checked.insert(step.template_name).second) continue;
+      for (const TemplateVariableUse& use : TemplateVariableUses(step.template_name, item.source)) {
+        if (known.count(use.name)) continue;
+        errors.push_back(use.file + ":" + std::to_string(use.line) +
+                         ": unknown template variable {{" + use.name +
+                         "}}: neither built in nor captured by a (?P<" + use.name +
+                         ">...) group of the [trigger] of " + item.source.file_name);
+      }
+    }
+  }
   if (!errors.empty()) {
     std::string joined;
     for (const std::string& e : errors) joined += (joined.empty() ? "" : "\n") + e;

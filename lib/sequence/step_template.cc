@@ -222,4 +222,51 @@ Result<StepTemplate> ParseStepTemplate(const std::string& name, const SequenceSo
   return result;
 }
 
+namespace {
+
+// The variable names the tags of text refer to, with their lines (counted
+// from 1 at the start of text): {{name}}, {{{name}}}, {{&name}} and the
+// sections {{#name}} / {{^name}}. A dotted name counts by its first part;
+// comments, closers and the implicit iterator {{.}} name nothing.
+void CollectVariableUses(std::string_view text, const std::string& file,
+                         std::vector<TemplateVariableUse>* uses) {
+  size_t pos = 0;
+  size_t counted = 0;
+  int line = 1;
+  while ((pos = text.find("{{", pos)) != std::string_view::npos) {
+    line += static_cast<int>(std::count(text.begin() + counted, text.begin() + pos, '\n'));
+    counted = pos;
+    const bool triple = text.substr(pos, 3) == "{{{";
+    const std::string_view closer = triple ? "}}}" : "}}";
+    const size_t body = pos + (triple ? 3 : 2);
+    const size_t close = text.find(closer, body);
+    if (close == std::string_view::npos) return;  // CheckMustacheTags reports it
+    std::string_view tag = Trim(text.substr(body, close - body));
+    pos = close + closer.size();
+    if (tag.empty()) continue;
+    if (!triple) {
+      const char kind = tag.front();
+      if (kind == '!' || kind == '/' || kind == '>' || kind == '=') continue;
+      if (kind == '#' || kind == '^' || kind == '&') tag = Trim(tag.substr(1));
+    }
+    if (tag.empty() || tag == ".") continue;
+    uses->push_back(TemplateVariableUse{std::string(tag.substr(0, tag.find('.'))), file, line});
+  }
+}
+
+}  // namespace
+
+std::vector<TemplateVariableUse> TemplateVariableUses(const std::string& name,
+                                                      const SequenceSource& source) {
+  std::vector<TemplateVariableUse> uses;
+  auto found = source.templates.find(name);
+  if (found == source.templates.end()) return uses;
+  CollectVariableUses(found->second, name, &uses);
+  const std::string html_name = HtmlSiblingName(name);
+  auto html = source.templates.find(html_name);
+  if (html != source.templates.end() && html_name != name)
+    CollectVariableUses(html->second, html_name, &uses);
+  return uses;
+}
+
 }  // namespace ar

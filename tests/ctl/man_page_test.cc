@@ -46,7 +46,8 @@ TEST(CtlManPage, DocumentsEveryCommandAndExitStatus) {
                               ".SS ooo on", ".SS ooo clear", ".SS queue list", ".SS queue failed",
                               ".SS sequence list", ".SS sequence show", ".SS sequence enrol",
                               ".SS sequence unenrol", ".SS sequence migrate",
-                              ".SS sequence render", ".SS person show", ".SS suppression list",
+                              ".SS sequence render", ".SS sequence preview", ".SS doctor",
+                              ".SS person show", ".SS suppression list",
                               ".SS suppression add", ".SS suppression remove", ".SS schedule",
                               ".SS coupon verify", ".SS stats", ".SS store-error [clear]",
                               ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {

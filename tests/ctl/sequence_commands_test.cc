@@ -202,6 +202,42 @@ TEST_F(SequenceCommands, RenderPrintsTheMessageAndSendsNothing) {
   EXPECT_EQ(Ctl({"sequence", "render", "drip", "3", kOla}).code, 2);
 }
 
+// Issue 12 item 5: the preview is the text a reader sees; --raw is the MIME
+// message as it would go to the MTA.
+TEST_F(SequenceCommands, RenderShowsDecodedTextAndRawShowsTheMime) {
+  WriteTemplate("welcome.txt",
+                "Subject: Velkommen {{first_name}} på kurs\n\nHei {{name}}, blåbær venter.\n");
+  auto decoded = Ctl({"sequence", "render", "drip", "welcome", kOla, "--name", "Åse Ødegård"});
+  ASSERT_EQ(decoded.code, 0) << decoded.err;
+  EXPECT_THAT(decoded.out, HasSubstr("Subject: Velkommen Åse på kurs\n"));
+  EXPECT_THAT(decoded.out, HasSubstr("To: Åse Ødegård <ola@example.org>\n"));
+  EXPECT_THAT(decoded.out, HasSubstr("\nHei Åse Ødegård, blåbær venter.\n"));
+  EXPECT_THAT(decoded.out, Not(HasSubstr("Content-Transfer-Encoding")));
+  EXPECT_THAT(decoded.out, Not(HasSubstr("=C3")));
+
+  auto raw = Ctl({"sequence", "render", "drip", "welcome", kOla, "--name", "Åse Ødegård", "--raw"});
+  ASSERT_EQ(raw.code, 0) << raw.err;
+  EXPECT_THAT(raw.out, HasSubstr("Content-Transfer-Encoding: quoted-printable"));
+  EXPECT_THAT(raw.out, HasSubstr("bl=C3=A5b=C3=A6r venter."));
+  EXPECT_THAT(raw.out, HasSubstr("Subject: =?UTF-8?"));
+  EXPECT_THAT(raw.out, Not(HasSubstr("base64")));
+}
+
+TEST_F(SequenceCommands, PreviewPrintsTheTimelineAndWritesNothing) {
+  auto run = Ctl({"sequence", "preview", "drip", "--enrol-at", "2026-12-21T09:00", "--tz",
+                  "Europe/Oslo", "--name", "Kari Nordmann"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("enrolled 2026-12-21 09:00:00 CET (+0100); nothing is written\n"));
+  EXPECT_THAT(run.out, HasSubstr("STEP\tDUE\tSUBJECT\n"
+                                 "1 welcome\t2026-12-22 09:00:00 CET (+0100)\tWelcome Kari\n"
+                                 "2 coupon\t2026-12-24 09:00:00 CET (+0100)\tYour code\n"));
+  EXPECT_FALSE(std::filesystem::exists(sandbox_.store)) << "preview opened the store";
+
+  EXPECT_EQ(Ctl({"sequence", "preview", "drip"}).code, 2);  // --enrol-at is required
+  EXPECT_EQ(Ctl({"sequence", "preview", "drip", "--enrol-at", "tomorrow"}).code, 2);
+  EXPECT_EQ(Ctl({"sequence", "preview", "nosuch", "--enrol-at", "2026-12-21"}).code, 1);
+}
+
 TEST_F(SequenceCommands, ScheduleListsQueuedAndProjectedStepsBetweenTwoTimes) {
   ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari}).code, 0);
   sandbox_.SetNow(kSequenceNow + 3600);

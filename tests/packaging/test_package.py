@@ -7,10 +7,12 @@ Environment (CTest sets it): AR_CPACK_CONFIG (the build's CPackConfig.cmake),
 AR_CPACK (the cpack binary), AR_PROJECT_VERSION.
 """
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import unittest
 
@@ -138,6 +140,26 @@ class DebianPackage(unittest.TestCase):
             self.assertEqual(mode, 0o755, script)
             checked = run(["sh", "-n", os.path.join(self.control_dir, script)])
             self.assertEqual(checked.returncode, 0, checked.stderr)
+
+    def test_socket_is_inside_the_postfix_chroot(self):
+        # Debian's smtpd and cleanup run chrooted in /var/spool/postfix: the
+        # packaged socket must be there, its directory created, writable by
+        # the sandboxed unit, and Postfix put into the service group.
+        tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", self.deb], capture_output=True,
+                             check=True).stdout
+        files = tarfile.open(fileobj=io.BytesIO(tar))
+
+        def text(path):
+            return files.extractfile(path).read().decode("utf-8")
+
+        service = text("./usr/lib/systemd/system/autoresponder-milter.service")
+        self.assertIn("--milter_socket unix:/var/spool/postfix/autoresponder/milter.sock", service)
+        self.assertIn("ReadWritePaths=/var/spool/postfix/autoresponder", service)
+        tmpfiles = text("./usr/lib/tmpfiles.d/autoresponder-milter.conf")
+        self.assertIn("d /var/spool/postfix/autoresponder 0750 autoresponder autoresponder", tmpfiles)
+        postinst = self.control_file("postinst")
+        self.assertIn("adduser --quiet postfix", postinst)
+        self.assertIn("/var/spool/postfix/autoresponder", self.control_file("postrm"))
 
     def test_lintian_reports_no_errors(self):
         result = run(["lintian", "--tag-display-limit", "0", self.deb])

@@ -13,6 +13,7 @@ import base64
 import email.header
 import itertools
 import os
+import pwd
 import shutil
 import sys
 import tempfile
@@ -93,7 +94,7 @@ AUTORESPONDER_MILTER = "@AUTORESPONDER_MILTER@"
 class MailSystem:
     def __init__(self, root, with_programs=True, transport="sendmail",
                  milter_socket_down=False, program_options=None, postfix_options=None,
-                 postfix_services="", transcript=sys.stdout):
+                 postfix_services="", milter_in_chroot=False, transcript=sys.stdout):
         self.root = root
         # Postfix's unprivileged daemons must be able to walk down to their
         # queue and data directories (mkdtemp makes 0700 directories).
@@ -102,10 +103,21 @@ class MailSystem:
         self.sink = SmtpSink(os.path.join(root, "sink"))
         self.programs = None
         milters = ""
+        postfix_root = os.path.join(root, "postfix")
+        # milter_in_chroot: the packaged layout for Debian's chrooted smtpd
+        # and cleanup: the socket in QUEUE/autoresponder/, named
+        # unix:/autoresponder/milter.sock in main.cf.
+        self.socket_dir = None
+        unix_socket = postfix_socket_name = None
+        if milter_in_chroot:
+            self.socket_dir = os.path.join(postfix_root, "spool", "autoresponder")
+            unix_socket = os.path.join(self.socket_dir, "milter.sock")
+            postfix_socket_name = "/autoresponder/milter.sock"
         if with_programs:
             self.programs = milter_process.AutoresponderPrograms(
                 os.path.join(root, "programs"), transport=transport,
-                extra_options=program_options)
+                extra_options=program_options, unix_socket=unix_socket,
+                postfix_socket_name=postfix_socket_name)
             milters = self.programs.postfix_milter
         elif milter_socket_down:
             milters = "inet:127.0.0.1:%d" % net.free_port()  # nobody listens there
@@ -113,9 +125,10 @@ class MailSystem:
         # A service may name the programs' milter socket, known only now.
         postfix_services = postfix_services.replace(AUTORESPONDER_MILTER, milters)
         self.postfix = postfix_instance.PostfixInstance(
-            os.path.join(root, "postfix"), relay_port=self.sink.port,
+            postfix_root, relay_port=self.sink.port,
             smtpd_milters=milters, non_smtpd_milters=milters,
-            extra_main_cf=postfix_options, extra_master_cf=postfix_services)
+            extra_main_cf=postfix_options, extra_master_cf=postfix_services,
+            chroot=milter_in_chroot)
         if self.programs is not None:
             self.programs.postfix_config_dir = self.postfix.config_dir
             self.programs.smtp_port = self.postfix.smtp_port
@@ -123,6 +136,15 @@ class MailSystem:
 
     def start(self):
         self.sink.start()
+        if self.socket_dir is not None:
+            # The package's directory is autoresponder:autoresponder 0750
+            # with postfix a member of that group. The milter runs as root
+            # here, so the directory's group is postfix's own and set-group-ID
+            # makes the socket inherit it: the same access, without changing
+            # the system's users.
+            os.makedirs(self.socket_dir, exist_ok=True)
+            os.chown(self.socket_dir, 0, pwd.getpwnam("postfix").pw_gid)
+            os.chmod(self.socket_dir, 0o2750)
         if self.programs is not None:
             self.programs.set_clock(milter_process.now_for_tests())
             self.programs.write_config()
@@ -211,6 +233,7 @@ class MailSystemCase(unittest.TestCase):
     with_programs = True
     transport = "sendmail"
     milter_socket_down = False
+    milter_in_chroot = False  # smtpd and cleanup chrooted, socket inside the queue
     program_options = {}  # extra config file settings: name -> value or list
     postfix_options = {}  # extra main.cf settings of the private Postfix: name -> value
 
@@ -252,6 +275,7 @@ class MailSystemCase(unittest.TestCase):
         cls.system = MailSystem(cls.root, with_programs=cls.with_programs,
                                 transport=cls.transport,
                                 milter_socket_down=cls.milter_socket_down,
+                                milter_in_chroot=cls.milter_in_chroot,
                                 program_options=options, postfix_options=postfix_options,
                                 postfix_services=cls.extra_postfix_services(cls.root))
         cls.addClassCleanup(cls.system.stop)

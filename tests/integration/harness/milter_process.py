@@ -39,7 +39,8 @@ class ProgramError(RuntimeError):
 
 class AutoresponderPrograms:
     def __init__(self, root, postfix_config_dir=None, transport="sendmail",
-                 smtp_port=None, extra_options=None):
+                 smtp_port=None, extra_options=None, unix_socket=None,
+                 postfix_socket_name=None):
         self.root = os.path.abspath(root)
         self.milter = os.environ.get("AR_MILTER", "autoresponder-milter")
         self.dispatcher = os.environ.get("AR_DISPATCHER", "autoresponder-dispatcher")
@@ -49,6 +50,11 @@ class AutoresponderPrograms:
         self.clock_path = os.path.join(self.root, "clock")
         self.log_dir = os.path.join(self.root, "logs")
         self.milter_port = net.free_port()
+        # A UNIX socket instead of the loopback port: the path the milter
+        # listens on, and the name Postfix uses for it (relative to its
+        # chroot when smtpd is chrooted).
+        self.unix_socket = unix_socket
+        self.postfix_socket_name = postfix_socket_name or unix_socket
         self.postfix_config_dir = postfix_config_dir
         self.transport = transport
         self.smtp_port = smtp_port
@@ -61,12 +67,16 @@ class AutoresponderPrograms:
 
     @property
     def milter_socket(self):
-        """Our programs' spelling (libmilter): inet:PORT@HOST."""
+        """Our programs' spelling (libmilter): inet:PORT@HOST or unix:PATH."""
+        if self.unix_socket:
+            return "unix:" + self.unix_socket
         return "inet:%d@127.0.0.1" % self.milter_port
 
     @property
     def postfix_milter(self):
-        """Postfix's spelling of the same socket: inet:HOST:PORT."""
+        """Postfix's spelling of the same socket: inet:HOST:PORT or unix:PATH."""
+        if self.unix_socket:
+            return "unix:" + self.postfix_socket_name
         return "inet:127.0.0.1:%d" % self.milter_port
 
     # --- configuration and time ---
@@ -140,6 +150,8 @@ class AutoresponderPrograms:
         def ready():
             if process.poll() is not None:
                 return "exited"
+            if self.unix_socket:
+                return net.unix_socket_accepts(self.unix_socket)
             return net.port_accepts(self.milter_port)
 
         state = net.wait_until(ready, timeout)

@@ -23,6 +23,16 @@ def port_accepts(port, host="127.0.0.1"):
         return False
 
 
+def unix_socket_accepts(path):
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            s.connect(path)
+            return True
+    except OSError:
+        return False
+
+
 def wait_until(predicate, timeout, interval=0.05):
     """Polls predicate() until it is truthy or timeout seconds pass.
     Returns the last value (falsy on timeout)."""

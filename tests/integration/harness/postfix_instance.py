@@ -38,13 +38,16 @@ POSTQUEUE = "/usr/sbin/postqueue"
 # Queue subdirectories that hold mail not yet delivered or deferred.
 _PENDING_QUEUES = ("maildrop", "incoming", "active", "deferred", "hold")
 
-# Every service Postfix needs to accept, relay and bounce mail, none of them
-# chrooted (a chroot would need copies of /etc files inside the queue).
+# Every service Postfix needs to accept, relay and bounce mail. None of them
+# is chrooted (a chroot would need copies of /etc files inside the queue),
+# except the milter clients smtpd and cleanup with chroot=True, as Debian
+# runs them: they then see only queue_directory, and a milter's UNIX socket
+# must live inside it.
 _MASTER_CF = """\
 # service type  private unpriv  chroot  wakeup  maxproc command
-{smtpd_listen} inet n - n - - smtpd
+{smtpd_listen} inet n - {chroot} - - smtpd
 pickup    unix  n       -       n       1       1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
+cleanup   unix  n       -       {chroot}       -       0       cleanup
 qmgr      unix  n       -       n       1       1       qmgr
 rewrite   unix  -       -       n       -       -       trivial-rewrite
 bounce    unix  -       -       n       -       0       bounce
@@ -95,7 +98,7 @@ def postfix_available():
 
 class PostfixInstance:
     def __init__(self, root, relay_port, smtpd_milters="", non_smtpd_milters="",
-                 extra_main_cf=None, extra_master_cf=""):
+                 extra_main_cf=None, extra_master_cf="", chroot=False):
         self.root = os.path.abspath(root)
         self.config_dir = os.path.join(self.root, "etc")
         self.queue_dir = os.path.join(self.root, "spool")
@@ -108,6 +111,7 @@ class PostfixInstance:
         # More master.cf services (lines in master.cf syntax), appended: a
         # second smtpd with its own -o overrides, for example.
         self.extra_master_cf = extra_master_cf or ""
+        self.chroot = chroot
         self.smtp_port = net.free_port()
         self._running = False
         self._master = None  # the postfix start-fg process
@@ -163,7 +167,8 @@ class PostfixInstance:
         return "".join("%s = %s\n" % item for item in settings.items())
 
     def master_cf(self):
-        text = _MASTER_CF.format(smtpd_listen="127.0.0.1:%d" % self.smtp_port)
+        text = _MASTER_CF.format(smtpd_listen="127.0.0.1:%d" % self.smtp_port,
+                                 chroot="y" if self.chroot else "n")
         if self.extra_master_cf:
             text += self.extra_master_cf.rstrip("\n") + "\n"
         return text
@@ -216,6 +221,28 @@ class PostfixInstance:
                 "exited" if state == "exited" else "timed out", self.smtp_port,
                 self.log_tail()))
         return self
+
+    def process_roots(self, name):
+        """The root directories (/proc/PID/root) of the running Postfix
+        daemons called name (smtpd, cleanup): the queue directory when
+        chrooted, "/" otherwise."""
+        roots = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    argv = f.read().split(b"\0")
+                if not argv[0].endswith(b"/" + name.encode()) and argv[0] != name.encode():
+                    continue
+                # Every Postfix daemon works in its queue directory, which
+                # tells this instance's daemons from the system's.
+                if os.readlink("/proc/%s/cwd" % pid) != self.queue_dir:
+                    continue
+                roots.append(os.readlink("/proc/%s/root" % pid))
+            except OSError:
+                continue
+        return roots
 
     def reload(self):
         self._write_config()

@@ -79,4 +79,22 @@ std::string DecodeBase64(std::string_view encoded) {
   return out;
 }
 
+std::string DecodeBody(std::string_view encoded, std::string_view mechanism) {
+  std::string out;
+  if (EqualsIgnoreCase(mechanism, "base64")) return DecodeBase64(encoded);
+  if (EqualsIgnoreCase(mechanism, "quoted-printable")) {
+    mimetic::QP::Decoder decoder;
+    std::string lf_lines;
+    decoder.process(encoded.begin(), encoded.end(), std::back_inserter(lf_lines));
+    // mimetic's decoder ends hard line breaks with LF alone; the canonical
+    // form the composer encoded has CRLF (RFC 2045 section 6.7 rule 4).
+    for (char c : lf_lines) {
+      if (c == '\n' && (out.empty() || out.back() != '\r')) out += '\r';
+      out += c;
+    }
+    return out;
+  }
+  return std::string(encoded);
+}
+
 }  // namespace ar::testing

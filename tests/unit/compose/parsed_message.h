@@ -31,7 +31,11 @@ ParsedMessage ParseMessage(std::string_view message);
 // The RFC 2047 encoded words ("=?...?=") in a header value.
 std::vector<std::string> EncodedWords(std::string_view value);
 
-// Base64 decoding through mimetic, for the bodies.
+// Base64 decoding through mimetic, for encoded words.
 std::string DecodeBase64(std::string_view encoded);
+
+// A body decoded by its Content-Transfer-Encoding with mimetic's decoders
+// (7bit/8bit as is), not with the encoder under test.
+std::string DecodeBody(std::string_view encoded, std::string_view mechanism);
 
 }  // namespace ar::testing

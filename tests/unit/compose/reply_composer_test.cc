@@ -15,6 +15,7 @@ namespace ar {
 namespace {
 
 using ::ar::testing::DecodeBase64;
+using ::ar::testing::DecodeBody;
 using ::ar::testing::EncodedWords;
 using ::ar::testing::ParsedMessage;
 using ::ar::testing::ParseMessage;
@@ -107,7 +108,24 @@ TEST(ComposeReply, WritesEveryRequiredHeaderInOrder) {
   EXPECT_TRUE(StartsWithIgnoreCase(parsed.Value("Content-Type"), "text/plain"));
   EXPECT_TRUE(ContainsIgnoreCase(parsed.Value("Content-Type"), "charset=\"utf-8\"") ||
               ContainsIgnoreCase(parsed.Value("Content-Type"), "charset=utf-8"));
-  EXPECT_EQ(parsed.Value("Content-Transfer-Encoding"), "base64");
+  // ASCII text in short lines goes out as written.
+  EXPECT_EQ(parsed.Value("Content-Transfer-Encoding"), "7bit");
+  EXPECT_EQ(parsed.body, "I am away until Monday.\r\n");
+}
+
+// Issue 12 item 5: a reader of the raw message (mail source view, queue
+// file, `sequence render --raw`) can still read a non-ASCII text.
+TEST(ComposeReply, NonAsciiTextIsQuotedPrintableNotBase64) {
+  ReplyPlan plan = BasicPlan();
+  plan.text_body = "Jeg er borte til mandag. " + kNorwegian + "\r\n";
+  const ComposedReply reply = MustCompose(plan);
+  ExpectWireClean(reply.message);
+  const ParsedMessage parsed = ParseMessage(reply.message);
+  EXPECT_EQ(parsed.Value("Content-Transfer-Encoding"), "quoted-printable");
+  EXPECT_NE(parsed.body.find("Jeg er borte til mandag. Bl=C3=A5b=C3=A6rsyltet=C3=B8y"),
+            std::string::npos)
+      << parsed.body;
+  EXPECT_EQ(DecodeBody(parsed.body, "quoted-printable"), plan.text_body);
 }
 
 TEST(ComposeReply, UsesTheConfiguredLoopMarker) {
@@ -226,14 +244,14 @@ TEST(ComposeReply, TextBodyDecodesToTheExactUtf8) {
   const ComposedReply reply = MustCompose(plan);
   ExpectWireClean(reply.message);
   const ParsedMessage parsed = ParseMessage(reply.message);
-  EXPECT_EQ(DecodeBase64(parsed.body), plan.text_body);
+  EXPECT_EQ(DecodeBody(parsed.body, parsed.Value("Content-Transfer-Encoding")), plan.text_body);
 }
 
 TEST(ComposeReply, TextBodyLineEndsBecomeCrLf) {
   ReplyPlan plan = BasicPlan();
   plan.text_body = "one\ntwo\rthree\r\nfour";
   const ParsedMessage parsed = ParseMessage(MustCompose(plan).message);
-  EXPECT_EQ(DecodeBase64(parsed.body), "one\r\ntwo\r\nthree\r\nfour");
+  EXPECT_EQ(DecodeBody(parsed.body, parsed.Value("Content-Transfer-Encoding")), "one\r\ntwo\r\nthree\r\nfour\r\n");
 }
 
 TEST(ComposeReply, HtmlBodyMakesMultipartAlternativeTextFirst) {
@@ -262,9 +280,11 @@ TEST(ComposeReply, HtmlBodyMakesMultipartAlternativeTextFirst) {
   EXPECT_EQ(html.header().contentType().subtype(), "html");
   EXPECT_EQ(text.header().contentType().param("charset"), "utf-8");
   EXPECT_EQ(html.header().contentType().param("charset"), "utf-8");
-  EXPECT_EQ(text.header().contentTransferEncoding().mechanism(), "base64");
-  EXPECT_EQ(DecodeBase64(std::string(text.body().begin(), text.body().end())), plan.text_body);
-  EXPECT_EQ(DecodeBase64(std::string(html.body().begin(), html.body().end())), plan.html_body);
+  EXPECT_EQ(text.header().contentTransferEncoding().mechanism(), "quoted-printable");
+  EXPECT_EQ(DecodeBody(std::string(text.body().begin(), text.body().end()),
+                       text.header().contentTransferEncoding().mechanism()), plan.text_body);
+  EXPECT_EQ(DecodeBody(std::string(html.body().begin(), html.body().end()),
+                       html.header().contentTransferEncoding().mechanism()), plan.html_body);
 }
 
 TEST(ComposeReply, MessageIdIsDeterministic) {
@@ -322,7 +342,10 @@ TEST(ComposeReply, LineBreaksInPlanTextNeverAddAHeader) {
       std::vector<std::string> expected = kExpectedNames;
       expected.pop_back();  // multipart: no top-level Content-Transfer-Encoding
       EXPECT_EQ(parsed.Names(), expected) << "field " << field;
-      EXPECT_EQ(reply.message.find("\r\nBcc:"), std::string::npos) << "field " << field;
+      // The bodies are readable text now (7bit or quoted-printable), so a
+      // "Bcc:" line may stand in them as text; never in the header.
+      const std::string head = reply.message.substr(0, reply.message.find("\r\n\r\n") + 2);
+      EXPECT_EQ(head.find("\r\nBcc:"), std::string::npos) << "field " << field;
     }
   }
 }

@@ -15,7 +15,7 @@
 namespace ar {
 namespace {
 
-using ::ar::testing::DecodeBase64;
+using ::ar::testing::DecodeBody;
 using ::ar::testing::ParsedMessage;
 using ::ar::testing::ParseMessage;
 
@@ -99,7 +99,8 @@ TEST(ComposeStepMessage, WritesTheBulkMailHeadersInOrder) {
   EXPECT_EQ(parsed.Value("List-Unsubscribe"),
             "<mailto:unsubscribe+ABCDEFGHIJKLMNOP@shop.example?subject=unsubscribe>");
   EXPECT_EQ(parsed.Value("X-Autoresponder-Milter"), "sequence");
-  EXPECT_EQ(DecodeBase64(parsed.body), "Hei Ola!\r\nKode: CAM-AB12-CD34\r\n");
+  EXPECT_EQ(DecodeBody(parsed.body, parsed.Value("Content-Transfer-Encoding")),
+            "Hei Ola!\r\nKode: CAM-AB12-CD34\r\n");
 }
 
 TEST(ComposeStepMessage, WithoutAnHttpsUrlTheMailtoAloneAndNoOneClickPost) {
@@ -189,10 +190,12 @@ TEST(ComposeStepMessage, EscapesVariablesInTheHtmlPartOnly) {
   auto it = parts.begin();
   const mimetic::MimeEntity& text = **it++;
   const mimetic::MimeEntity& html = **it;
-  EXPECT_EQ(DecodeBase64(std::string(text.body().begin(), text.body().end())),
+  EXPECT_EQ(DecodeBody(std::string(text.body().begin(), text.body().end()),
+                       text.header().contentTransferEncoding().mechanism()),
             "Hei <Ola & Co>!\r\nKode: CAM-AB12-CD34\r\n");
-  EXPECT_EQ(DecodeBase64(std::string(html.body().begin(), html.body().end())),
-            "<p>Hei &lt;Ola &amp; Co&gt;!</p>");
+  EXPECT_EQ(DecodeBody(std::string(html.body().begin(), html.body().end()),
+                       html.header().contentTransferEncoding().mechanism()),
+            "<p>Hei &lt;Ola &amp; Co&gt;!</p>\r\n");
   // Headers are text, not HTML.
   EXPECT_EQ(DecodeHeaderText(ParseMessage(out.message).Value("Subject")), "Om EOS 5D, <Ola & Co>");
 }
@@ -217,10 +220,12 @@ TEST(ComposeStepMessage, NorwegianAndRussianRoundTrip) {
   auto it = parts.begin();
   const mimetic::MimeEntity& text = **it++;
   const mimetic::MimeEntity& html = **it;
-  EXPECT_EQ(DecodeBase64(std::string(text.body().begin(), text.body().end())),
+  EXPECT_EQ(DecodeBody(std::string(text.body().begin(), text.body().end()),
+                       text.header().contentTransferEncoding().mechanism()),
             "Hei " + kNorwegian + "!\r\nKode: CAM-AB12-CD34\r\n");
-  EXPECT_EQ(DecodeBase64(std::string(html.body().begin(), html.body().end())),
-            "<p>" + kNorwegian + " " + kRussian + "</p>");
+  EXPECT_EQ(DecodeBody(std::string(html.body().begin(), html.body().end()),
+                       html.header().contentTransferEncoding().mechanism()),
+            "<p>" + kNorwegian + " " + kRussian + "</p>\r\n");
 }
 
 TEST(ComposeStepMessage, VariablesCannotAddHeaders) {

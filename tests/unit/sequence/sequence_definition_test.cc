@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <string>
 
 namespace ar {
@@ -373,6 +375,28 @@ TEST(SequenceDefinitionErrors, TemplateMissingUnsafeOrBroken) {
   std::string e = ErrorsOf(source);
   EXPECT_THAT(e, HasSubstr("s.sequence:6: template t.txt has errors:"));
   EXPECT_THAT(e, HasSubstr("t.txt:1: no Subject header field"));
+}
+
+TEST(SequenceDefinition, RecordsTheVariablesTriggersCapture) {
+  SequenceSource source = Minimal("[exit bought]\non = trigger\nsubject = order (?P<order>\\d+)\n");
+  source.text.insert(source.text.find("[step"), "subject = lead (?P<product>\\w+)\n");
+  Result<SequenceDefinition> def = ParseSequence(source);
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->captured_variables, (std::set<std::string>{"product"}));
+  ASSERT_EQ(def->exits.size(), 1u);
+  EXPECT_EQ(def->exits[0].captured_variables, (std::set<std::string>{"order"}));
+}
+
+TEST(StepTemplate, VariableUsesWithFileAndLine) {
+  SequenceSource source;
+  source.templates["t.txt"] =
+      "Subject: Hi {{first_name}}\n\n{{! note }}{{#coupon}}{{coupon}}{{/coupon}}\n{{{raw.part}}} {{.}}\n";
+  source.templates["t.html"] = "<p>\n{{&name}}</p>\n";
+  std::vector<std::string> seen;
+  for (const TemplateVariableUse& use : TemplateVariableUses("t.txt", source))
+    seen.push_back(use.file + ":" + std::to_string(use.line) + ":" + use.name);
+  EXPECT_EQ(seen, (std::vector<std::string>{"t.txt:1:first_name", "t.txt:3:coupon",
+                                            "t.txt:3:coupon", "t.txt:4:raw", "t.html:2:name"}));
 }
 
 // ---- templates ----

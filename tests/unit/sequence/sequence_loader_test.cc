@@ -49,6 +49,37 @@ class SequenceLoader : public ::testing::Test {
   fs::path dir_;
 };
 
+// Issue 12 item 5: {{frist_name}} would render empty in every mail; it is
+// an error naming the template file and line (--check-config prints it).
+TEST_F(SequenceLoader, UnknownTemplateVariableIsAnErrorWithFileAndLine) {
+  WriteSequence("alpha");
+  Write("alpha.txt", "Subject: Hello {{first_name}}\n\nHi {{frist_name}},\n{{#coupon}}x{{/coupon}}\n");
+  Write("alpha.html", "<p>{{{nme}}}</p>\n");
+  Result<std::vector<LoadedSequence>> loaded = LoadSequenceDirectory(Dir());
+  ASSERT_FALSE(loaded.ok());
+  const std::string e = loaded.status().message();
+  EXPECT_THAT(e, HasSubstr("alpha.txt:3: unknown template variable {{frist_name}}"));
+  EXPECT_THAT(e, HasSubstr("alpha.html:1: unknown template variable {{nme}}"));
+  EXPECT_THAT(e, ::testing::Not(HasSubstr("{{first_name}}")));
+  EXPECT_THAT(e, ::testing::Not(HasSubstr("{{coupon}}")));
+}
+
+// Captured by the trigger, or by the exit trigger of another sequence that
+// moves people here: known.
+TEST_F(SequenceLoader, CapturedVariablesAreKnownIncludingThoseOfMovesHere) {
+  WriteSequence("alpha", "", "");
+  Write("alpha.sequence",
+        "[sequence]\nfrom = Shop <shop@shop.example>\n"
+        "[trigger]\nrecipient = ^alpha@shop\\.example$\nsubject = (?P<product>\\w+)\n"
+        "[step one]\ntemplate = alpha.txt\n"
+        "[exit bought]\non = trigger\nsubject = order (?P<order>\\d+)\nmove_to = beta\n");
+  Write("alpha.txt", "Subject: About {{product}}\n\n{{recipient_detail}} {{today}}\n");
+  WriteSequence("beta");
+  Write("beta.txt", "Subject: Order {{order}}\n\nThanks {{name}}\n");
+  Result<std::vector<LoadedSequence>> loaded = LoadSequenceDirectory(Dir());
+  EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+}
+
 TEST_F(SequenceLoader, LoadsEverySequenceWithItsTemplates) {
   WriteSequence("alpha", "beta");
   WriteSequence("beta");
