@@ -24,10 +24,12 @@
 
 #include "compose/reply_composer.h"
 #include "core/clock.h"
+#include "core/decision_trail.h"
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
 #include "metrics/counters.h"
+#include "policy/decision.h"
 #include "policy/policy_settings.h"
 #include "store/store.h"
 
@@ -46,18 +48,35 @@ struct ResponderReport {
   size_t failed = 0;   // replies that could not be composed
 };
 
+// What the decision would do for one message, before anything is recorded:
+// the replies composed, the rules that stay silent and the replies that
+// could not be composed. Plan() fills it with reads only.
+struct OutOfOfficePlan {
+  size_t rules = 0;                  // users the recipients resolved to
+  std::vector<Skip> skips;
+  std::vector<NewReply> replies;     // composed, not yet recorded
+  std::vector<std::string> compose_failures;  // one log line each
+};
+
 class OutOfOfficeResponder {
  public:
   // counters may be nullptr (nothing counted); it must outlive the responder.
   OutOfOfficeResponder(Store& store, Logger& logger, Counters* counters = nullptr)
       : store_(store), logger_(logger), counters_(counters) {}
 
+  // Decides, logs and records. trail may be null (see core/decision_trail.h).
   Result<ResponderReport> Handle(const Message& message, const ResponderSettings& settings,
-                                 TimePoint now);
+                                 TimePoint now, DecisionTrail* trail = nullptr);
+
+  // The same decision and composition without a single store write, log
+  // line or count: what `autoresponder-ctl explain` shows. A reply the
+  // store would still refuse as a concurrent duplicate is not detected.
+  Result<OutOfOfficePlan> Plan(const Message& message, const ResponderSettings& settings,
+                               TimePoint now, DecisionTrail* trail = nullptr) const;
 
  private:
   Result<ResponderReport> Decide(const Message& message, const ResponderSettings& settings,
-                                 TimePoint now);
+                                 TimePoint now, DecisionTrail* trail);
 
   Store& store_;
   Logger& logger_;
