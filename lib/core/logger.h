@@ -3,6 +3,7 @@
 // tests. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,7 +22,10 @@ class Logger {
   explicit Logger(LogLevel level = LogLevel::kInfo) : level_(level) {}
   virtual ~Logger() = default;
 
-  bool Enabled(LogLevel level) const { return level <= level_; }
+  bool Enabled(LogLevel level) const { return level <= level_.load(std::memory_order_relaxed); }
+  // A reload (SIGHUP) switches the level of a running daemon; lines being
+  // written on other threads see the old or the new level, either is fine.
+  void SetLevel(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
   void Log(LogLevel level, std::string_view line) {
     if (Enabled(level)) Write(level, line);
   }
@@ -34,7 +38,7 @@ class Logger {
   virtual void Write(LogLevel level, std::string_view line) = 0;
 
  private:
-  LogLevel level_;
+  std::atomic<LogLevel> level_;
 };
 
 // syslog(3) with LOG_MAIL and the program name as ident.
