@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/syslog_socket.h"
+
 namespace ar {
 
 enum class LogLevel { kError = 0, kWarning = 1, kInfo = 2, kDebug = 3 };
@@ -41,17 +43,17 @@ class Logger {
   std::atomic<LogLevel> level_;
 };
 
-// syslog(3) with LOG_MAIL and the program name as ident.
+// The local syslog socket (core/syslog_socket.h), facility mail, the
+// program name as ident.
 class SyslogLogger final : public Logger {
  public:
-  SyslogLogger(const std::string& ident, LogLevel level);
-  ~SyslogLogger() override;
+  SyslogLogger(const std::string& ident, LogLevel level, const std::string& socket_path);
 
  protected:
   void Write(LogLevel level, std::string_view line) override;
 
  private:
-  std::string ident_;  // openlog() keeps the pointer
+  SyslogSocket socket_;
 };
 
 // "<program>: <level>: <line>" on stderr; systemd's journal adds the rest.
@@ -85,8 +87,8 @@ class CapturingLogger final : public Logger {
   std::vector<std::string> lines_;
 };
 
-// target: "syslog" or "stderr".
+// target: "syslog" (to syslog_socket) or "stderr".
 std::unique_ptr<Logger> MakeLogger(const std::string& target, const std::string& program,
-                                   LogLevel level);
+                                   LogLevel level, const std::string& syslog_socket = "/dev/log");
 
 }  // namespace ar
