@@ -23,6 +23,14 @@ std::string StripBrackets(std::string_view address) {
 
 }  // namespace
 
+ResponderSettings ResponderSettingsFrom(const Config& config) {
+  ResponderSettings settings;
+  settings.policy = config.policy;
+  settings.compose = config.compose;
+  settings.reply_envelope_sender = config.reply_envelope_sender;
+  return settings;
+}
+
 std::vector<std::string> NormalizedRecipients(const Envelope& envelope) {
   std::vector<std::string> out;
   for (const auto& rcpt : envelope.recipients) {
@@ -114,6 +122,7 @@ Result<OutOfOfficePlan> OutOfOfficeResponder::Plan(const Message& message,
     reply.due = now;
     reply.origin_queue_id = message.envelope().queue_id;
     plan.replies.push_back(std::move(reply));
+    plan.plans.push_back(reply_plan);
   }
   return plan;
 }

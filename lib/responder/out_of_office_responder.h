@@ -23,6 +23,7 @@
 #include <string>
 
 #include "compose/reply_composer.h"
+#include "config/config.h"
 #include "core/clock.h"
 #include "core/decision_trail.h"
 #include "core/logger.h"
@@ -41,6 +42,10 @@ struct ResponderSettings {
   std::string reply_envelope_sender;  // "" for <>
 };
 
+// The settings of config that the out-of-office decision and composer use;
+// the milter and `autoresponder-ctl explain` build them the same way.
+ResponderSettings ResponderSettingsFrom(const Config& config);
+
 struct ResponderReport {
   size_t rules = 0;    // users the recipients resolved to
   size_t queued = 0;   // replies recorded
@@ -54,7 +59,8 @@ struct ResponderReport {
 struct OutOfOfficePlan {
   size_t rules = 0;                  // users the recipients resolved to
   std::vector<Skip> skips;
-  std::vector<NewReply> replies;     // composed, not yet recorded
+  std::vector<ReplyPlan> plans;      // what each reply says, decoded
+  std::vector<NewReply> replies;     // composed, not yet recorded; plans[i] is replies[i]
   std::vector<std::string> compose_failures;  // one log line each
 };
 

@@ -37,6 +37,11 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
 // The same runtime without registering anything: for a read-only look
 // (`autoresponder-ctl explain`), where the store must not change.
 Result<SequenceRuntime> CompileSequenceRuntime(const SequenceOptions& options);
+// Our own mail never enrols anyone: the decision knows it by the loop
+// marker the composer writes. Both callers set it from the config.
+inline void SetLoopMarker(const Config& config, SequenceRuntime& runtime) {
+  runtime.settings.loop_marker_header = config.compose.loop_marker_header;
+}
 
 // The store as the pure decision reads it. Read errors count as "nothing
 // known": the write transaction (ApplySequenceDecision) re-checks what
