@@ -6,6 +6,7 @@
 #include "config/options_table.h"
 #include "ctl/command_context.h"
 #include "ctl/coupon_command.h"
+#include "ctl/explain_command.h"
 #include "ctl/ooo_commands.h"
 #include "ctl/output_format.h"
 #include "ctl/person_commands.h"
@@ -68,6 +69,7 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (positional[0] == "suppression") return RunSuppressionCommand(ctx, rest);
   if (positional[0] == "schedule") return RunScheduleCommand(ctx, rest);
   if (positional[0] == "coupon") return RunCouponCommand(ctx, rest);
+  if (positional[0] == "explain") return RunExplainCommand(ctx, rest);
   return UsageError(ctx, "unknown command '" + PrintableLine(positional[0]) + "'");
 }
 
