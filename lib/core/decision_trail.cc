@@ -26,14 +26,20 @@ const char* TrailOutcomeName(TrailOutcome outcome) {
 
 std::string FormatTrailEntry(const TrailEntry& entry) {
   std::string line = entry.subject + ": ";
-  if (entry.outcome == TrailOutcome::kNote && entry.check.empty()) {
-    return OneLine(line + entry.detail);  // "sequences: bob@example.org: enrolled in welcome"
-  }
-  if (entry.outcome == TrailOutcome::kConsult) {
-    line += "consulted";
-  } else {
-    if (!entry.check.empty()) line += entry.check + ": ";
-    line += TrailOutcomeName(entry.outcome);
+  switch (entry.outcome) {
+    case TrailOutcome::kConsult:
+      line += "consulted";
+      break;
+    case TrailOutcome::kNote:
+      // "sequences: bob@example.org: enrolled in welcome" reads as a sentence.
+      if (entry.check.empty()) return OneLine(line + entry.detail);
+      line += entry.check;
+      break;
+    case TrailOutcome::kPass:
+    case TrailOutcome::kStop:
+      if (!entry.check.empty()) line += entry.check + ": ";
+      line += TrailOutcomeName(entry.outcome);
+      break;
   }
   if (!entry.detail.empty()) line += " (" + entry.detail + ")";
   return OneLine(std::move(line));

@@ -31,7 +31,8 @@ struct TrailEntry {
   std::string detail;   // "before start", "List-Id", ...
 };
 
-// One line: "alice@example.org: window: stop (before start)".
+// One line: "alice@example.org: window: stop (outside-window before start)",
+// "alice@example.org: consulted (out-of-office rule)", "sequences: NOTE".
 std::string FormatTrailEntry(const TrailEntry& entry);
 
 class DecisionTrail {
