@@ -81,11 +81,14 @@ struct RuleOutcome {
 RuleOutcome DecideForRule(const Message& message, const OutOfOfficeRule& rule,
                           const ResponseHistory& history, const PolicySettings& settings,
                           TimePoint now, DecisionTrail* trail) {
-  const auto stop = [&](const char* check, SkipReason reason,
-                        std::string detail) -> RuleOutcome {
+  // trail_detail: more than the skip's own detail, for the trail only (the
+  // skip is logged and counted the same with or without a trail).
+  const auto stop = [&](const char* check, SkipReason reason, std::string detail,
+                        const std::string& trail_detail = "") -> RuleOutcome {
     if (trail != nullptr) {
+      const std::string shown = trail_detail.empty() ? detail : trail_detail;
       RecordCheck(trail, rule.address, check, TrailOutcome::kStop,
-                  std::string(SkipReasonName(reason)) + (detail.empty() ? "" : " " + detail));
+                  std::string(SkipReasonName(reason)) + (shown.empty() ? "" : " " + shown));
     }
     return {std::nullopt, MessageVerdict{reason, std::move(detail)}};
   };
@@ -121,7 +124,7 @@ RuleOutcome DecideForRule(const Message& message, const OutOfOfficeRule& rule,
     // RFC 5230 section 4.1: one reply per sender per period.
     std::optional<TimePoint> last = history(plan.user, plan.generation, plan.dedupe_sender);
     if (last && now < *last + plan.period) {
-      return stop("history", SkipReason::kAlreadyAnswered,
+      return stop("history", SkipReason::kAlreadyAnswered, "",
                   trail != nullptr ? plan.dedupe_sender + " answered " + FormatIsoUtc(*last)
                                    : "");
     }

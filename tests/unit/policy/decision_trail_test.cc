@@ -87,10 +87,15 @@ TEST(DecisionTrail, DecisionIsTheSameWithAndWithoutATrail) {
       {OrdinaryMessageWith({}), disabled},
       {OrdinaryMessageWith({}), internal_only},
   };
+  const ResponseHistory answered = [](const std::string&, uint64_t,
+                                      const std::string&) -> std::optional<TimePoint> {
+    return Now() - Seconds(3600);
+  };
   for (const auto& [message, rule] : cases) {
+   for (const ResponseHistory& history : {NoHistory(), answered}) {
     RecordedTrail trail;
-    const Decision plain = DecideOutOfOffice(message, {rule}, NoHistory(), {}, Now());
-    const Decision traced = DecideOutOfOffice(message, {rule}, NoHistory(), {}, Now(), &trail);
+    const Decision plain = DecideOutOfOffice(message, {rule}, history, {}, Now());
+    const Decision traced = DecideOutOfOffice(message, {rule}, history, {}, Now(), &trail);
     ASSERT_EQ(plain.replies.size(), traced.replies.size());
     ASSERT_EQ(plain.skips.size(), traced.skips.size());
     for (size_t i = 0; i < plain.skips.size(); ++i) {
@@ -102,6 +107,7 @@ TEST(DecisionTrail, DecisionIsTheSameWithAndWithoutATrail) {
       EXPECT_EQ(plain.replies[i].envelope_recipient, traced.replies[i].envelope_recipient);
     }
     EXPECT_FALSE(trail.entries().empty());
+   }
   }
 }
 
