@@ -67,8 +67,8 @@ void PrintReply(std::ostream& out, const ReplyPlan& plan, const NewReply& reply)
     out << "  In-Reply-To: " << PrintableLine(plan.original_message_id) << "\n";
   out << "\n";
   PrintText(out, plan.text_body);
-  if (!plan.html_body.empty()) out << "  (and an HTML part of " << plan.html_body.size()
-                                   << " bytes)\n";
+  if (!plan.html_body.empty())
+    out << "  (and an HTML part of " << plan.html_body.size() << " bytes)\n";
 }
 
 std::string HeaderTemplate(const StepTemplate& step_template, const std::string& name) {
@@ -111,12 +111,12 @@ void PrintFirstStep(const CommandContext& ctx, const EnrolAction& enrol, TimePoi
   enrolment.enrolled_at = now;
   enrolment.trigger_message_id = enrol.trigger_message_id;
   const TimePoint due = enrol.first_due.value_or(now);
-  const std::map<std::string, std::string> variables = MakeStepVariables(
-      definition, enrolment, 0, *addresses, ctx.config.sequences.secret_key, due);
+  const std::map<std::string, std::string> variables =
+      MakeStepVariables(definition, enrolment, 0, *addresses, ctx.config.sequences.secret_key, due);
   auto subject = RenderTemplate(HeaderTemplate(*step_template, "Subject"), variables, false);
   auto text = RenderTemplate(step_template->text_body, variables, false);
-  out << "first mail of " << PrintableLine(enrol.sequence) << " to <"
-      << PrintableLine(enrol.person) << ">, due "
+  out << "first mail of " << PrintableLine(enrol.sequence) << " to <" << PrintableLine(enrol.person)
+      << ">, due "
       << (enrol.first_due ? FormatIsoUtc(*enrol.first_due) : std::string("(not scheduled)"))
       << ", envelope sender <" << PrintableLine(addresses->envelope_sender) << ">:\n";
   out << "  Subject: " << PrintableLine(subject.ok() ? *subject : subject.status().message())
@@ -138,8 +138,8 @@ void PrintSequenceDecision(const CommandContext& ctx, const SequenceDecision& de
   for (const std::string& person : decision.soft_bounces)
     out << "sequence: soft bounce counted for " << PrintableLine(person) << "\n";
   for (const auto& [person, sequence] : decision.engagements) {
-    out << "sequence: engagement of " << PrintableLine(person) << " in "
-        << PrintableLine(sequence) << "\n";
+    out << "sequence: engagement of " << PrintableLine(person) << " in " << PrintableLine(sequence)
+        << "\n";
   }
   for (const std::string& rcpt : decision.consume_recipients)
     out << "sequence: recipient <" << PrintableLine(rcpt) << "> taken out of delivery\n";
@@ -226,7 +226,8 @@ int RunExplainCommand(const CommandContext& ctx, const std::vector<std::string>&
 
   std::ostream& out = ctx.out;
   out << "message from <" << PrintableLine(message.envelope().sender) << "> to";
-  for (const std::string& rcpt : message.envelope().recipients) out << " <" << PrintableLine(rcpt) << ">";
+  for (const std::string& rcpt : message.envelope().recipients)
+    out << " <" << PrintableLine(rcpt) << ">";
   out << " at " << FormatIsoUtc(now) << "\n";
 
   RecordedTrail trail;

@@ -17,8 +17,8 @@
 #include "config/sequence_secret.h"
 #include "core/clock.h"
 #include "core/logger.h"
-#include "core/syslog_socket.h"
 #include "core/strings.h"
+#include "core/syslog_socket.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
@@ -203,8 +203,7 @@ int Main(int argc, char** argv) {
   if (!store.ok()) {
     return startup_error(
         "cannot open store " + config.store.path + ": " + store.status().ToString(),
-        store.status().code() == ar::Status::Code::kCorruption ? kExitStoreDamaged
-                                                               : kExitFailure);
+        store.status().code() == ar::Status::Code::kCorruption ? kExitStoreDamaged : kExitFailure);
   }
   // Held until exit; the kernel lets go of it if the process is killed.
   std::unique_ptr<ar::DispatcherLock> lock =

@@ -80,8 +80,9 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
   // log_level = debug: every check of both decisions, one line each.
   std::optional<LoggedTrail> logged_trail;
   if (service_.logger().Enabled(LogLevel::kDebug)) {
-    logged_trail.emplace(service_.logger(),
-                         (queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id)) + ": ");
+    logged_trail.emplace(
+        service_.logger(),
+        (queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id)) + ": ");
   }
   DecisionTrail* trail = logged_trail ? &*logged_trail : nullptr;
 

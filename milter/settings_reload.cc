@@ -8,9 +8,9 @@ namespace ar {
 
 const std::vector<std::string>& MilterRestartOnlyOptions() {
   static const std::vector<std::string> names = {
-      "milter_socket",  "clock",           "log_target",          "syslog_socket",
-      "store_path",     "store_map_size",  "milter_pid_file",     "milter_metrics_file",
-      "store_error_file", "store_reserve", "milter_engine",
+      "milter_socket",    "clock",          "log_target",      "syslog_socket",
+      "store_path",       "store_map_size", "milter_pid_file", "milter_metrics_file",
+      "store_error_file", "store_reserve",  "milter_engine",
   };
   return names;
 }

@@ -16,10 +16,14 @@ std::string OneLine(std::string text) {
 
 const char* TrailOutcomeName(TrailOutcome outcome) {
   switch (outcome) {
-    case TrailOutcome::kConsult: return "consult";
-    case TrailOutcome::kPass: return "pass";
-    case TrailOutcome::kStop: return "stop";
-    case TrailOutcome::kNote: return "note";
+    case TrailOutcome::kConsult:
+      return "consult";
+    case TrailOutcome::kPass:
+      return "pass";
+    case TrailOutcome::kStop:
+      return "stop";
+    case TrailOutcome::kNote:
+      return "note";
   }
   return "note";
 }

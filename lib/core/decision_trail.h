@@ -28,7 +28,7 @@ struct TrailEntry {
   std::string subject;  // "alice@example.org", "sequence welcome", "message"
   std::string check;    // "enabled", "window", "trigger", ...; "" for kConsult
   TrailOutcome outcome = TrailOutcome::kNote;
-  std::string detail;   // "before start", "List-Id", ...
+  std::string detail;  // "before start", "List-Id", ...
 };
 
 // One line: "alice@example.org: window: stop (outside-window before start)",

@@ -25,8 +25,7 @@ const char* LevelName(LogLevel level) {
 }
 }  // namespace
 
-SyslogLogger::SyslogLogger(const std::string& ident, LogLevel level,
-                           const std::string& socket_path)
+SyslogLogger::SyslogLogger(const std::string& ident, LogLevel level, const std::string& socket_path)
     : Logger(level), socket_(socket_path, ident) {}
 
 void SyslogLogger::Write(LogLevel level, std::string_view line) { socket_.Send(level, line); }

@@ -18,10 +18,14 @@ constexpr int kFacilityMail = 2 << 3;  // RFC 3164 section 4.1.1, LOG_MAIL
 
 int Severity(LogLevel level) {
   switch (level) {
-    case LogLevel::kError: return 3;
-    case LogLevel::kWarning: return 4;
-    case LogLevel::kInfo: return 6;
-    case LogLevel::kDebug: return 7;
+    case LogLevel::kError:
+      return 3;
+    case LogLevel::kWarning:
+      return 4;
+    case LogLevel::kInfo:
+      return 6;
+    case LogLevel::kDebug:
+      return 7;
   }
   return 6;
 }
@@ -53,8 +57,7 @@ bool SyslogSocket::ConnectLocked() {
 
 bool SyslogSocket::Send(LogLevel level, std::string_view line) {
   const std::string datagram = "<" + std::to_string(kFacilityMail | Severity(level)) + ">" +
-                               ident_ + "[" + std::to_string(getpid()) + "]: " +
-                               std::string(line);
+                               ident_ + "[" + std::to_string(getpid()) + "]: " + std::string(line);
   std::lock_guard<std::mutex> lock(mu_);
   // One retry on a fresh socket: the syslog daemon may have been restarted
   // and its socket replaced since the last line.

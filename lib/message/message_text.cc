@@ -31,11 +31,12 @@ Result<MessageText> ParseMessageText(std::string_view text, Envelope envelope) {
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     const size_t next = end == std::string_view::npos ? text.size() : end + 1;
-    std::string_view line = text.substr(pos, (end == std::string_view::npos ? text.size() : end) - pos);
+    std::string_view line =
+        text.substr(pos, (end == std::string_view::npos ? text.size() : end) - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = next;
     ++line_number;
-    if (line.empty()) break;  // the header section ends
+    if (line.empty()) break;                                        // the header section ends
     if (line_number == 1 && line.rfind("From ", 0) == 0) continue;  // mbox separator
     if (line.front() == ' ' || line.front() == '\t') {
       if (!have_field) {

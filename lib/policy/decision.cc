@@ -93,7 +93,8 @@ RuleOutcome DecideForRule(const Message& message, const OutOfOfficeRule& rule,
     return {std::nullopt, MessageVerdict{reason, std::move(detail)}};
   };
   const auto pass = [&](const char* check, std::string detail = "") {
-    if (trail != nullptr) RecordCheck(trail, rule.address, check, TrailOutcome::kPass, std::move(detail));
+    if (trail != nullptr)
+      RecordCheck(trail, rule.address, check, TrailOutcome::kPass, std::move(detail));
   };
   if (!rule.enabled) return stop("enabled", SkipReason::kRuleDisabled, "");
   pass("enabled");
@@ -125,8 +126,7 @@ RuleOutcome DecideForRule(const Message& message, const OutOfOfficeRule& rule,
     std::optional<TimePoint> last = history(plan.user, plan.generation, plan.dedupe_sender);
     if (last && now < *last + plan.period) {
       return stop("history", SkipReason::kAlreadyAnswered, "",
-                  trail != nullptr ? plan.dedupe_sender + " answered " + FormatIsoUtc(*last)
-                                   : "");
+                  trail != nullptr ? plan.dedupe_sender + " answered " + FormatIsoUtc(*last) : "");
     }
     pass("history", last ? "last answered " + FormatIsoUtc(*last) : "never answered");
   }
@@ -142,7 +142,8 @@ Decision DecideOutOfOffice(const Message& message, const std::vector<OutOfOffice
   if (rules.empty()) return decision;  // nobody is away: nothing to check or to trail
   MaybeVerdict message_verdict = FindMessageVerdict(message, settings, trail);
   for (const OutOfOfficeRule& rule : rules) {
-    if (trail != nullptr) RecordCheck(trail, rule.address, "", TrailOutcome::kConsult, "out-of-office rule");
+    if (trail != nullptr)
+      RecordCheck(trail, rule.address, "", TrailOutcome::kConsult, "out-of-office rule");
     if (message_verdict) {
       decision.skips.push_back({rule.address, message_verdict->reason, message_verdict->detail});
       continue;

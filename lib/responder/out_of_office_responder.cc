@@ -50,8 +50,8 @@ Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
 }
 
 Result<OutOfOfficePlan> OutOfOfficeResponder::Plan(const Message& message,
-                                                   const ResponderSettings& settings,
-                                                   TimePoint now, DecisionTrail* trail) const {
+                                                   const ResponderSettings& settings, TimePoint now,
+                                                   DecisionTrail* trail) const {
   OutOfOfficePlan plan;
   const std::string& sender = message.envelope().sender;
 
@@ -71,8 +71,8 @@ Result<OutOfOfficePlan> OutOfOfficeResponder::Plan(const Message& message,
             const std::vector<std::string> all = r.AllAddresses();
             return std::find(all.begin(), all.end(), rcpt) != all.end();
           });
-      RecordCheck(trail, rcpt, "out-of-office rule", has_rule ? TrailOutcome::kPass
-                                                             : TrailOutcome::kStop,
+      RecordCheck(trail, rcpt, "out-of-office rule",
+                  has_rule ? TrailOutcome::kPass : TrailOutcome::kStop,
                   has_rule ? "found" : "none");
     }
   }
@@ -141,7 +141,8 @@ Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
     ++report.skipped;
     if (counters_ != nullptr) counters_->CountSkip(skip.reason);
     logger_.Info(prefix + "no reply to " + (sender.empty() ? "<>" : sender) + " for " + skip.user +
-                 ": " + SkipReasonName(skip.reason) + (skip.detail.empty() ? "" : " " + skip.detail));
+                 ": " + SkipReasonName(skip.reason) +
+                 (skip.detail.empty() ? "" : " " + skip.detail));
   }
   for (const std::string& failure : planned->compose_failures) {
     ++report.failed;

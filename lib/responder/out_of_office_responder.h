@@ -57,10 +57,10 @@ struct ResponderReport {
 // the replies composed, the rules that stay silent and the replies that
 // could not be composed. Plan() fills it with reads only.
 struct OutOfOfficePlan {
-  size_t rules = 0;                  // users the recipients resolved to
+  size_t rules = 0;  // users the recipients resolved to
   std::vector<Skip> skips;
-  std::vector<ReplyPlan> plans;      // what each reply says, decoded
-  std::vector<NewReply> replies;     // composed, not yet recorded; plans[i] is replies[i]
+  std::vector<ReplyPlan> plans;               // what each reply says, decoded
+  std::vector<NewReply> replies;              // composed, not yet recorded; plans[i] is replies[i]
   std::vector<std::string> compose_failures;  // one log line each
 };
 

@@ -102,8 +102,8 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
   SequenceOutcome outcome;
   if (!runtime.enabled()) return outcome;
   SequenceStore& store = store_.sequences();
-  SequenceDecision decision =
-      DecideSequences(message, runtime.sequences, StoreStateView(store), runtime.settings, now, trail);
+  SequenceDecision decision = DecideSequences(message, runtime.sequences, StoreStateView(store),
+                                              runtime.settings, now, trail);
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
                     decision.suppressions.size() + decision.soft_bounces.size();
   if (outcome.actions > 0) {

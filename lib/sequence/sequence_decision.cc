@@ -95,8 +95,9 @@ class DecisionRun {
     if (trail_ != nullptr) {
       RecordCheck(trail_, "sequences", "own mail or automatic reply",
                   ours || auto_replied ? TrailOutcome::kStop : TrailOutcome::kPass,
-                  ours ? "loop marker " + settings_.loop_marker_header
-                       : auto_replied ? "Auto-Submitted: auto-replied" : "");
+                  ours           ? "loop marker " + settings_.loop_marker_header
+                  : auto_replied ? "Auto-Submitted: auto-replied"
+                                 : "");
     }
     if (ours || auto_replied) {
       NoteIgnoredTriggers(delivered, ours ? "our own mail" : "an automatic reply");
@@ -265,9 +266,10 @@ class DecisionRun {
       if (std::optional<SentMessageRef> ref = FindMessage(id)) replied.emplace_back(id, *ref);
     }
     if (trail_ != nullptr) {
-      RecordCheck(trail_, "sequences", "engagement",
-                  replied.empty() ? TrailOutcome::kStop : TrailOutcome::kPass,
-                  replied.empty() ? "names none of our messages" : "names " + replied.front().first);
+      RecordCheck(
+          trail_, "sequences", "engagement",
+          replied.empty() ? TrailOutcome::kStop : TrailOutcome::kPass,
+          replied.empty() ? "names none of our messages" : "names " + replied.front().first);
     }
     if (replied.empty()) return;
     if (IsAutomaticMessage(delivered)) {

@@ -39,8 +39,8 @@ class ExplainTest : public SequenceCtlTest {
  protected:
   void SetUp() override {
     SequenceCtlTest::SetUp();
-    SequenceCtlRun set = Ctl({"ooo", "set", "alice@example.org", "--subject", "Away",
-                              "--text", "Back on Monday.", "--period", "7d"});
+    SequenceCtlRun set = Ctl({"ooo", "set", "alice@example.org", "--subject", "Away", "--text",
+                              "Back on Monday.", "--period", "7d"});
     ASSERT_EQ(set.code, 0) << set.err;
     mail_to_alice_ = sandbox_.WriteFile("alice.eml", kMailToAlice);
     lead_ = sandbox_.WriteFile("lead.eml", kLead);
@@ -162,11 +162,19 @@ TEST_F(ExplainTest, MissingFlagsAndBadMessagesAreUsageErrors) {
 }
 
 TEST_F(ExplainTest, StoreThatCannotBeReadIsExitThree) {
-  std::vector<std::string> args = {"autoresponder-ctl", "--config",  sandbox_.config,
-                                   "--store_path",      (sandbox_.root / "nostore").string(),
-                                   "--clock",           "file:" + sandbox_.clock_file,
-                                   "explain",           "--from",    "bob@other.example",
-                                   "--to",              "alice@example.org", mail_to_alice_};
+  std::vector<std::string> args = {"autoresponder-ctl",
+                                   "--config",
+                                   sandbox_.config,
+                                   "--store_path",
+                                   (sandbox_.root / "nostore").string(),
+                                   "--clock",
+                                   "file:" + sandbox_.clock_file,
+                                   "explain",
+                                   "--from",
+                                   "bob@other.example",
+                                   "--to",
+                                   "alice@example.org",
+                                   mail_to_alice_};
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);

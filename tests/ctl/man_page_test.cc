@@ -48,8 +48,8 @@ TEST(CtlManPage, DocumentsEveryCommandAndExitStatus) {
                               ".SS sequence unenrol", ".SS sequence migrate",
                               ".SS sequence render", ".SS person show", ".SS suppression list",
                               ".SS suppression add", ".SS suppression remove", ".SS schedule",
-                              ".SS coupon verify", ".SS explain", ".SS stats", ".SS store-error [clear]",
-                              ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {
+                              ".SS coupon verify", ".SS explain", ".SS stats",
+                              ".SS store-error [clear]", ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {
     EXPECT_NE(page.find(heading), std::string::npos) << heading;
   }
 }

@@ -92,22 +92,22 @@ TEST(DecisionTrail, DecisionIsTheSameWithAndWithoutATrail) {
     return Now() - Seconds(3600);
   };
   for (const auto& [message, rule] : cases) {
-   for (const ResponseHistory& history : {NoHistory(), answered}) {
-    RecordedTrail trail;
-    const Decision plain = DecideOutOfOffice(message, {rule}, history, {}, Now());
-    const Decision traced = DecideOutOfOffice(message, {rule}, history, {}, Now(), &trail);
-    ASSERT_EQ(plain.replies.size(), traced.replies.size());
-    ASSERT_EQ(plain.skips.size(), traced.skips.size());
-    for (size_t i = 0; i < plain.skips.size(); ++i) {
-      EXPECT_EQ(plain.skips[i].reason, traced.skips[i].reason);
-      EXPECT_EQ(plain.skips[i].detail, traced.skips[i].detail);
+    for (const ResponseHistory& history : {NoHistory(), answered}) {
+      RecordedTrail trail;
+      const Decision plain = DecideOutOfOffice(message, {rule}, history, {}, Now());
+      const Decision traced = DecideOutOfOffice(message, {rule}, history, {}, Now(), &trail);
+      ASSERT_EQ(plain.replies.size(), traced.replies.size());
+      ASSERT_EQ(plain.skips.size(), traced.skips.size());
+      for (size_t i = 0; i < plain.skips.size(); ++i) {
+        EXPECT_EQ(plain.skips[i].reason, traced.skips[i].reason);
+        EXPECT_EQ(plain.skips[i].detail, traced.skips[i].detail);
+      }
+      for (size_t i = 0; i < plain.replies.size(); ++i) {
+        EXPECT_EQ(plain.replies[i].subject, traced.replies[i].subject);
+        EXPECT_EQ(plain.replies[i].envelope_recipient, traced.replies[i].envelope_recipient);
+      }
+      EXPECT_FALSE(trail.entries().empty());
     }
-    for (size_t i = 0; i < plain.replies.size(); ++i) {
-      EXPECT_EQ(plain.replies[i].subject, traced.replies[i].subject);
-      EXPECT_EQ(plain.replies[i].envelope_recipient, traced.replies[i].envelope_recipient);
-    }
-    EXPECT_FALSE(trail.entries().empty());
-   }
   }
 }
 

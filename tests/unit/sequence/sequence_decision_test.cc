@@ -717,7 +717,8 @@ TEST_F(SequenceDecisionTest, TrailNamesEachTriggerAndTheEnrolment) {
   auto has = [&lines](const std::string& text) {
     return std::find(lines.begin(), lines.end(), text) != lines.end();
   };
-  EXPECT_TRUE(has("sequences: own mail or automatic reply: pass")) << ::testing::PrintToString(lines);
+  EXPECT_TRUE(has("sequences: own mail or automatic reply: pass"))
+      << ::testing::PrintToString(lines);
   EXPECT_TRUE(has("sequence canon-eos-5d: trigger: pass (matched kari@example.no)"));
   EXPECT_TRUE(has("sequence accessories: trigger: stop (no match)"));
   EXPECT_TRUE(has("sequences: kari@example.no: enrolled in canon-eos-5d (trigger)"));
