@@ -49,7 +49,8 @@ TEST(CtlManPage, DocumentsEveryCommandAndExitStatus) {
                               ".SS sequence render", ".SS person show", ".SS suppression list",
                               ".SS suppression add", ".SS suppression remove", ".SS schedule",
                               ".SS coupon verify", ".SS explain", ".SS stats",
-                              ".SS store-error [clear]", ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {
+                              ".SS store-error [clear]", ".SH WHEN", ".SH EXIT STATUS",
+                              ".SH EXAMPLES", ".SH SEE ALSO"}) {
     EXPECT_NE(page.find(heading), std::string::npos) << heading;
   }
 }
