@@ -5,7 +5,6 @@
 #include <ostream>
 #include <sstream>
 
-#include "compose/mailbox_format.h"
 #include "compose/sequence_composer.h"
 #include "ctl/command_arguments.h"
 #include "ctl/output_format.h"
@@ -53,13 +52,18 @@ void PrintText(std::ostream& out, const std::string& text) {
   }
 }
 
+// "Name <address>", decoded (the composer encodes it for the wire).
+std::string DecodedMailbox(const std::string& display_name, const std::string& address) {
+  return display_name.empty() ? "<" + address + ">" : display_name + " <" + address + ">";
+}
+
 void PrintReply(std::ostream& out, const ReplyPlan& plan, const NewReply& reply) {
   out << "reply from " << PrintableLine(plan.user) << " to <"
       << PrintableLine(reply.envelope_recipient) << ">, envelope sender <"
       << PrintableLine(reply.envelope_sender) << ">:\n";
-  out << "  From: " << PrintableLine(FormatMailbox(plan.from_display_name, plan.from_address))
+  out << "  From: " << PrintableLine(DecodedMailbox(plan.from_display_name, plan.from_address))
       << "\n";
-  out << "  To: " << PrintableLine(FormatMailbox(plan.to_display_name, plan.envelope_recipient))
+  out << "  To: " << PrintableLine(DecodedMailbox(plan.to_display_name, plan.envelope_recipient))
       << "\n";
   out << "  Subject: " << PrintableLine(plan.subject) << "\n";
   out << "  Message-ID: " << PrintableLine(reply.message_id) << "\n";
