@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/options_table.h"
 #include "core/logger.h"
 #include "message/message_text.h"
 #include "responder/out_of_office_responder.h"
@@ -132,11 +133,11 @@ TEST_F(ExplainTest, AlreadyAnsweredSenderIsNoAction) {
     ASSERT_TRUE(parsed.ok());
     CapturingLogger logger;
     OutOfOfficeResponder responder(*store, logger);
-    Config config;
-    auto report = responder.Handle(parsed->message, ResponderSettingsFrom(config),
+    // The defaults with this machine's hostname, as the milter starts.
+    auto report = responder.Handle(parsed->message, ResponderSettingsFrom(DefaultConfig()),
                                    FromUnixSeconds(kSequenceNow - 3600));
     ASSERT_TRUE(report.ok());
-    ASSERT_EQ(report->queued, 1u);
+    ASSERT_EQ(report->queued, 1u) << ::testing::PrintToString(logger.Lines());
   }
   SequenceCtlRun run =
       Explain({"--from", "bob@other.example", "--to", "alice@example.org", mail_to_alice_});
