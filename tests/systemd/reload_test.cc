@@ -161,8 +161,7 @@ TEST_F(MilterReload, LogLevelDebugAppliesAtReloadAndLogsTheTrail) {
       n += line.find(queue_id + ": trail: ") != std::string::npos ? 1 : 0;
     return n;
   };
-  WriteConfig("ignored_sender = carol
-");
+  WriteConfig("ignored_sender = carol\n");
   ASSERT_TRUE(ReloadMilterSettings(LoaderFor(config_file_), running_, *service_).ok());
   Session at_info(*service_);
   Begin(at_info);
