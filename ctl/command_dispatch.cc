@@ -7,6 +7,7 @@
 #include "ctl/command_context.h"
 #include "ctl/coupon_command.h"
 #include "ctl/doctor_command.h"
+#include "ctl/explain_command.h"
 #include "ctl/ooo_commands.h"
 #include "ctl/output_format.h"
 #include "ctl/person_commands.h"
@@ -70,6 +71,7 @@ int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (positional[0] == "schedule") return RunScheduleCommand(ctx, rest);
   if (positional[0] == "coupon") return RunCouponCommand(ctx, rest);
   if (positional[0] == "doctor") return RunDoctor(ctx, rest);
+  if (positional[0] == "explain") return RunExplainCommand(ctx, rest);
   return UsageError(ctx, "unknown command '" + PrintableLine(positional[0]) + "'");
 }
 

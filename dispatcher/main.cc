@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/strings.h"
+#include "core/syslog_socket.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
@@ -151,9 +152,14 @@ void RunUntilStopped(int argc, char** argv, std::unique_ptr<ar::Dispatcher> disp
 int Main(int argc, char** argv) {
   std::vector<std::string> errors;
   auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig, &errors);
-  if (!command_line.ok()) return UsageError(command_line.status().message());
+  if (!command_line.ok()) {
+    ar::ReportStartupError(kProgram, ar::Config().syslog_socket, command_line.status().message());
+    return kExitUsage;
+  }
   if (!errors.empty() && !command_line->Has("check-config")) {
-    for (const std::string& error : errors) std::cerr << kProgram << ": " << error << "\n";
+    // The syslog_socket line, when it was valid, is in the config already.
+    for (const std::string& error : errors)
+      ar::ReportStartupError(kProgram, command_line->config.syslog_socket, error);
     return kExitUsage;
   }
   if (command_line->help) {
@@ -176,22 +182,28 @@ int Main(int argc, char** argv) {
   // Everything the configuration decides is built before anything runs, and
   // --check-config builds the same, so it sees the errors a start would.
   if (command_line->Has("check-config")) return CheckConfig(config, std::move(errors));
+  // Until the dispatcher runs, an error stops it: stderr and syslog both.
+  const auto startup_error = [&config](const std::string& line, int exit_code) {
+    ar::ReportStartupError(kProgram, config.syslog_socket, line);
+    return exit_code;
+  };
   auto clock = ar::MakeClock(config.clock);
-  if (!clock.ok()) return UsageError(clock.status().message());
+  if (!clock.ok()) return startup_error(clock.status().message(), kExitUsage);
   ar::LogLevel level = ar::LogLevel::kInfo;
   if (!ar::ParseLogLevel(config.log_level, &level)) {
-    return UsageError("unknown log_level '" + config.log_level + "'");
+    return startup_error("unknown log_level '" + config.log_level + "'", kExitUsage);
   }
   auto transport = ar::MakeTransport(config.transport);
-  if (!transport.ok()) return UsageError(transport.status().message());
+  if (!transport.ok()) return startup_error(transport.status().message(), kExitUsage);
 
   const std::atomic<bool>& stop = ar::InstallStopSignals();
-  std::unique_ptr<ar::Logger> logger = ar::MakeLogger(config.log_target, kProgram, level);
+  std::unique_ptr<ar::Logger> logger =
+      ar::MakeLogger(config.log_target, kProgram, level, config.syslog_socket);
   auto store = ar::Store::Open(config.store);
   if (!store.ok()) {
-    logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
-    return store.status().code() == ar::Status::Code::kCorruption ? kExitStoreDamaged
-                                                                  : kExitFailure;
+    return startup_error(
+        "cannot open store " + config.store.path + ": " + store.status().ToString(),
+        store.status().code() == ar::Status::Code::kCorruption ? kExitStoreDamaged : kExitFailure);
   }
   // Held until exit; the kernel lets go of it if the process is killed.
   std::unique_ptr<ar::DispatcherLock> lock =

@@ -6,7 +6,7 @@ const std::vector<std::string>& DispatcherRestartOnlyOptions() {
   static const std::vector<std::string> names = {
       "clock",
       "log_target",
-      "log_level",
+      "syslog_socket",
       "store_path",
       "store_map_size",
       "recipient_delimiter",
@@ -36,6 +36,9 @@ Status ReloadDispatcherSettings(const ConfigLoader& load, Config& running,
   if (!pending.empty()) logger.Warning("changed but only applied at restart: " + pending);
 
   transport = std::move(*new_transport);
+  // log_level applies at once, as in the milter.
+  LogLevel level = LogLevel::kInfo;
+  if (ParseLogLevel(config->log_level, &level)) logger.SetLevel(level);
   running = std::move(*config);
   logger.Info("configuration reloaded from " +
               (running.config_file.empty() ? std::string("(defaults)") : running.config_file) +

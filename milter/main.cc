@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/strings.h"
+#include "core/syslog_socket.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "metrics/counters.h"
@@ -81,11 +82,13 @@ int Run(int argc, char** argv) {
   std::vector<std::string> errors;
   auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig, &errors);
   if (!command_line.ok()) {
-    std::cerr << kProgram << ": " << command_line.status().message() << "\n";
+    ar::ReportStartupError(kProgram, ar::Config().syslog_socket, command_line.status().message());
     return 2;
   }
   if (!errors.empty() && !command_line->Has("check-config")) {
-    for (const std::string& error : errors) std::cerr << kProgram << ": " << error << "\n";
+    // The syslog_socket line, when it was valid, is in the config already.
+    for (const std::string& error : errors)
+      ar::ReportStartupError(kProgram, command_line->config.syslog_socket, error);
     return 2;
   }
   if (command_line->help) {
@@ -106,32 +109,37 @@ int Run(int argc, char** argv) {
     return 2;
   }
   if (command_line->Has("check-config")) return CheckConfig(config, std::move(errors));
+  // Until the milter listens, an error stops it: stderr and syslog both.
+  const auto startup_error = [&config](const std::string& line) {
+    ar::ReportStartupError(kProgram, config.syslog_socket, line);
+  };
   auto clock = ar::MakeClock(config.clock);
   if (!clock.ok()) {
-    std::cerr << kProgram << ": " << clock.status().message() << "\n";
+    startup_error(clock.status().message());
     return 2;
   }
 
   ar::LogLevel level = ar::LogLevel::kInfo;
   ar::ParseLogLevel(config.log_level, &level);
-  std::unique_ptr<ar::Logger> logger = ar::MakeLogger(config.log_target, kProgram, level);
+  std::unique_ptr<ar::Logger> logger =
+      ar::MakeLogger(config.log_target, kProgram, level, config.syslog_socket);
   // Before anything slow: from here on SIGHUP reloads instead of killing.
   auto signals = ar::ReloadSignal::Install();
   if (!signals.ok()) {
-    logger->Error(signals.status().message());
+    startup_error(signals.status().message());
     return 1;
   }
 
   auto store = ar::Store::Open(config.store);
   if (!store.ok()) {
-    logger->Error("cannot open store " + config.store.path + ": " + store.status().ToString());
+    startup_error("cannot open store " + config.store.path + ": " + store.status().ToString());
     // 3: damaged (a truncated data.mdb); the line says where to read on.
     return store.status().code() == ar::Status::Code::kCorruption ? 3 : 1;
   }
 
   auto settings = ar::LoadMessageSettings(config, **store);
   if (!settings.ok()) {
-    logger->Error(settings.status().message());
+    startup_error(settings.status().message());
     return 2;
   }
   // Counted in memory on the mail path; written out by a background thread.
@@ -156,22 +164,22 @@ int Run(int argc, char** argv) {
     umask(007);
     auto opened = ar::milter_engine::OpenListenSocket(socket);
     if (!opened.ok()) {
-      logger->Error(opened.status().message());
+      startup_error(opened.status().message());
       return opened.status().code() == ar::Status::Code::kInvalidArgument ? 2 : 1;
     }
     listener = *opened;
   } else {
     if (!ar::RegisterMilter(service)) {
-      logger->Error("libmilter refused the filter registration");
+      startup_error("libmilter refused the filter registration");
       return 1;
     }
     if (smfi_setconn(socket.data()) != MI_SUCCESS) {
-      logger->Error("bad milter_socket '" + socket + "'");
+      startup_error("bad milter_socket '" + socket + "'");
       return 2;
     }
     umask(007);
     if (smfi_opensocket(1) != MI_SUCCESS) {
-      logger->Error("cannot listen on " + socket);
+      startup_error("cannot listen on " + socket);
       return 1;
     }
   }

@@ -1,8 +1,10 @@
 #include "milter/session.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
+#include "core/logged_trail.h"
 #include "core/strings.h"
 #include "message/body_text.h"
 #include "sequence/control_mail.h"
@@ -85,9 +87,17 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
   // What the store could not record, for the one log line below.
   std::string unrecorded;
   Status first_error;
+  // log_level = debug: every check of both decisions, one line each.
+  std::optional<LoggedTrail> logged_trail;
+  if (service_.logger().Enabled(LogLevel::kDebug)) {
+    logged_trail.emplace(
+        service_.logger(),
+        (queue_id.empty() ? std::string("NOQUEUE") : std::string(queue_id)) + ": ");
+  }
+  DecisionTrail* trail = logged_trail ? &*logged_trail : nullptr;
 
   Result<ResponderReport> report =
-      service_.responder().Handle(message_, settings_->responder, now);
+      service_.responder().Handle(message_, settings_->responder, now, trail);
   if (!report.ok()) {
     unrecorded = "out-of-office replies";
     first_error = report.status();
@@ -105,7 +115,7 @@ EndOfMessage Session::OnEndOfMessage(std::string_view queue_id) {
       if (auto status = ParseDsnStatus(body_)) message_.AddHeader(kDsnStatusHeader, *status);
     }
     Result<SequenceOutcome> outcome =
-        service_.sequence_responder().Handle(message_, *settings_->sequences, now);
+        service_.sequence_responder().Handle(message_, *settings_->sequences, now, trail);
     if (!outcome.ok()) {
       if (first_error.ok()) {
         first_error = outcome.status();

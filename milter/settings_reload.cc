@@ -8,7 +8,7 @@ namespace ar {
 
 const std::vector<std::string>& MilterRestartOnlyOptions() {
   static const std::vector<std::string> names = {
-      "milter_socket",    "clock",          "log_target",      "log_level",
+      "milter_socket",    "clock",          "log_target",      "syslog_socket",
       "store_path",       "store_map_size", "milter_pid_file", "milter_metrics_file",
       "store_error_file", "store_reserve",  "milter_engine",
   };
@@ -30,6 +30,10 @@ Result<Config> ReloadMilterSettings(const ConfigLoader& load, const Config& runn
     return settings.status();
   }
   service.Replace(std::make_shared<const MessageSettings>(std::move(*settings)));
+  // log_level applies at once: `log_level = debug` and a reload show the
+  // decision trail of the next message without a restart.
+  LogLevel level = LogLevel::kInfo;
+  if (ParseLogLevel(config->log_level, &level)) logger.SetLevel(level);
 
   std::string pending;
   for (const std::string& name :

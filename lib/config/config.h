@@ -41,6 +41,9 @@ struct Config {
   std::string clock = "system";     // "system" or "file:PATH" (see core/clock.h)
   std::string log_target = "syslog";
   std::string log_level = "info";
+  // The local syslog datagram socket start-up errors are also written to
+  // (and every line with log_target = syslog).
+  std::string syslog_socket = "/dev/log";
   std::string milter_metrics_file;      // Prometheus textfile; "" means no metrics file
   std::string dispatcher_metrics_file;  // the same for the dispatcher
   bool tempfail_on_error = false;   // internal failure: accept (default) or tempfail

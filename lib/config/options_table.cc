@@ -242,6 +242,16 @@ std::vector<OptionEntry> BuildEntries() {
       },
       [](const Config& c) { return c.log_level; }));
   t.push_back(Row(
+      "syslog_socket",
+      "The local syslog socket: log lines with log_target = syslog, and start-up errors always.",
+      [](Config& c, const std::string& v) {
+        if (v.empty() || v[0] != '/' || !IsPrintableText(v))
+          return Bad("expected an absolute path, got '" + v + "'");
+        c.syslog_socket = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.syslog_socket; }));
+  t.push_back(Row(
       "milter_metrics_file",
       "The Prometheus text file the milter rewrites every few seconds; empty for none.",
       [](Config& c, const std::string& v) {

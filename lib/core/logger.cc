@@ -1,7 +1,5 @@
 #include "core/logger.h"
 
-#include <syslog.h>
-
 #include <cstdio>
 
 namespace ar {
@@ -27,23 +25,10 @@ const char* LevelName(LogLevel level) {
 }
 }  // namespace
 
-SyslogLogger::SyslogLogger(const std::string& ident, LogLevel level)
-    : Logger(level), ident_(ident) {
-  openlog(ident_.c_str(), LOG_PID | LOG_NDELAY, LOG_MAIL);
-}
+SyslogLogger::SyslogLogger(const std::string& ident, LogLevel level, const std::string& socket_path)
+    : Logger(level), socket_(socket_path, ident) {}
 
-SyslogLogger::~SyslogLogger() { closelog(); }
-
-void SyslogLogger::Write(LogLevel level, std::string_view line) {
-  int priority = LOG_INFO;
-  switch (level) {
-    case LogLevel::kError: priority = LOG_ERR; break;
-    case LogLevel::kWarning: priority = LOG_WARNING; break;
-    case LogLevel::kInfo: priority = LOG_INFO; break;
-    case LogLevel::kDebug: priority = LOG_DEBUG; break;
-  }
-  syslog(priority, "%.*s", static_cast<int>(line.size()), line.data());
-}
+void SyslogLogger::Write(LogLevel level, std::string_view line) { socket_.Send(level, line); }
 
 void StderrLogger::Write(LogLevel level, std::string_view line) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -65,8 +50,8 @@ bool CapturingLogger::Contains(std::string_view needle) const {
 }
 
 std::unique_ptr<Logger> MakeLogger(const std::string& target, const std::string& program,
-                                   LogLevel level) {
-  if (target == "syslog") return std::make_unique<SyslogLogger>(program, level);
+                                   LogLevel level, const std::string& syslog_socket) {
+  if (target == "syslog") return std::make_unique<SyslogLogger>(program, level, syslog_socket);
   return std::make_unique<StderrLogger>(program, level);
 }
 

@@ -3,11 +3,14 @@
 // tests. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/syslog_socket.h"
 
 namespace ar {
 
@@ -21,7 +24,10 @@ class Logger {
   explicit Logger(LogLevel level = LogLevel::kInfo) : level_(level) {}
   virtual ~Logger() = default;
 
-  bool Enabled(LogLevel level) const { return level <= level_; }
+  bool Enabled(LogLevel level) const { return level <= level_.load(std::memory_order_relaxed); }
+  // A reload (SIGHUP) switches the level of a running daemon; lines being
+  // written on other threads see the old or the new level, either is fine.
+  void SetLevel(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
   void Log(LogLevel level, std::string_view line) {
     if (Enabled(level)) Write(level, line);
   }
@@ -34,20 +40,20 @@ class Logger {
   virtual void Write(LogLevel level, std::string_view line) = 0;
 
  private:
-  LogLevel level_;
+  std::atomic<LogLevel> level_;
 };
 
-// syslog(3) with LOG_MAIL and the program name as ident.
+// The local syslog socket (core/syslog_socket.h), facility mail, the
+// program name as ident.
 class SyslogLogger final : public Logger {
  public:
-  SyslogLogger(const std::string& ident, LogLevel level);
-  ~SyslogLogger() override;
+  SyslogLogger(const std::string& ident, LogLevel level, const std::string& socket_path);
 
  protected:
   void Write(LogLevel level, std::string_view line) override;
 
  private:
-  std::string ident_;  // openlog() keeps the pointer
+  SyslogSocket socket_;
 };
 
 // "<program>: <level>: <line>" on stderr; systemd's journal adds the rest.
@@ -81,8 +87,8 @@ class CapturingLogger final : public Logger {
   std::vector<std::string> lines_;
 };
 
-// target: "syslog" or "stderr".
+// target: "syslog" (to syslog_socket) or "stderr".
 std::unique_ptr<Logger> MakeLogger(const std::string& target, const std::string& program,
-                                   LogLevel level);
+                                   LogLevel level, const std::string& syslog_socket = "/dev/log");
 
 }  // namespace ar

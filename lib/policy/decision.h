@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/decision_trail.h"
 #include "message/message.h"
 #include "policy/out_of_office_rule.h"
 #include "policy/policy_settings.h"
@@ -79,8 +80,11 @@ using ResponseHistory = std::function<std::optional<TimePoint>(
 
 // rules: the rules of the users the envelope recipients resolve to, each at
 // most once (the caller dedupes users reached through several recipients).
+// trail, when set, receives each message check, each rule consulted and each
+// of its checks with the outcome (core/decision_trail.h); the decision is
+// the same with or without it.
 Decision DecideOutOfOffice(const Message& message, const std::vector<OutOfOfficeRule>& rules,
                            const ResponseHistory& history, const PolicySettings& settings,
-                           TimePoint now);
+                           TimePoint now, DecisionTrail* trail = nullptr);
 
 }  // namespace ar

@@ -23,6 +23,14 @@ std::string StripBrackets(std::string_view address) {
 
 }  // namespace
 
+ResponderSettings ResponderSettingsFrom(const Config& config) {
+  ResponderSettings settings;
+  settings.policy = config.policy;
+  settings.compose = config.compose;
+  settings.reply_envelope_sender = config.reply_envelope_sender;
+  return settings;
+}
+
 std::vector<std::string> NormalizedRecipients(const Envelope& envelope) {
   std::vector<std::string> out;
   for (const auto& rcpt : envelope.recipients) {
@@ -35,31 +43,43 @@ std::vector<std::string> NormalizedRecipients(const Envelope& envelope) {
 
 Result<ResponderReport> OutOfOfficeResponder::Handle(const Message& message,
                                                      const ResponderSettings& settings,
-                                                     TimePoint now) {
-  Result<ResponderReport> report = Decide(message, settings, now);
+                                                     TimePoint now, DecisionTrail* trail) {
+  Result<ResponderReport> report = Decide(message, settings, now, trail);
   if (counters_ != nullptr && !report.ok()) counters_->CountInternalError();
   return report;
 }
 
-Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
-                                                     const ResponderSettings& settings,
-                                                     TimePoint now) {
-  ResponderReport report;
-  const std::string prefix = QueueIdPrefix(message);
+Result<OutOfOfficePlan> OutOfOfficeResponder::Plan(const Message& message,
+                                                   const ResponderSettings& settings, TimePoint now,
+                                                   DecisionTrail* trail) const {
+  OutOfOfficePlan plan;
   const std::string& sender = message.envelope().sender;
 
   // The rules and their response log records in one read transaction: the
   // decision needs no other read (the policy dedupes on exactly this sender
   // form, reply_plan.cc).
   const std::string dedupe_sender = NormalizeSenderForDedupe(sender);
-  auto found =
-      store_.FindRulesWithResponses(NormalizedRecipients(message.envelope()), dedupe_sender);
+  const std::vector<std::string> recipients = NormalizedRecipients(message.envelope());
+  auto found = store_.FindRulesWithResponses(recipients, dedupe_sender);
   if (!found.ok()) return found.status();
   const std::vector<OutOfOfficeRule>& rules = found->rules;
-  report.rules = rules.size();
-  if (rules.empty()) return report;  // the common case: nobody is away
+  plan.rules = rules.size();
+  if (trail != nullptr) {
+    for (const std::string& rcpt : recipients) {
+      const bool has_rule =
+          std::any_of(rules.begin(), rules.end(), [&rcpt](const OutOfOfficeRule& r) {
+            const std::vector<std::string> all = r.AllAddresses();
+            return std::find(all.begin(), all.end(), rcpt) != all.end();
+          });
+      RecordCheck(trail, rcpt, "out-of-office rule",
+                  has_rule ? TrailOutcome::kPass : TrailOutcome::kStop,
+                  has_rule ? "found" : "none");
+    }
+  }
+  if (rules.empty()) return plan;  // the common case: nobody is away
 
-  ResponseHistory history = [this, &found, &dedupe_sender](
+  Store& store = store_;
+  ResponseHistory history = [&store, &found, &dedupe_sender](
                                 const std::string& user, uint64_t generation,
                                 const std::string& plan_sender) -> std::optional<TimePoint> {
     std::optional<ResponseRecord> record;
@@ -71,7 +91,7 @@ Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
       record = found->responses[static_cast<size_t>(it - rules.begin())];
     } else {
       // Not prefetched (cannot happen with today's policy): ask the store.
-      auto read = store_.GetResponse(user, plan_sender);
+      auto read = store.GetResponse(user, plan_sender);
       if (read.ok()) record = *read;
     }
     // A read error is treated as "never answered": the store re-checks the
@@ -79,38 +99,57 @@ Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
     if (!record || record->generation != generation) return std::nullopt;
     return record->at;
   };
-  Decision decision = DecideOutOfOffice(message, rules, history, settings.policy, now);
+  Decision decision = DecideOutOfOffice(message, rules, history, settings.policy, now, trail);
+  plan.skips = std::move(decision.skips);
 
-  for (const Skip& skip : decision.skips) {
-    ++report.skipped;
-    if (counters_ != nullptr) counters_->CountSkip(skip.reason);
-    logger_.Info(prefix + "no reply to " + (sender.empty() ? "<>" : sender) + " for " + skip.user +
-                 ": " + SkipReasonName(skip.reason) + (skip.detail.empty() ? "" : " " + skip.detail));
-  }
-
-  std::vector<NewReply> replies;
-  for (const ReplyPlan& plan : decision.replies) {
-    auto composed = ComposeReply(plan, settings.compose, now);
+  for (const ReplyPlan& reply_plan : decision.replies) {
+    auto composed = ComposeReply(reply_plan, settings.compose, now);
     if (!composed.ok()) {
-      ++report.failed;
-      if (counters_ != nullptr) counters_->CountInternalError();
-      logger_.Warning(prefix + "cannot compose reply to " + plan.envelope_recipient + " for " +
-                      plan.user + ": " + composed.status().ToString());
+      plan.compose_failures.push_back("cannot compose reply to " + reply_plan.envelope_recipient +
+                                      " for " + reply_plan.user + ": " +
+                                      composed.status().ToString());
       continue;
     }
     NewReply reply;
-    reply.user = plan.user;
-    reply.generation = plan.generation;
-    reply.dedupe_sender = plan.dedupe_sender;
-    reply.period = plan.period;
+    reply.user = reply_plan.user;
+    reply.generation = reply_plan.generation;
+    reply.dedupe_sender = reply_plan.dedupe_sender;
+    reply.period = reply_plan.period;
     reply.envelope_sender = settings.reply_envelope_sender;
-    reply.envelope_recipient = plan.envelope_recipient;
+    reply.envelope_recipient = reply_plan.envelope_recipient;
     reply.message_id = composed->message_id;
     reply.message = std::move(composed->message);
     reply.due = now;
     reply.origin_queue_id = message.envelope().queue_id;
-    replies.push_back(std::move(reply));
+    plan.replies.push_back(std::move(reply));
+    plan.plans.push_back(reply_plan);
   }
+  return plan;
+}
+
+Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
+                                                     const ResponderSettings& settings,
+                                                     TimePoint now, DecisionTrail* trail) {
+  ResponderReport report;
+  const std::string prefix = QueueIdPrefix(message);
+  const std::string& sender = message.envelope().sender;
+  auto planned = Plan(message, settings, now, trail);
+  if (!planned.ok()) return planned.status();
+  report.rules = planned->rules;
+
+  for (const Skip& skip : planned->skips) {
+    ++report.skipped;
+    if (counters_ != nullptr) counters_->CountSkip(skip.reason);
+    logger_.Info(prefix + "no reply to " + (sender.empty() ? "<>" : sender) + " for " + skip.user +
+                 ": " + SkipReasonName(skip.reason) +
+                 (skip.detail.empty() ? "" : " " + skip.detail));
+  }
+  for (const std::string& failure : planned->compose_failures) {
+    ++report.failed;
+    if (counters_ != nullptr) counters_->CountInternalError();
+    logger_.Warning(prefix + failure);
+  }
+  std::vector<NewReply>& replies = planned->replies;
   if (replies.empty()) return report;
 
   auto outcomes = store_.Enqueue(replies, now);

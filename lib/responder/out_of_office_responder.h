@@ -23,11 +23,14 @@
 #include <string>
 
 #include "compose/reply_composer.h"
+#include "config/config.h"
 #include "core/clock.h"
+#include "core/decision_trail.h"
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
 #include "metrics/counters.h"
+#include "policy/decision.h"
 #include "policy/policy_settings.h"
 #include "store/store.h"
 
@@ -39,11 +42,26 @@ struct ResponderSettings {
   std::string reply_envelope_sender;  // "" for <>
 };
 
+// The settings of config that the out-of-office decision and composer use;
+// the milter and `autoresponder-ctl explain` build them the same way.
+ResponderSettings ResponderSettingsFrom(const Config& config);
+
 struct ResponderReport {
   size_t rules = 0;    // users the recipients resolved to
   size_t queued = 0;   // replies recorded
   size_t skipped = 0;  // users who did not reply (any reason, incl. dedupe in the store)
   size_t failed = 0;   // replies that could not be composed
+};
+
+// What the decision would do for one message, before anything is recorded:
+// the replies composed, the rules that stay silent and the replies that
+// could not be composed. Plan() fills it with reads only.
+struct OutOfOfficePlan {
+  size_t rules = 0;  // users the recipients resolved to
+  std::vector<Skip> skips;
+  std::vector<ReplyPlan> plans;               // what each reply says, decoded
+  std::vector<NewReply> replies;              // composed, not yet recorded; plans[i] is replies[i]
+  std::vector<std::string> compose_failures;  // one log line each
 };
 
 class OutOfOfficeResponder {
@@ -52,12 +70,19 @@ class OutOfOfficeResponder {
   OutOfOfficeResponder(Store& store, Logger& logger, Counters* counters = nullptr)
       : store_(store), logger_(logger), counters_(counters) {}
 
+  // Decides, logs and records. trail may be null (see core/decision_trail.h).
   Result<ResponderReport> Handle(const Message& message, const ResponderSettings& settings,
-                                 TimePoint now);
+                                 TimePoint now, DecisionTrail* trail = nullptr);
+
+  // The same decision and composition without a single store write, log
+  // line or count: what `autoresponder-ctl explain` shows. A reply the
+  // store would still refuse as a concurrent duplicate is not detected.
+  Result<OutOfOfficePlan> Plan(const Message& message, const ResponderSettings& settings,
+                               TimePoint now, DecisionTrail* trail = nullptr) const;
 
  private:
   Result<ResponderReport> Decide(const Message& message, const ResponderSettings& settings,
-                                 TimePoint now);
+                                 TimePoint now, DecisionTrail* trail);
 
   Store& store_;
   Logger& logger_;

@@ -8,7 +8,11 @@
 
 namespace ar {
 
-Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Store& store) {
+namespace {
+
+// register_in: where every definition version is registered, or null.
+Result<SequenceRuntime> BuildSequenceRuntime(const SequenceOptions& options,
+                                             SequenceStore* register_in) {
   SequenceRuntime runtime;
   runtime.settings.bounce_local_part = options.bounce_local_part;
   runtime.settings.unsubscribe_local_part = options.unsubscribe_local_part;
@@ -23,19 +27,30 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
   std::error_code ec;
   if (options.directory.empty() || !std::filesystem::is_directory(options.directory, ec))
     return runtime;
-  SequenceStore& sequences = store.sequences();
   auto loaded = LoadSequenceDirectory(options.directory);
   if (!loaded.ok()) return loaded.status();
   for (const LoadedSequence& item : *loaded) {
-    Status put = sequences.PutSequenceVersion(item.definition.name, item.definition.version,
-                                               item.source);
-    if (!put.ok()) return put;
+    if (register_in != nullptr) {
+      Status put = register_in->PutSequenceVersion(item.definition.name, item.definition.version,
+                                                   item.source);
+      if (!put.ok()) return put;
+    }
     auto compiled = CompileSequence(item.definition);
     if (!compiled.ok()) return compiled.status();
     if (item.definition.ReadsBody()) runtime.reads_body = true;
     runtime.sequences.push_back(std::move(*compiled));
   }
   return runtime;
+}
+
+}  // namespace
+
+Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Store& store) {
+  return BuildSequenceRuntime(options, &store.sequences());
+}
+
+Result<SequenceRuntime> CompileSequenceRuntime(const SequenceOptions& options) {
+  return BuildSequenceRuntime(options, nullptr);
 }
 
 bool HasBounceRecipient(const Envelope& envelope, const SequenceRuntime& runtime) {
@@ -57,9 +72,9 @@ std::string Prefix(const Message& message) {
   return (qid.empty() ? std::string("NOQUEUE") : qid) + ": ";
 }
 
-SequenceStateView StateView(SequenceStore& store) {
-  // Read errors count as "nothing known": the write transaction in
-  // ApplySequenceDecision re-checks what matters (duplicates, suppression).
+}  // namespace
+
+SequenceStateView StoreStateView(SequenceStore& store) {
   SequenceStateView view;
   view.is_suppressed = [&store](const std::string& person) {
     auto s = store.GetSuppression(person);
@@ -85,15 +100,14 @@ SequenceStateView StateView(SequenceStore& store) {
   return view;
 }
 
-}  // namespace
-
 Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
-                                                  const SequenceRuntime& runtime, TimePoint now) {
+                                                  const SequenceRuntime& runtime, TimePoint now,
+                                                  DecisionTrail* trail) {
   SequenceOutcome outcome;
   if (!runtime.enabled()) return outcome;
   SequenceStore& store = store_.sequences();
-  SequenceDecision decision =
-      DecideSequences(message, runtime.sequences, StateView(store), runtime.settings, now);
+  SequenceDecision decision = DecideSequences(message, runtime.sequences, StoreStateView(store),
+                                              runtime.settings, now, trail);
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
                     decision.suppressions.size() + decision.soft_bounces.size();
   if (outcome.actions > 0) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "core/decision_trail.h"
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
@@ -37,6 +38,19 @@ struct SequenceRuntime {
 // the store (so enrolments can always find the version they entered) and
 // compiles the triggers. An empty directory setting gives an empty runtime.
 Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Store& store);
+// The same runtime without registering anything: for a read-only look
+// (`autoresponder-ctl explain`), where the store must not change.
+Result<SequenceRuntime> CompileSequenceRuntime(const SequenceOptions& options);
+// Our own mail never enrols anyone: the decision knows it by the loop
+// marker the composer writes. Both callers set it from the config.
+inline void SetLoopMarker(const Config& config, SequenceRuntime& runtime) {
+  runtime.settings.loop_marker_header = config.compose.loop_marker_header;
+}
+
+// The store as the pure decision reads it. Read errors count as "nothing
+// known": the write transaction (ApplySequenceDecision) re-checks what
+// matters (duplicates, suppression). The view refers to store.
+SequenceStateView StoreStateView(SequenceStore& store);
 
 // The pseudo header the caller adds, from the message body, before deciding
 // on a DSN (the milter reads bodies only of mail to bounce addresses).
@@ -56,8 +70,9 @@ class SequenceResponder {
  public:
   SequenceResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
 
+  // trail may be null (see core/decision_trail.h).
   Result<SequenceOutcome> Handle(const Message& message, const SequenceRuntime& runtime,
-                                 TimePoint now);
+                                 TimePoint now, DecisionTrail* trail = nullptr);
 
  private:
   Store& store_;

@@ -66,8 +66,14 @@ using PersonSequence = std::pair<std::string, std::string>;
 class DecisionRun {
  public:
   DecisionRun(const Message& message, const std::vector<CompiledSequence>& sequences,
-              const SequenceStateView& state, const SequenceSettings& settings, TimePoint now)
-      : message_(message), sequences_(sequences), state_(state), settings_(settings), now_(now) {
+              const SequenceStateView& state, const SequenceSettings& settings, TimePoint now,
+              DecisionTrail* trail)
+      : message_(message),
+        sequences_(sequences),
+        state_(state),
+        settings_(settings),
+        now_(now),
+        trail_(trail) {
     if (std::optional<std::string_view> id = message.First("Message-ID")) {
       trigger_message_id_ = std::string(Trim(*id));
     }
@@ -85,7 +91,15 @@ class DecisionRun {
     // purchase or a lead.
     const bool ours =
         !settings_.loop_marker_header.empty() && delivered.Has(settings_.loop_marker_header);
-    if (ours || IsAutoReplied(delivered)) {
+    const bool auto_replied = !ours && IsAutoReplied(delivered);
+    if (trail_ != nullptr) {
+      RecordCheck(trail_, "sequences", "own mail or automatic reply",
+                  ours || auto_replied ? TrailOutcome::kStop : TrailOutcome::kPass,
+                  ours           ? "loop marker " + settings_.loop_marker_header
+                  : auto_replied ? "Auto-Submitted: auto-replied"
+                                 : "");
+    }
+    if (ours || auto_replied) {
       NoteIgnoredTriggers(delivered, ours ? "our own mail" : "an automatic reply");
       return std::move(decision_);
     }
@@ -133,9 +147,28 @@ class DecisionRun {
 
   // Notes quote envelope recipients and header text verbatim; each becomes
   // one log line, so a control character in them must not start another.
-  void Note(std::string_view text) { decision_.notes.push_back(ReplaceControlCharacters(text)); }
+  // Every note and warning is also an entry of the trail: they are the
+  // decision's own account of what it did and refused.
+  void Note(std::string_view text) {
+    decision_.notes.push_back(ReplaceControlCharacters(text));
+    if (trail_ != nullptr)
+      RecordCheck(trail_, "sequences", "", TrailOutcome::kNote, decision_.notes.back());
+  }
   void Warn(std::string_view text) {
     decision_.warnings.push_back(ReplaceControlCharacters(text));
+    if (trail_ != nullptr) {
+      RecordCheck(trail_, "sequences", "", TrailOutcome::kNote,
+                  "warning: " + decision_.warnings.back());
+    }
+  }
+
+  // The entry for one sequence's trigger or exit trigger.
+  void TrailMatch(const CompiledSequence& sequence, const std::string& check,
+                  const std::optional<TriggerMatch>& match) {
+    if (trail_ == nullptr) return;
+    RecordCheck(trail_, "sequence " + sequence.definition.name, check,
+                match ? TrailOutcome::kPass : TrailOutcome::kStop,
+                match ? "matched " + match->person : "no match");
   }
 
   void Suppress(const std::string& person, const std::string& reason) {
@@ -232,6 +265,12 @@ class DecisionRun {
     for (const std::string& id : ReferencedMessageIds(delivered)) {
       if (std::optional<SentMessageRef> ref = FindMessage(id)) replied.emplace_back(id, *ref);
     }
+    if (trail_ != nullptr) {
+      RecordCheck(
+          trail_, "sequences", "engagement",
+          replied.empty() ? TrailOutcome::kStop : TrailOutcome::kPass,
+          replied.empty() ? "names none of our messages" : "names " + replied.front().first);
+    }
     if (replied.empty()) return;
     if (IsAutomaticMessage(delivered)) {
       Note("automatic reply naming " + replied.front().first + " is not engagement");
@@ -263,11 +302,18 @@ class DecisionRun {
         const auto matcher = sequence.exit_triggers.find(exit.name);
         if (matcher == sequence.exit_triggers.end() || !matcher->second) continue;
         const std::optional<TriggerMatch> match = matcher->second->Match(delivered);
+        TrailMatch(sequence, "exit " + exit.name + " trigger", match);
         if (!match) continue;
         if (exited_.count({match->person, sequence.definition.name}) > 0) continue;
         const std::optional<Enrolment> enrolment =
             StoredEnrolment(match->person, sequence.definition.name);
-        if (!enrolment || enrolment->state != EnrolmentState::kActive) continue;
+        if (!enrolment || enrolment->state != EnrolmentState::kActive) {
+          if (trail_ != nullptr) {
+            RecordCheck(trail_, "sequence " + sequence.definition.name, "exit " + exit.name,
+                        TrailOutcome::kStop, match->person + " is not enrolled");
+          }
+          continue;
+        }
         Exit(sequence, *enrolment, exit, match->variables, match->display_name);
       }
     }
@@ -298,7 +344,12 @@ class DecisionRun {
   void HandleEnrolmentTriggers(const Message& delivered) {
     for (const CompiledSequence& sequence : sequences_) {
       if (!sequence.trigger) continue;
+      if (trail_ != nullptr) {
+        RecordCheck(trail_, "sequence " + sequence.definition.name, "", TrailOutcome::kConsult,
+                    "version " + sequence.definition.version);
+      }
       std::optional<TriggerMatch> match = sequence.trigger->Match(delivered);
+      TrailMatch(sequence, "trigger", match);
       if (!match) continue;
       Enrol(sequence, match->person, match->display_name, std::move(match->variables), "trigger");
     }
@@ -399,6 +450,7 @@ class DecisionRun {
   const SequenceStateView& state_;
   const SequenceSettings& settings_;
   const TimePoint now_;
+  DecisionTrail* const trail_;  // may be null
   std::string trigger_message_id_;
   SequenceDecision decision_;
   std::set<std::string> suppressed_now_;
@@ -411,8 +463,8 @@ class DecisionRun {
 SequenceDecision DecideSequences(const Message& message,
                                  const std::vector<CompiledSequence>& sequences,
                                  const SequenceStateView& state, const SequenceSettings& settings,
-                                 TimePoint now) {
-  return DecisionRun(message, sequences, state, settings, now).Run();
+                                 TimePoint now, DecisionTrail* trail) {
+  return DecisionRun(message, sequences, state, settings, now, trail).Run();
 }
 
 }  // namespace ar

@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/decision_trail.h"
 #include "message/message.h"
 #include "sequence/captured_value.h"
 #include "sequence/enrolment.h"
@@ -148,9 +149,12 @@ struct SequenceDecision {
   std::vector<std::string> warnings;       // the same, for the warning level
 };
 
+// trail, when set, receives each check (own mail, engagement, every
+// sequence's trigger and exit triggers) and every note and warning
+// (core/decision_trail.h); the decision is the same with or without it.
 SequenceDecision DecideSequences(const Message& message,
                                  const std::vector<CompiledSequence>& sequences,
                                  const SequenceStateView& state, const SequenceSettings& settings,
-                                 TimePoint now);
+                                 TimePoint now, DecisionTrail* trail = nullptr);
 
 }  // namespace ar

@@ -49,8 +49,9 @@ TEST(CtlManPage, DocumentsEveryCommandAndExitStatus) {
                               ".SS sequence render", ".SS sequence preview", ".SS doctor",
                               ".SS person show", ".SS suppression list",
                               ".SS suppression add", ".SS suppression remove", ".SS schedule",
-                              ".SS coupon verify", ".SS stats", ".SS store-error [clear]",
-                              ".SH WHEN", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"}) {
+                              ".SS coupon verify", ".SS explain", ".SS stats",
+                              ".SS store-error [clear]", ".SH WHEN", ".SH EXIT STATUS",
+                              ".SH EXAMPLES", ".SH SEE ALSO"}) {
     EXPECT_NE(page.find(heading), std::string::npos) << heading;
   }
 }

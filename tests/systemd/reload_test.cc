@@ -152,6 +152,63 @@ TEST_F(MilterReload, WarnsAboutOptionsThatNeedARestart) {
   EXPECT_TRUE(logger_.Contains("changed but only applied at restart: milter_socket"));
 }
 
+// log_level is applied by the reload itself: the next message logs its
+// decision trail, and back at info it does not.
+TEST_F(MilterReload, LogLevelDebugAppliesAtReloadAndLogsTheTrail) {
+  auto trail_lines = [this](const std::string& queue_id) {
+    size_t n = 0;
+    for (const std::string& line : logger_.Lines())
+      n += line.find(queue_id + ": trail: ") != std::string::npos ? 1 : 0;
+    return n;
+  };
+  WriteConfig("ignored_sender = carol\n");
+  ASSERT_TRUE(ReloadMilterSettings(LoaderFor(config_file_), running_, *service_).ok());
+  Session at_info(*service_);
+  Begin(at_info);
+  EXPECT_EQ(RepliesQueuedFor(at_info, "Q1"), 1u);
+  EXPECT_EQ(trail_lines("Q1"), 0u);
+
+  WriteConfig("ignored_sender = carol\nlog_level = debug\n");
+  auto reloaded = ReloadMilterSettings(LoaderFor(config_file_), running_, *service_);
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_FALSE(logger_.Contains("only applied at restart: log_level"));
+  running_ = *reloaded;
+  Session at_debug(*service_);
+  Begin(at_debug);
+  at_debug.OnEndOfMessage("Q2");
+  EXPECT_GT(trail_lines("Q2"), 0u);
+  EXPECT_TRUE(logger_.Contains("Q2: trail: alice@example.org: window: pass"));
+  EXPECT_TRUE(logger_.Contains("Q2: trail: alice@example.org: history: stop (already-answered"));
+
+  WriteConfig("ignored_sender = carol\nlog_level = info\n");
+  ASSERT_TRUE(ReloadMilterSettings(LoaderFor(config_file_), running_, *service_).ok());
+  Session back_at_info(*service_);
+  Begin(back_at_info);
+  back_at_info.OnEndOfMessage("Q3");
+  EXPECT_EQ(trail_lines("Q3"), 0u);
+}
+
+// info: a line for a message that reaches a rule, none for one that does not.
+TEST_F(MilterReload, InfoLogsNothingForMailToNobodyWithARule) {
+  WriteConfig("ignored_sender = carol\n");
+  ASSERT_TRUE(ReloadMilterSettings(LoaderFor(config_file_), running_, *service_).ok());
+  Session to_nobody(*service_);
+  to_nobody.OnMailFrom("<bob@example.net>", false);
+  to_nobody.OnRecipient("<dave@example.org>");
+  to_nobody.OnHeader("To", "dave@example.org");
+  to_nobody.OnEndOfMessage("Q4");
+  Session to_alice(*service_);
+  Begin(to_alice);
+  to_alice.OnEndOfMessage("Q5");
+  size_t q4 = 0, q5 = 0;
+  for (const std::string& line : logger_.Lines()) {
+    q4 += line.find("Q4: ") != std::string::npos ? 1 : 0;
+    q5 += line.find("Q5: ") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(q4, 0u);
+  EXPECT_EQ(q5, 1u);
+}
+
 TEST(ConfigChanges, NamesExactlyTheOptionsThatDiffer) {
   Config a = DefaultConfig();
   Config b = a;

@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 61u);
+  EXPECT_EQ(names.size(), 62u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {

@@ -69,10 +69,19 @@ TEST_F(DecisionLogging, ASkippedMessageLogsItsReasonCodeOnce) {
             "info: 4Xk2Lf: no reply to bob@example.net for alice@example.org: list-header List-Id");
 }
 
-TEST_F(DecisionLogging, MailToNobodyAwayLogsNothing) {
-  auto lines = Deliver(LogLevel::kDebug, "bob@example.net", {"dave@example.org"},
+TEST_F(DecisionLogging, MailToNobodyAwayLogsNothingAtInfo) {
+  auto lines = Deliver(LogLevel::kInfo, "bob@example.net", {"dave@example.org"},
                        PlainHeaders("dave@example.org"), "4Xk2Lg");
   EXPECT_TRUE(lines.empty()) << ::testing::PrintToString(lines);
+}
+
+// At debug the decision trail answers "why no reply?" for every message,
+// also one that reaches nobody with a rule; nothing else is logged for it.
+TEST_F(DecisionLogging, MailToNobodyAwayLogsOnlyItsTrailAtDebug) {
+  auto lines = Deliver(LogLevel::kDebug, "bob@example.net", {"dave@example.org"},
+                       PlainHeaders("dave@example.org"), "4Xk2Lg");
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "debug: 4Xk2Lg: trail: dave@example.org: out-of-office rule: stop (none)"}));
 }
 
 TEST_F(DecisionLogging, AtWarningLevelNormalMailLogsNothing) {

@@ -730,5 +730,44 @@ TEST_F(SequenceDecisionTest, EnrolmentKeepsCapturedTextOnlyCleaned) {
   EXPECT_EQ(canon(d).display_name, "Win at https://evil.example/prize") << Notes(d);
 }
 
+// The trail (core/decision_trail.h): each sequence's trigger with its
+// outcome and every note; the decision is the same with or without it.
+TEST_F(SequenceDecisionTest, TrailNamesEachTriggerAndTheEnrolment) {
+  RecordedTrail trail;
+  const SequenceDecision traced =
+      DecideSequences(LeadMail(), sequences_, state_.View(), settings_, kNow, &trail);
+  const SequenceDecision plain = Decide(LeadMail());
+  const std::vector<std::string> lines = trail.Lines();
+  auto has = [&lines](const std::string& text) {
+    return std::find(lines.begin(), lines.end(), text) != lines.end();
+  };
+  EXPECT_TRUE(has("sequences: own mail or automatic reply: pass"))
+      << ::testing::PrintToString(lines);
+  EXPECT_TRUE(has("sequence canon-eos-5d: trigger: pass (matched kari@example.no)"));
+  EXPECT_TRUE(has("sequence accessories: trigger: stop (no match)"));
+  EXPECT_TRUE(has("sequences: kari@example.no: enrolled in canon-eos-5d (trigger)"));
+  ASSERT_EQ(traced.enrols.size(), plain.enrols.size());
+  for (size_t i = 0; i < plain.enrols.size(); ++i) {
+    EXPECT_EQ(traced.enrols[i].sequence, plain.enrols[i].sequence);
+    EXPECT_EQ(traced.enrols[i].person, plain.enrols[i].person);
+    EXPECT_EQ(traced.enrols[i].first_due, plain.enrols[i].first_due);
+  }
+  EXPECT_EQ(traced.notes, plain.notes);
+  EXPECT_EQ(traced.warnings, plain.warnings);
+}
+
+TEST_F(SequenceDecisionTest, TrailShowsWhyOwnMailEnrolsNobody) {
+  RecordedTrail trail;
+  const SequenceDecision d = DecideSequences(LeadMail({{"X-Autoresponder-Milter", "1"}}),
+                                             sequences_, state_.View(), settings_, kNow, &trail);
+  EXPECT_TRUE(d.enrols.empty());
+  const std::vector<std::string> lines = trail.Lines();
+  EXPECT_NE(std::find(lines.begin(), lines.end(),
+                      "sequences: own mail or automatic reply: stop (loop marker "
+                      "X-Autoresponder-Milter)"),
+            lines.end())
+      << ::testing::PrintToString(lines);
+}
+
 }  // namespace
 }  // namespace ar
