@@ -46,7 +46,7 @@ sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINU
 
 // In protocol 6 the MTA sends, at each stage, the macros the filter asks for
 // instead of its configured list (Postfix: milter_*_macros), so asking for
-// just the two we read saves their names and values on every message.
+// just the ones we read saves their names and values on every message.
 // Postfix sends a stage's macros even for a step we skip (connect, DATA,
 // end of headers) and treats an empty list as "no request", so the stages
 // we read nothing at ask for kNoMacro, a name no MTA defines: the MTA then
@@ -54,17 +54,17 @@ sfsistat Continue(bool noreply) { return noreply ? SMFIS_NOREPLY : SMFIS_CONTINU
 // in force, which costs bytes, not correctness.
 constexpr char kNoMacro[] = "{ar_none}";
 
-void RequestMacros(SMFICTX* ctx) {
-  struct Stage {
-    int stage;
-    const char* macros;
-  };
-  static constexpr Stage kStages[] = {
-      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, "{mail_mailer}"},
-      {SMFIM_ENVRCPT, kNoMacro}, {SMFIM_DATA, kNoMacro}, {SMFIM_EOH, kNoMacro},
-      {SMFIM_EOM, "i"},
-  };
-  for (const Stage& s : kStages) smfi_setsymlist(ctx, s.stage, const_cast<char*>(s.macros));
+// The lists are the engine's negotiation's (milter_engine::Negotiate), so
+// both engines ask for the same macros.
+void RequestMacros(SMFICTX* ctx, const milter_engine::Negotiated& ours) {
+  for (int stage : {SMFIM_CONNECT, SMFIM_HELO, SMFIM_ENVFROM, SMFIM_ENVRCPT, SMFIM_DATA,
+                    SMFIM_EOH, SMFIM_EOM}) {
+    std::string names = kNoMacro;
+    for (const auto& [wanted, list] : ours.macros) {
+      if (wanted == static_cast<uint32_t>(stage)) names = list;
+    }
+    smfi_setsymlist(ctx, stage, names.data());
+  }
 }
 
 sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
@@ -82,7 +82,7 @@ sfsistat OnNegotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps,
   *want_steps = ours->steps;
   *pf2 = 0;
   *pf3 = 0;
-  if ((*want_actions & SMFIF_SETSYMLIST) != 0) RequestMacros(ctx);
+  if ((*want_actions & SMFIF_SETSYMLIST) != 0) RequestMacros(ctx, *ours);
   Connection* conn = GetOrCreate(ctx);
   if (conn != nullptr) {
     conn->noreply_mail = (*want_steps & SMFIP_NR_MAIL) != 0;
@@ -100,9 +100,15 @@ sfsistat OnMailFrom(SMFICTX* ctx, char** argv) {
   // Postfix's smtpd gives {mail_mailer} (we ask for it in OnNegotiate; it
   // is also in Postfix's default milter_mail_macros) as "smtp"; mail from
   // pickup (sendmail(1), local submission) has none.
-  const char* mailer = smfi_getsymval(ctx, const_cast<char*>("{mail_mailer}"));
-  const bool local = mailer == nullptr || *mailer == '\0';
-  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", local);
+  auto macro = [ctx](const char* name) {
+    const char* value = smfi_getsymval(ctx, const_cast<char*>(name));
+    return std::string(value != nullptr ? value : "");
+  };
+  SmtpClient client;
+  client.local_submission = macro("{mail_mailer}").empty();
+  client.address = macro("{client_addr}");
+  client.authenticated_user = macro("{auth_authen}");
+  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", client);
   return Continue(conn->noreply_mail);
 }
 

@@ -23,7 +23,11 @@ std::optional<Negotiated> Negotiate(const OptionRequest& mta, bool reads_body) {
   // Macro lists exist since version 6, for MTAs offering SMFIF_SETSYMLIST.
   if (ours.version >= 6 && (mta.actions & SMFIF_SETSYMLIST) != 0) {
     ours.actions |= SMFIF_SETSYMLIST;
-    ours.macros = {{SMFIM_ENVFROM, "{mail_mailer}"}, {SMFIM_EOM, "i"}};
+    // MAIL: local or smtpd submission; the client's address and SMTP AUTH
+    // login for the trigger conditions client and authenticated and the
+    // per-source enrolment limits. Postfix answers {client_addr} at any
+    // stage, not only at connect. EOM: the queue id for logs.
+    ours.macros = {{SMFIM_ENVFROM, "{mail_mailer} {client_addr} {auth_authen}"}, {SMFIM_EOM, "i"}};
   }
   return ours;
 }
