@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compose/reply_composer.h"
+#include "core/rate_limit.h"
 #include "dispatch/dispatcher.h"
 #include "policy/policy_settings.h"
 #include "store/store.h"
@@ -28,6 +29,9 @@ struct SequenceOptions {
   std::vector<std::string> control_domains;
   std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
   uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
+  // sequence_enrol_rate_limit: trigger enrolments into all sequences
+  // together per window; count 0 ("none") for no limit
+  RateLimit enrol_rate_limit;
 };
 
 struct Config {

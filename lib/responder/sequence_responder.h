@@ -14,6 +14,7 @@
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
+#include "metrics/counters.h"
 #include "sequence/sequence_decision.h"
 #include "store/store.h"
 
@@ -50,7 +51,9 @@ struct SequenceOutcome {
 
 class SequenceResponder {
  public:
-  SequenceResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
+  // counters may be nullptr (nothing counted).
+  SequenceResponder(Store& store, Logger& logger, Counters* counters = nullptr)
+      : store_(store), logger_(logger), counters_(counters) {}
 
   Result<SequenceOutcome> Handle(const Message& message, const SequenceRuntime& runtime,
                                  TimePoint now);
@@ -58,6 +61,7 @@ class SequenceResponder {
  private:
   Store& store_;
   Logger& logger_;
+  Counters* counters_;
 };
 
 }  // namespace ar

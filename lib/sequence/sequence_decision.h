@@ -63,6 +63,8 @@
 
 #include "core/clock.h"
 #include "message/message.h"
+#include "core/rate_limit.h"
+#include "sequence/enrol_windows.h"
 #include "sequence/enrolment.h"
 #include "sequence/sequence_definition.h"
 #include "sequence/trigger_matcher.h"
@@ -101,6 +103,9 @@ struct SequenceSettings {
   // Domains, lower case, whose control addresses are ours besides the From
   // domains of the sequences (option control_domain).
   std::vector<std::string> control_domains;
+  // sequence_enrol_rate_limit: trigger enrolments into all sequences
+  // together per window (enrol_windows.h); disabled when count is 0.
+  RateLimit global_enrol_rate_limit;
 };
 
 // True when address is a control address of ours: local part
@@ -124,6 +129,10 @@ struct EnrolAction {
   // no steps or the time cannot be computed (a note says why).
   std::optional<TimePoint> first_due;
   std::string reason;              // "trigger", "moved from <sequence>", "manual"
+  // The rate limits a trigger enrolment counts against (EnrolWindowsFor);
+  // empty for moves and manual enrolments. The store refuses the enrolment
+  // when one of them is full (ApplySequenceDecision).
+  std::vector<EnrolWindow> windows;
 };
 
 struct ExitAction {
