@@ -80,7 +80,7 @@ class SessionEnrolLimitsTest : public ::testing::Test {
     session.OnRecipient("<" + to + ">");
     session.OnHeader("From", "Contact form <www-data@web.shop.example>");
     session.OnHeader("Reply-To", visitor);
-    session.OnHeader("Message-ID", "<" + visitor + "@web.shop.example>");
+    session.OnHeader("Message-ID", "<form-" + std::to_string(++forms_) + "@web.shop.example>");
     return session.OnEndOfMessage("4Qform");
   }
   static SmtpClient From(const std::string& address, const std::string& login = "") {
@@ -101,6 +101,7 @@ class SessionEnrolLimitsTest : public ::testing::Test {
   CapturingLogger logger_{LogLevel::kInfo};
   Counters counters_;
   std::unique_ptr<MilterService> service_;
+  int forms_ = 0;
 };
 
 TEST_F(SessionEnrolLimitsTest, AFloodFromOneClientEnrolsOnlyTheLimitAndIsDelivered) {
