@@ -99,7 +99,7 @@ class EnrolLimitsTest(MailSystemCase):
 
     def enrolled(self, person):
         shown = self.system.programs.ctl("person", "show", person)
-        return re.findall(r"sequence (\S+)", shown)
+        return re.findall(r"^sequence (\S+)$", shown, re.M)
 
     def rate_limited_sample(self, text):
         match = re.search(r'^autoresponder_sequence_rate_limited_total\{sequence="form",'

@@ -21,7 +21,7 @@ TEST(ClientNetwork, MatchesIpv4AndIpv6Networks) {
   EXPECT_TRUE(Contains("0.0.0.0/0", "203.0.113.9"));
   EXPECT_TRUE(Contains("2001:db8::/32", "2001:db8:ffff::1"));
   EXPECT_FALSE(Contains("2001:db8::/32", "2001:db9::1"));
-  EXPECT_TRUE(Contains("10.1.0.0/15", "10.0.255.255"));
+  EXPECT_TRUE(Contains("10.0.0.0/15", "10.1.255.255"));
 }
 
 TEST(ClientNetwork, ReadsTheSpellingsMtasUse) {
