@@ -22,12 +22,18 @@ std::optional<uint64_t> ParseDigits(std::string_view text, uint64_t max) {
 
 int64_t UnitSeconds(char unit) {
   switch (unit) {
-    case 's': return 1;
-    case 'm': return 60;
-    case 'h': return 3600;
-    case 'd': return 86400;
-    case 'w': return 7 * 86400;
-    default: return 0;
+    case 's':
+      return 1;
+    case 'm':
+      return 60;
+    case 'h':
+      return 3600;
+    case 'd':
+      return 86400;
+    case 'w':
+      return 7 * 86400;
+    default:
+      return 0;
   }
 }
 
@@ -49,12 +55,13 @@ Result<RateLimit> ParseRateLimit(std::string_view text) {
   }
   const int64_t unit = UnitSeconds(window.back());
   window.remove_suffix(1);
-  std::optional<uint64_t> amount = window.empty() ? std::optional<uint64_t>(1)
-                                                  : ParseDigits(window, 1000000000);
+  std::optional<uint64_t> amount =
+      window.empty() ? std::optional<uint64_t>(1) : ParseDigits(window, 1000000000);
   if (!amount) return Status::InvalidArgument(expected);
   if (*count == 0) {
-    return Status::InvalidArgument("a limit of 0 would refuse everything; write none for no "
-                                   "limit");
+    return Status::InvalidArgument(
+        "a limit of 0 would refuse everything; write none for no "
+        "limit");
   }
   const uint64_t seconds = *amount * static_cast<uint64_t>(unit);
   if (seconds == 0 || seconds > static_cast<uint64_t>(kMaxRateLimitWindow.count())) {

@@ -15,7 +15,8 @@ std::vector<EnrolWindow> EnrolWindowsFor(const SequenceDefinition& definition,
   if (definition.enrol_source_limit.enabled()) {
     const std::string client = ClientSourceKey(envelope.client_address);
     if (!client.empty()) {
-      windows.push_back({kEnrolScopeClient, definition.name, client, definition.enrol_source_limit});
+      windows.push_back(
+          {kEnrolScopeClient, definition.name, client, definition.enrol_source_limit});
     }
     std::string_view sender = Trim(envelope.sender);
     if (sender.size() >= 2 && sender.front() == '<' && sender.back() == '>') {

@@ -57,9 +57,9 @@ TEST(EnrolLimits, SequenceFileSetsBothLimits) {
 }
 
 TEST(EnrolLimits, BadLimitsAndConditionsAreReportedWithTheirLines) {
-  Result<SequenceDefinition> def = ParseSequence(
-      Source("enrol_rate_limit = lots\nenrol_source_limit = 0/1h",
-             "client = 192.0.2.7/24, 127.0.0.1\nauthenticated = maybe"));
+  Result<SequenceDefinition> def =
+      ParseSequence(Source("enrol_rate_limit = lots\nenrol_source_limit = 0/1h",
+                           "client = 192.0.2.7/24, 127.0.0.1\nauthenticated = maybe"));
   ASSERT_FALSE(def.ok());
   const std::string errors = def.status().message();
   EXPECT_THAT(errors, HasSubstr("form.sequence:4: enrol_rate_limit: expected COUNT/WINDOW"));
@@ -132,8 +132,8 @@ TEST(EnrolLimits, WindowsCoverEachConfiguredScope) {
   EXPECT_EQ(windows[0], (EnrolWindow{"global", "", "", {500, Seconds(3600)}}));
   EXPECT_EQ(windows[1], (EnrolWindow{"sequence", "form", "", {100, Seconds(86400)}}));
   EXPECT_EQ(windows[2], (EnrolWindow{"client", "form", "2001:db8:1:2::/64", {3, Seconds(3600)}}));
-  EXPECT_EQ(windows[3], (EnrolWindow{"sender", "form", "www-data@web.shop.example",
-                                     {3, Seconds(3600)}}));
+  EXPECT_EQ(windows[3],
+            (EnrolWindow{"sender", "form", "www-data@web.shop.example", {3, Seconds(3600)}}));
 
   // No limits configured: no windows; a null sender and no client: none
   // per source.
@@ -166,8 +166,8 @@ TEST(EnrolLimits, OnlyTriggerEnrolmentsCarryWindows) {
   SequenceSettings settings;
   settings.global_enrol_rate_limit = {50, Seconds(3600)};
 
-  SequenceDecision decision = DecideSequences(FormMail("127.0.0.1"), sequences, state, settings,
-                                              kNow);
+  SequenceDecision decision =
+      DecideSequences(FormMail("127.0.0.1"), sequences, state, settings, kNow);
   ASSERT_EQ(decision.enrols.size(), 1u);
   const std::vector<EnrolWindow>& windows = decision.enrols[0].windows;
   ASSERT_EQ(windows.size(), 3u);
