@@ -57,8 +57,8 @@ constexpr char kNoMacro[] = "{ar_none}";
 // The lists are the engine's negotiation's (milter_engine::Negotiate), so
 // both engines ask for the same macros.
 void RequestMacros(SMFICTX* ctx, const milter_engine::Negotiated& ours) {
-  for (int stage : {SMFIM_CONNECT, SMFIM_HELO, SMFIM_ENVFROM, SMFIM_ENVRCPT, SMFIM_DATA,
-                    SMFIM_EOH, SMFIM_EOM}) {
+  for (int stage : {SMFIM_CONNECT, SMFIM_HELO, SMFIM_ENVFROM, SMFIM_ENVRCPT, SMFIM_DATA, SMFIM_EOH,
+                    SMFIM_EOM}) {
     std::string names = kNoMacro;
     for (const auto& [wanted, list] : ours.macros) {
       if (wanted == static_cast<uint32_t>(stage)) names = list;

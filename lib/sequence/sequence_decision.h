@@ -62,8 +62,8 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "message/message.h"
 #include "core/rate_limit.h"
+#include "message/message.h"
 #include "sequence/enrol_windows.h"
 #include "sequence/enrolment.h"
 #include "sequence/sequence_definition.h"

@@ -247,9 +247,8 @@ std::set<std::string> TriggerKeySet(std::initializer_list<std::string> extra) {
 void ParseSequenceSection(const SequenceFileSection& section, const SequenceSource& source,
                           SequenceDefinition* def, ParseErrors* errors) {
   static const std::set<std::string> allowed = {
-      "name", "description", "time_zone", "person_time_zone",
-      "from", "list_id",     "re_entry",  "coupon_format",
-      "enrol_rate_limit", "enrol_source_limit"};
+      "name",    "description", "time_zone",     "person_time_zone", "from",
+      "list_id", "re_entry",    "coupon_format", "enrol_rate_limit", "enrol_source_limit"};
   SectionKeys keys(section, allowed, {}, "[sequence]", errors);
 
   if (const SequenceFileEntry* e = keys.Get("name")) {

@@ -114,7 +114,7 @@ Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
     Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
     if (dbi.ok()) {
       *n.dbi = dbi.value();
-      (n.dbi == &dbs.claims          ? dbs.claims_present
+      (n.dbi == &dbs.claims         ? dbs.claims_present
        : n.dbi == &dbs.person_sends ? dbs.person_sends_present
                                     : dbs.enrol_windows_present) = true;
     } else if (create || !dbi.status().IsNotFound()) {

@@ -198,8 +198,8 @@ class LmdbStore final : public Store, public SequenceStore {
   // Counts one enrolment against every window, or none when one is full:
   // then the full one and its count are returned (lmdb_store_enrol_windows.cc).
   Result<std::optional<RateLimitedEnrol>> CountEnrolWindows(LmdbTxn& txn,
-                                                           const std::vector<EnrolWindow>& windows,
-                                                           TimePoint now);
+                                                            const std::vector<EnrolWindow>& windows,
+                                                            TimePoint now);
 
   // --- retention helpers (lmdb_store_retention.cc) ---
   // The database a kind lives in; nullopt when a read-only open lacks it.

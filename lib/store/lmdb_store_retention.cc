@@ -69,8 +69,7 @@ std::optional<MDB_dbi> LmdbStore::SweptDatabase(SweptKind kind) const {
     case SweptKind::kTokens:
       return dbs_.tokens;
     case SweptKind::kEnrolWindows:
-      return dbs_.enrol_windows_present ? std::optional<MDB_dbi>(dbs_.enrol_windows)
-                                        : std::nullopt;
+      return dbs_.enrol_windows_present ? std::optional<MDB_dbi>(dbs_.enrol_windows) : std::nullopt;
   }
   return std::nullopt;
 }

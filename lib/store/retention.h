@@ -50,9 +50,9 @@ enum class SweptKind {
   kEnrolWindows,
 };
 inline constexpr SweptKind kSweptKinds[] = {
-    SweptKind::kResponses,  SweptKind::kPersonSends, SweptKind::kTriggersSeen, SweptKind::kFailed,
-    SweptKind::kEnrolments, SweptKind::kSentIds,     SweptKind::kTokens,
-    SweptKind::kEnrolWindows,
+    SweptKind::kResponses, SweptKind::kPersonSends,  SweptKind::kTriggersSeen,
+    SweptKind::kFailed,    SweptKind::kEnrolments,   SweptKind::kSentIds,
+    SweptKind::kTokens,    SweptKind::kEnrolWindows,
 };
 
 // The database name (FORMAT.md), for logs and metrics labels.

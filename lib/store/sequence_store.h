@@ -77,8 +77,8 @@ class SequenceStore {
   // its first count starts again at now.
   // Tokens are PersonToken(token_key, person) (sequence/tokens.h).
   virtual Status ApplySequenceDecision(const SequenceDecision& decision,
-                                       const std::string& token_key,
-                                       uint32_t soft_bounce_limit, TimePoint now,
+                                       const std::string& token_key, uint32_t soft_bounce_limit,
+                                       TimePoint now,
                                        std::vector<RateLimitedEnrol>* rate_limited = nullptr) = 0;
 
   // Rewrites the active enrolment of (enrolment.person, enrolment.sequence)

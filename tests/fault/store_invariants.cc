@@ -20,8 +20,8 @@ namespace {
 
 // The databases of format version 2 (FORMAT.md, "Databases").
 constexpr const char* kDatabases[] = {
-    "meta",          "rules",  "addresses",    "responses",   "queue",
-    "due",           "failed", "seq_versions", "enrolments",  "sent_ids",
+    "meta",          "rules",  "addresses",    "responses",    "queue",
+    "due",           "failed", "seq_versions", "enrolments",   "sent_ids",
     "triggers_seen", "tokens", "suppressions", "soft_bounces", "enrol_windows"};
 
 struct Entry {

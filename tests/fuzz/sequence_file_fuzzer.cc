@@ -83,8 +83,8 @@ void CheckDefinition(const SequenceDefinition& definition, const SequenceSource&
   }
   for (const IpNetwork& network : definition.trigger.clients) {
     Result<IpNetwork> again = ParseIpNetwork(FormatIpNetwork(network));
-    Require(again.ok() && again->prefix == network.prefix &&
-                again->base.v4 == network.base.v4 && again->base.bytes == network.base.bytes,
+    Require(again.ok() && again->prefix == network.prefix && again->base.v4 == network.base.v4 &&
+                again->base.bytes == network.base.bytes,
             "FormatIpNetwork parses back to the same network");
   }
   Require(definition.version == SequenceVersion(source), "the version is the source's hash");

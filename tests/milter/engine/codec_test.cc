@@ -89,8 +89,9 @@ TEST(Negotiation, AsksOnlyWhatTheMtaOffersAndWeUse) {
                         SMFIP_NR_HDR;
   EXPECT_EQ(ours->steps, want);
   ASSERT_EQ(ours->macros.size(), 2u);
-  EXPECT_EQ(ours->macros[0], std::make_pair(uint32_t{SMFIM_ENVFROM},
-                                            std::string("{mail_mailer} {client_addr} {auth_authen}")));
+  EXPECT_EQ(ours->macros[0],
+            std::make_pair(uint32_t{SMFIM_ENVFROM},
+                           std::string("{mail_mailer} {client_addr} {auth_authen}")));
   EXPECT_EQ(ours->macros[1], std::make_pair(uint32_t{SMFIM_EOM}, std::string("i")));
 
   auto body = Negotiate(postfix, /*reads_body=*/true);
