@@ -87,9 +87,15 @@ sfsistat OnMailFrom(SMFICTX* ctx, char** argv) {
   // Postfix's smtpd gives {mail_mailer} (we ask for it in OnNegotiate; it
   // is also in Postfix's default milter_mail_macros) as "smtp"; mail from
   // pickup (sendmail(1), local submission) has none.
-  const char* mailer = smfi_getsymval(ctx, const_cast<char*>("{mail_mailer}"));
-  const bool local = mailer == nullptr || *mailer == '\0';
-  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", local);
+  auto macro = [ctx](const char* name) {
+    const char* value = smfi_getsymval(ctx, const_cast<char*>(name));
+    return std::string(value != nullptr ? value : "");
+  };
+  SmtpClient client;
+  client.local_submission = macro("{mail_mailer}").empty();
+  client.address = macro("{client_addr}");
+  client.authenticated_user = macro("{auth_authen}");
+  conn->session.OnMailFrom(argv != nullptr && argv[0] != nullptr ? argv[0] : "", client);
   return Continue(conn->noreply_mail);
 }
 

@@ -31,10 +31,22 @@ bool EveryRecipientRemoved(const Envelope& envelope, const std::vector<std::stri
 }
 
 void Session::OnMailFrom(std::string_view sender, bool local_submission) {
+  SmtpClient client;
+  client.local_submission = local_submission;
+  OnMailFrom(sender, client);
+}
+
+void Session::OnMailFrom(std::string_view sender, const SmtpClient& client) {
   settings_ = service_.Snapshot();
   Envelope envelope;
   envelope.sender = StripAngleBrackets(sender);
-  envelope.local_submission = local_submission;
+  envelope.local_submission = client.local_submission;
+  // Macro values are the MTA's, but bounded all the same: an address is
+  // short, and a login longer than any real one is dropped, not trusted.
+  if (client.address.size() <= 64) envelope.client_address = std::string(Trim(client.address));
+  if (client.authenticated_user.size() <= 256) {
+    envelope.authenticated_user = std::string(Trim(client.authenticated_user));
+  }
   message_ = Message(std::move(envelope));
   body_.clear();
   in_message_ = true;

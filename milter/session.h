@@ -23,6 +23,14 @@ enum class Verdict {
   kTempfail,  // internal failure and the administrator asked for tempfail
 };
 
+// What the MTA says about the client at MAIL FROM, from its macros.
+struct SmtpClient {
+  // Postfix: no {mail_mailer} macro, i.e. pickup rather than smtpd.
+  bool local_submission = false;
+  std::string address;             // {client_addr}; "" when not given
+  std::string authenticated_user;  // {auth_authen}; "" without SMTP AUTH
+};
+
 struct EndOfMessage {
   Verdict verdict = Verdict::kContinue;
   // Control addresses to take out of delivery; other recipients untouched.
@@ -42,6 +50,10 @@ class Session {
   // Received: field is no evidence: mail relayed from another host's local
   // submission carries that host's trace.
   void OnMailFrom(std::string_view sender, bool local_submission);
+  // The same with the client's address and SMTP AUTH login, which the
+  // trigger conditions client and authenticated and the enrolment limits
+  // per source read.
+  void OnMailFrom(std::string_view sender, const SmtpClient& client);
   void OnRecipient(std::string_view recipient);
   void OnHeader(std::string_view name, std::string_view value);
   // True while more body is needed: for mail to a VERP bounce address,

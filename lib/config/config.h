@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compose/reply_composer.h"
+#include "core/rate_limit.h"
 #include "dispatch/dispatcher.h"
 #include "policy/policy_settings.h"
 #include "store/store.h"
@@ -32,6 +33,9 @@ struct SequenceOptions {
   uint64_t trigger_body_limit = 256 * 1024;
   uint32_t capture_max_length = 64;   // characters of a captured value kept
   bool capture_allow_urls = false;    // URLs in captured values survive
+  // sequence_enrol_rate_limit: trigger enrolments into all sequences
+  // together per window; count 0 ("none") for no limit
+  RateLimit enrol_rate_limit;
 };
 
 struct Config {

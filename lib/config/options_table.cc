@@ -9,6 +9,7 @@
 #include "config/option_entry.h"
 #include "config/value_syntax.h"
 #include "core/logger.h"
+#include "core/rate_limit.h"
 #include "core/strings.h"
 
 namespace ar {
@@ -763,6 +764,17 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return FormatYesNo(c.sequences.capture_allow_urls); }));
+  t.push_back(Row(
+      "sequence_enrol_rate_limit",
+      "Trigger enrolments into all sequences together per window, as COUNT/WINDOW (500/1h); "
+      "over it nobody is enrolled. none: no limit.",
+      [](Config& c, const std::string& v) {
+        Result<RateLimit> limit = ParseRateLimit(v);
+        if (!limit.ok()) return limit.status();
+        c.sequences.enrol_rate_limit = *limit;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatRateLimit(c.sequences.enrol_rate_limit); }));
 
   Config defaults = DefaultConfig();
   for (OptionEntry& e : t) e.info.default_value = e.print(defaults);

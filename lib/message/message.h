@@ -47,6 +47,12 @@ struct Envelope {
   // True when the message was submitted locally (sendmail/pickup) rather
   // than received over SMTP.
   bool local_submission = false;
+  // The MTA's {client_addr} macro at MAIL FROM ("192.0.2.7", "2001:db8::7";
+  // Sendmail may write "IPv6:2001:db8::7"); "" when the MTA gave none.
+  std::string client_address;
+  // The MTA's {auth_authen} macro: the SMTP AUTH login of the client; ""
+  // when the message was not submitted with authentication.
+  std::string authenticated_user;
 };
 
 class Message {

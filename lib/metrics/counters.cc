@@ -49,6 +49,11 @@ void Counters::CountSwept(SweptKind kind, uint64_t count) {
   if (index < swept_.size()) swept_[index].fetch_add(count, std::memory_order_relaxed);
 }
 
+void Counters::CountRateLimited(std::string_view sequence, std::string_view scope) {
+  std::lock_guard<std::mutex> lock(rate_limited_mutex_);
+  ++rate_limited_[{std::string(sequence), std::string(scope)}];
+}
+
 CounterSnapshot Counters::Snapshot() const {
   CounterSnapshot snapshot;
   for (size_t i = 0; i < skipped_.size(); ++i)
@@ -61,6 +66,10 @@ CounterSnapshot Counters::Snapshot() const {
   snapshot.store_full = store_full_.load(std::memory_order_relaxed);
   for (size_t i = 0; i < swept_.size(); ++i)
     snapshot.swept[i] = swept_[i].load(std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(rate_limited_mutex_);
+    snapshot.rate_limited = rate_limited_;
+  }
   return snapshot;
 }
 

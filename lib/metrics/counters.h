@@ -14,6 +14,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "policy/decision.h"
 #include "store/retention.h"
@@ -44,6 +49,8 @@ struct CounterSnapshot {
   uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
   uint64_t store_full = 0;  // of those, refused because the store reached its reserve
   std::array<uint64_t, std::size(kSweptKinds)> swept{};  // records removed by retention, by SweptKind
+  // Trigger enrolments refused by a rate limit, by (sequence, scope).
+  std::map<std::pair<std::string, std::string>, uint64_t> rate_limited;
 };
 
 class Counters {
@@ -67,6 +74,11 @@ class Counters {
   void CountStoreFull();
   // Records the dispatcher's retention sweep removed from one database.
   void CountSwept(SweptKind kind, uint64_t count);
+  // One trigger enrolment into `sequence` refused because a window of
+  // `scope` (sequence/enrol_windows.h: global, sequence, client, sender)
+  // was full. Rare, and labelled by names known only at run time: a map
+  // under a mutex, not an atomic.
+  void CountRateLimited(std::string_view sequence, std::string_view scope);
 
   CounterSnapshot Snapshot() const;
 
@@ -78,6 +90,8 @@ class Counters {
   std::atomic<uint64_t> unrecorded_{0};
   std::atomic<uint64_t> store_full_{0};
   std::array<std::atomic<uint64_t>, std::size(kSweptKinds)> swept_{};
+  mutable std::mutex rate_limited_mutex_;
+  std::map<std::pair<std::string, std::string>, uint64_t> rate_limited_;  // guarded by the mutex
 };
 
 }  // namespace ar

@@ -173,6 +173,9 @@ const std::vector<MetricInfo>& KnownMetrics() {
        "Of those, messages refused because the store reached store_map_size less store_reserve."},
       {"autoresponder_swept_total", "counter",
        "Records the dispatcher's retention sweep removed, by database."},
+      {"autoresponder_sequence_rate_limited_total", "counter",
+       "Trigger enrolments refused by a rate limit, by sequence and scope (global, sequence, "
+       "client, sender)."},
       {"autoresponder_rules", "gauge", "Out-of-office rules in the store."},
       {"autoresponder_queue_depth", "gauge", "Replies waiting in the queue to be sent."},
       {"autoresponder_queue_oldest_due_age_seconds", "gauge",

@@ -12,6 +12,7 @@ constexpr const char* kInternalErrors = "autoresponder_internal_errors_total";
 constexpr const char* kUnrecorded = "autoresponder_unrecorded_total";
 constexpr const char* kStoreFull = "autoresponder_store_full_total";
 constexpr const char* kSwept = "autoresponder_swept_total";
+constexpr const char* kRateLimited = "autoresponder_sequence_rate_limited_total";
 
 constexpr const char* kStoreGauges[] = {
     "autoresponder_rules",
@@ -47,6 +48,12 @@ std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgr
     samples.push_back(Reply(counters, ReplyOutcome::kQueued));
     samples.push_back({kUnrecorded, {}, static_cast<double>(counters.unrecorded)});
     samples.push_back({kStoreFull, {}, static_cast<double>(counters.store_full)});
+    // Only series that happened: the label values are sequence names.
+    for (const auto& [key, count] : counters.rate_limited) {
+      samples.push_back({kRateLimited,
+                         {{"sequence", key.first}, {"scope", key.second}},
+                         static_cast<double>(count)});
+    }
   } else {
     for (ReplyOutcome outcome :
          {ReplyOutcome::kSent, ReplyOutcome::kDeferred, ReplyOutcome::kFailed})

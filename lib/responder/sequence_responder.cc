@@ -22,6 +22,7 @@ Result<SequenceRuntime> BuildSequenceRuntime(const SequenceOptions& options,
   runtime.settings.capture.max_length = options.capture_max_length;
   runtime.settings.capture.allow_urls = options.capture_allow_urls;
   runtime.body_limit = static_cast<size_t>(options.trigger_body_limit);
+  runtime.settings.global_enrol_rate_limit = options.enrol_rate_limit;
   // No directory means no sequences, as a missing default config file means
   // defaults: an out-of-office-only installation never creates it.
   std::error_code ec;
@@ -72,9 +73,28 @@ std::string Prefix(const Message& message) {
   return (qid.empty() ? std::string("NOQUEUE") : qid) + ": ";
 }
 
+// "person: not enrolled in SEQ: enrol_source_limit 5/1h reached for client
+// 192.0.2.7 (sender s@x, client 192.0.2.7)".
+std::string RateLimitedLine(const EnrolAction& enrol, const RateLimitedEnrol& limited,
+                            const Envelope& envelope) {
+  const EnrolWindow& window = limited.window;
+  std::string line = enrol.person + ": not enrolled in " + enrol.sequence + ": " +
+                     std::string(EnrolLimitSetting(window.scope)) + " " +
+                     FormatRateLimit(window.limit) + " reached";
+  if (window.scope == kEnrolScopeClient || window.scope == kEnrolScopeSender) {
+    line += " for " + window.scope + " " + window.source;
+  }
+  line += " (" + std::to_string(limited.counted) + " counted; sender <" + envelope.sender +
+          ">, client " + (envelope.client_address.empty() ? "unknown" : envelope.client_address) +
+          ")";
+  return line;
+}
+
 }  // namespace
 
 SequenceStateView StoreStateView(SequenceStore& store) {
+  // Read errors count as "nothing known": the write transaction in
+  // ApplySequenceDecision re-checks what matters (duplicates, suppression).
   SequenceStateView view;
   view.is_suppressed = [&store](const std::string& person) {
     auto s = store.GetSuppression(person);
@@ -110,16 +130,30 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
                                               runtime.settings, now, trail);
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
                     decision.suppressions.size() + decision.soft_bounces.size();
+  std::vector<RateLimitedEnrol> rate_limited;
   if (outcome.actions > 0) {
-    Status applied =
-        store.ApplySequenceDecision(decision, runtime.secret_key, runtime.soft_bounce_limit, now);
+    Status applied = store.ApplySequenceDecision(decision, runtime.secret_key,
+                                                 runtime.soft_bounce_limit, now, &rate_limited);
     if (!applied.ok()) return applied;
   }
   // The decision's notes already name every action and every refusal: one
-  // line each, after the store has them.
+  // line each, after the store has them. An enrolment the store refused
+  // for a rate limit gets a warning instead of its "enrolled" note.
   const std::string prefix = Prefix(message);
+  std::set<std::string> refused_notes;
+  for (const RateLimitedEnrol& limited : rate_limited) {
+    if (limited.enrol_index >= decision.enrols.size()) continue;
+    const EnrolAction& enrol = decision.enrols[limited.enrol_index];
+    refused_notes.insert(enrol.person + ": enrolled in " + enrol.sequence + " (");
+    logger_.Warning(prefix + RateLimitedLine(enrol, limited, message.envelope()));
+    if (counters_ != nullptr) counters_->CountRateLimited(enrol.sequence, limited.window.scope);
+  }
   for (const std::string& warning : decision.warnings) logger_.Warning(prefix + warning);
-  for (const std::string& note : decision.notes) logger_.Info(prefix + note);
+  for (const std::string& note : decision.notes) {
+    bool refused = false;
+    for (const std::string& start : refused_notes) refused = refused || note.rfind(start, 0) == 0;
+    if (!refused) logger_.Info(prefix + note);
+  }
 
   // Only recipients that are really in the envelope can be removed, each
   // spelling once. Sets, not nested loops: the envelope may hold thousands of

@@ -15,6 +15,7 @@
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
+#include "metrics/counters.h"
 #include "sequence/sequence_decision.h"
 #include "store/store.h"
 
@@ -68,7 +69,9 @@ struct SequenceOutcome {
 
 class SequenceResponder {
  public:
-  SequenceResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
+  // counters may be nullptr (nothing counted).
+  SequenceResponder(Store& store, Logger& logger, Counters* counters = nullptr)
+      : store_(store), logger_(logger), counters_(counters) {}
 
   // trail may be null (see core/decision_trail.h).
   Result<SequenceOutcome> Handle(const Message& message, const SequenceRuntime& runtime,
@@ -77,6 +80,7 @@ class SequenceResponder {
  private:
   Store& store_;
   Logger& logger_;
+  Counters* counters_;
 };
 
 }  // namespace ar

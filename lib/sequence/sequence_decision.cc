@@ -420,6 +420,10 @@ class DecisionRun {
     action.trigger_message_id = trigger_message_id_;
     action.restart = restart;
     action.reason = reason;
+    if (reason == "trigger") {
+      action.windows =
+          EnrolWindowsFor(definition, message_.envelope(), settings_.global_enrol_rate_limit);
+    }
     if (definition.steps.empty()) {
       Note(definition.name + " has no steps; nothing will be sent to " + person);
     } else {

@@ -65,6 +65,9 @@
 #include "core/decision_trail.h"
 #include "message/message.h"
 #include "sequence/captured_value.h"
+#include "core/rate_limit.h"
+#include "message/message.h"
+#include "sequence/enrol_windows.h"
 #include "sequence/enrolment.h"
 #include "sequence/sequence_definition.h"
 #include "sequence/trigger_matcher.h"
@@ -107,6 +110,9 @@ struct SequenceSettings {
   // keeps (captured_value.h): sender-chosen text reaches templates only
   // cleaned and bounded.
   CaptureLimits capture;
+  // sequence_enrol_rate_limit: trigger enrolments into all sequences
+  // together per window (enrol_windows.h); disabled when count is 0.
+  RateLimit global_enrol_rate_limit;
 };
 
 // True when address is a control address of ours: local part
@@ -130,6 +136,10 @@ struct EnrolAction {
   // no steps or the time cannot be computed (a note says why).
   std::optional<TimePoint> first_due;
   std::string reason;              // "trigger", "moved from <sequence>", "manual"
+  // The rate limits a trigger enrolment counts against (EnrolWindowsFor);
+  // empty for moves and manual enrolments. The store refuses the enrolment
+  // when one of them is full (ApplySequenceDecision).
+  std::vector<EnrolWindow> windows;
 };
 
 struct ExitAction {

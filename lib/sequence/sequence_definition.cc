@@ -193,6 +193,24 @@ void ParseTriggerKeys(const SectionKeys& keys, TriggerSpec* spec, std::set<std::
       errors->Add(e->line, "direction is smtp, local or both, not " + Quoted(e->value));
     }
   }
+  if (const SequenceFileEntry* e = keys.Get("client")) {
+    Result<std::vector<IpNetwork>> networks = ParseIpNetworkList(e->value);
+    if (networks.ok()) {
+      spec->clients = std::move(*networks);
+    } else {
+      errors->Add(e->line, "client: " + networks.status().message());
+    }
+  }
+  if (const SequenceFileEntry* e = keys.Get("authenticated")) {
+    std::string v = ToLowerAscii(e->value);
+    if (v == "yes") {
+      spec->require_authenticated = true;
+    } else if (v == "no") {
+      spec->require_authenticated = false;
+    } else {
+      errors->Add(e->line, "authenticated is yes or no, not " + Quoted(e->value));
+    }
+  }
   if (const SequenceFileEntry* e = keys.Get("person")) {
     std::string v = ToLowerAscii(e->value);
     if (v == "envelope-sender") {
@@ -220,6 +238,8 @@ std::set<std::string> TriggerKeySet(std::initializer_list<std::string> extra) {
   std::set<std::string> keys = ConditionKeys();
   keys.insert("direction");
   keys.insert("person");
+  keys.insert("client");
+  keys.insert("authenticated");
   keys.insert(extra.begin(), extra.end());
   return keys;
 }
@@ -227,8 +247,8 @@ std::set<std::string> TriggerKeySet(std::initializer_list<std::string> extra) {
 void ParseSequenceSection(const SequenceFileSection& section, const SequenceSource& source,
                           SequenceDefinition* def, ParseErrors* errors) {
   static const std::set<std::string> allowed = {
-      "name", "description", "time_zone", "person_time_zone",
-      "from", "list_id",     "re_entry",  "coupon_format"};
+      "name",    "description", "time_zone",     "person_time_zone", "from",
+      "list_id", "re_entry",    "coupon_format", "enrol_rate_limit", "enrol_source_limit"};
   SectionKeys keys(section, allowed, {}, "[sequence]", errors);
 
   if (const SequenceFileEntry* e = keys.Get("name")) {
@@ -333,6 +353,17 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
       def->coupon_format = e->value;
     }
   }
+  for (auto [key, limit] : {std::pair{"enrol_rate_limit", &def->enrol_rate_limit},
+                            std::pair{"enrol_source_limit", &def->enrol_source_limit}}) {
+    if (const SequenceFileEntry* e = keys.Get(key)) {
+      Result<RateLimit> parsed = ParseRateLimit(e->value);
+      if (parsed.ok()) {
+        *limit = *parsed;
+      } else {
+        errors->Add(e->line, std::string(key) + ": " + parsed.status().message());
+      }
+    }
+  }
 }
 
 void ParseStepSection(const SequenceFileSection& section, const SequenceSource& source,
@@ -393,8 +424,8 @@ void ParseExitSection(const SequenceFileSection& section, SequenceDefinition* de
   exit.name = section.name;
   exit.line = section.line;
   ParseTriggerKeys(keys, &exit.trigger, &exit.captured_variables, errors);
-  bool has_trigger_keys =
-      !exit.trigger.conditions.empty() || keys.Get("person") || keys.Get("direction");
+  bool has_trigger_keys = !exit.trigger.conditions.empty() || keys.Get("person") ||
+                          keys.Get("direction") || keys.Get("client") || keys.Get("authenticated");
   const SequenceFileEntry* on = keys.Get("on");
   if (on == nullptr) {
     errors->Add(section.line, where + " needs on = trigger, reply or no-engagement N");

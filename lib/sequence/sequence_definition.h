@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/rate_limit.h"
 #include "core/result.h"
+#include "sequence/client_network.h"
 
 namespace ar {
 
@@ -41,6 +43,12 @@ struct MatchCondition {
 struct TriggerSpec {
   Direction direction = Direction::kBoth;
   std::vector<MatchCondition> conditions;
+  // `client = CIDR, ...`: the MTA's {client_addr} must be in one of these
+  // (empty: any client, also none). `authenticated = yes`: the MTA's
+  // {auth_authen} must be set (SMTP AUTH submission). Both are facts the
+  // MTA vouches for, unlike any header: what web forms are told to use.
+  std::vector<IpNetwork> clients;
+  bool require_authenticated = false;
   PersonSource person = PersonSource::kEnvelopeSender;
   std::string person_header;  // for PersonSource::kHeader
 
@@ -106,6 +114,12 @@ struct SequenceDefinition {
   // Coupon); other characters are kept. At least 8 X.
   std::string coupon_format = "XXXX-XXXX";
   TriggerSpec trigger;
+  // Trigger enrolments counted per window (store "enrol_windows"): into
+  // this sequence from anyone, and from one source (one client address,
+  // IPv6 per /64, and one envelope sender, each counted apart). Over
+  // either, the trigger enrols nobody. Disabled when count is 0.
+  RateLimit enrol_rate_limit;
+  RateLimit enrol_source_limit;
   std::vector<StepSpec> steps;
   std::vector<ExitSpec> exits;
   std::string file;          // source file name, for messages

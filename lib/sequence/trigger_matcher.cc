@@ -125,10 +125,25 @@ std::string DisplayNameFromHeaders(const Message& message, const std::string& ad
 
 }  // namespace
 
+bool TriggerMatcher::ClientAllowed(std::string_view client_address) const {
+  if (spec_.clients.empty()) return true;
+  // No address (local submission, an MTA that sent no macro): no client
+  // condition can hold.
+  const std::optional<IpAddress> address = ParseIpAddress(client_address);
+  if (!address) return false;
+  for (const IpNetwork& network : spec_.clients) {
+    if (NetworkContains(network, *address)) return true;
+  }
+  return false;
+}
+
 std::optional<TriggerMatch> TriggerMatcher::Match(const Message& message) const {
   const Envelope& envelope = message.envelope();
   if (spec_.direction == Direction::kSmtp && envelope.local_submission) return std::nullopt;
   if (spec_.direction == Direction::kLocal && !envelope.local_submission) return std::nullopt;
+  if (!ClientAllowed(envelope.client_address)) return std::nullopt;
+  // SMTP AUTH as the MTA reports it; a header claiming a login proves nothing.
+  if (spec_.require_authenticated && envelope.authenticated_user.empty()) return std::nullopt;
 
   TriggerMatch match;
   std::optional<std::string> matched_recipient;

@@ -30,12 +30,15 @@ class TriggerMatcher {
   static Result<std::shared_ptr<const TriggerMatcher>> Compile(const TriggerSpec& spec);
   ~TriggerMatcher();
 
-  // nullopt when a condition fails, the direction does not fit, or the
-  // person's address is missing or unsafe (IsSafeAddress).
+  // nullopt when a condition fails, the direction does not fit, the client
+  // is not in the trigger's client networks or not authenticated when it
+  // must be, or the person's address is missing or unsafe (IsSafeAddress).
   std::optional<TriggerMatch> Match(const Message& message) const;
 
  private:
   TriggerMatcher() = default;
+  // Whether the trigger's `client` condition (if any) admits the address.
+  bool ClientAllowed(std::string_view client_address) const;
   struct Compiled;
   TriggerSpec spec_;
   std::vector<std::unique_ptr<Compiled>> conditions_;

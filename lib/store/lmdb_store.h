@@ -89,7 +89,8 @@ class LmdbStore final : public Store, public SequenceStore {
   Status Suppress(const std::string& person, const std::string& reason, TimePoint now) override;
   Status Unsuppress(const std::string& person) override;
   Status ApplySequenceDecision(const SequenceDecision& decision, const std::string& token_key,
-                               uint32_t soft_bounce_limit, TimePoint now) override;
+                               uint32_t soft_bounce_limit, TimePoint now,
+                               std::vector<RateLimitedEnrol>* rate_limited = nullptr) override;
   Status ReplaceEnrolment(const Enrolment& enrolment) override;
   Status RecordStepSent(uint64_t queue_id, const std::string& message_id, TimePoint sent_at,
                         std::optional<TimePoint> next_due) override;
@@ -121,8 +122,10 @@ class LmdbStore final : public Store, public SequenceStore {
     // neither, and reads them as empty).
     MDB_dbi claims = 0;
     MDB_dbi person_sends = 0;
+    MDB_dbi enrol_windows = 0;  // likewise, since enrolment rate limits
     bool claims_present = false;
     bool person_sends_present = false;
+    bool enrol_windows_present = false;
   };
 
   LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs, uint64_t max_map_size,
@@ -192,6 +195,11 @@ class LmdbStore final : public Store, public SequenceStore {
   Status SuppressIn(LmdbTxn& txn, const std::string& person, const std::string& reason,
                     uint32_t soft_bounces, TimePoint now);
   Result<uint32_t> ReadSoftBounceCount(LmdbTxn& txn, const std::string& person_key);
+  // Counts one enrolment against every window, or none when one is full:
+  // then the full one and its count are returned (lmdb_store_enrol_windows.cc).
+  Result<std::optional<RateLimitedEnrol>> CountEnrolWindows(LmdbTxn& txn,
+                                                            const std::vector<EnrolWindow>& windows,
+                                                            TimePoint now);
 
   // --- retention helpers (lmdb_store_retention.cc) ---
   // The database a kind lives in; nullopt when a read-only open lacks it.

@@ -68,6 +68,8 @@ std::optional<MDB_dbi> LmdbStore::SweptDatabase(SweptKind kind) const {
       return dbs_.sent_ids;
     case SweptKind::kTokens:
       return dbs_.tokens;
+    case SweptKind::kEnrolWindows:
+      return dbs_.enrol_windows_present ? std::optional<MDB_dbi>(dbs_.enrol_windows) : std::nullopt;
   }
   return std::nullopt;
 }
@@ -151,6 +153,12 @@ Result<bool> LmdbStore::Expired(LmdbTxn& txn, SweptKind kind, std::string_view k
       AR_ASSIGN_OR_RETURN(LmdbCursor cursor, LmdbCursor::Open(txn, dbs_.enrolments));
       AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> entry, cursor.Seek(prefix));
       return !(entry && entry->key.substr(0, prefix.size()) == prefix);
+    }
+    case SweptKind::kEnrolWindows: {
+      Result<EnrolWindowRecord> window = DecodeEnrolWindow(value);
+      if (!window.ok()) return Undecodable(window);
+      // Over: the next count starts a new window anyway (lmdb_store_enrol_windows.cc).
+      return AddSaturating(window->start, window->length) <= now;
     }
   }
   return false;

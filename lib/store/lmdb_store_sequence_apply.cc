@@ -21,7 +21,8 @@ uint32_t AddOne(uint32_t v) { return v < std::numeric_limits<uint32_t>::max() ? 
 
 Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
                                         const std::string& token_key, uint32_t soft_bounce_limit,
-                                        TimePoint now) {
+                                        TimePoint now,
+                                        std::vector<RateLimitedEnrol>* rate_limited) {
   // Everything is checked before the transaction: a decision is applied
   // whole or not at all.
   const size_t max_key = env_->max_key_size();
@@ -49,6 +50,7 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
   }
 
   const WriteBatcher::Body body = [&](LmdbTxn& txn) -> Status {
+    if (rate_limited != nullptr) rate_limited->clear();  // a re-run starts over
     // 1. Suppressions (unsubscribe, hard bounces).
     for (const auto& [person, reason] : decision.suppressions) {
       AR_ASSIGN_OR_RETURN(uint32_t count, ReadSoftBounceCount(txn, EncodePersonKey(person)));
@@ -90,7 +92,8 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
 
     // 5. Enrols. Checked here, inside the write transaction, so a suppression
     // or enrolment made above (or by another process just before) counts.
-    for (const EnrolAction& enrol : decision.enrols) {
+    for (size_t index = 0; index < decision.enrols.size(); ++index) {
+      const EnrolAction& enrol = decision.enrols[index];
       const std::string person = NormalizeAddress(enrol.person);
       AR_ASSIGN_OR_RETURN(std::optional<Suppression> suppressed,
                           ReadSuppression(txn, EncodePersonKey(person)));
@@ -104,10 +107,21 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
       }
       AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> existing,
                           ReadEnrolment(txn, EncodeEnrolmentKey(person, enrol.sequence)));
-      if (existing) {
-        if (existing->enrolment.state == EnrolmentState::kActive && !enrol.restart) continue;
-        AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *existing));
+      if (existing && existing->enrolment.state == EnrolmentState::kActive && !enrol.restart) {
+        continue;
       }
+      // Counted only now, for an enrolment that is really made: a repeated
+      // trigger or a person already enrolled uses up nobody's window.
+      if (!enrol.windows.empty()) {
+        AR_ASSIGN_OR_RETURN(std::optional<RateLimitedEnrol> full,
+                            CountEnrolWindows(txn, enrol.windows, now));
+        if (full) {
+          full->enrol_index = index;
+          if (rate_limited != nullptr) rate_limited->push_back(std::move(*full));
+          continue;
+        }
+      }
+      if (existing) AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *existing));
 
       StoredEnrolment stored;
       Enrolment& e = stored.enrolment;

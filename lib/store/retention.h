@@ -32,6 +32,8 @@ struct RetentionPolicy {
   Seconds tokens = Seconds(60 * 86400);
   // failed: after the item was given up.
   Seconds failed = Seconds(30 * 86400);
+  // enrol_windows need no setting: a window goes once its own length has
+  // passed since it started (it would start afresh at the next count).
 };
 
 // The databases a sweep goes through, in the order a full sweep takes them:
@@ -45,10 +47,12 @@ enum class SweptKind {
   kEnrolments,
   kSentIds,
   kTokens,
+  kEnrolWindows,
 };
 inline constexpr SweptKind kSweptKinds[] = {
-    SweptKind::kResponses,  SweptKind::kPersonSends, SweptKind::kTriggersSeen, SweptKind::kFailed,
-    SweptKind::kEnrolments, SweptKind::kSentIds,     SweptKind::kTokens,
+    SweptKind::kResponses, SweptKind::kPersonSends,  SweptKind::kTriggersSeen,
+    SweptKind::kFailed,    SweptKind::kEnrolments,   SweptKind::kSentIds,
+    SweptKind::kTokens,    SweptKind::kEnrolWindows,
 };
 
 // The database name (FORMAT.md), for logs and metrics labels.
@@ -68,6 +72,8 @@ inline const char* SweptKindName(SweptKind kind) {
       return "sent_ids";
     case SweptKind::kTokens:
       return "tokens";
+    case SweptKind::kEnrolWindows:
+      return "enrol_windows";
   }
   return "unknown";
 }

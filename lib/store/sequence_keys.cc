@@ -50,4 +50,17 @@ std::string EncodeTriggerSeenKey(std::string_view message_id, std::string_view s
   return key;
 }
 
+std::string EncodeEnrolWindowKey(std::string_view scope, std::string_view sequence,
+                                 std::string_view source, size_t max_key_size) {
+  std::string key;
+  key.reserve(scope.size() + sequence.size() + source.size() + 2);
+  key.append(scope);
+  key.push_back('\0');
+  key.append(sequence);
+  key.push_back('\0');
+  key.append(source);
+  if (key.size() > max_key_size) key.resize(max_key_size);
+  return key;
+}
+
 }  // namespace ar

@@ -35,4 +35,11 @@ std::string EncodeEnrolmentPrefix(std::string_view person);
 std::string EncodeTriggerSeenKey(std::string_view message_id, std::string_view sequence,
                                  size_t max_key_size);
 
+// enrol_windows: scope, NUL, sequence ("" for the global scope), NUL,
+// source ("" for the global and sequence scopes). A source too long for
+// max_key_size is cut, as in triggers_seen: senders sharing such a prefix
+// share a window (harmless; a long address must not slip past its limit).
+std::string EncodeEnrolWindowKey(std::string_view scope, std::string_view sequence,
+                                 std::string_view source, size_t max_key_size);
+
 }  // namespace ar

@@ -1,5 +1,7 @@
 #include "store/sequence_record_codec.h"
 
+#include <algorithm>
+
 #include "store/byte_codec.h"
 #include "store/status_macros.h"
 
@@ -13,6 +15,7 @@ constexpr uint8_t kEnrolmentV2 = 2;  // adds a flags byte to each history entry
 constexpr uint8_t kSentMessageV1 = 1;
 constexpr uint8_t kSuppressionV1 = 1;
 constexpr uint8_t kTriggerSeenV1 = 1;
+constexpr uint8_t kEnrolWindowV1 = 1;
 constexpr uint8_t kSoftBounceV1 = 1;
 
 // Enrolment flag bits (FORMAT.md, "enrolments").
@@ -253,6 +256,30 @@ Result<uint32_t> DecodeSoftBounceCount(std::string_view bytes) {
   AR_RETURN_IF_ERROR(in.GetVarint32(&count));
   AR_RETURN_IF_ERROR(in.ExpectEnd());
   return count;
+}
+
+std::string EncodeEnrolWindow(const EnrolWindowRecord& record) {
+  ByteWriter out;
+  out.PutByte(kEnrolWindowV1);
+  PutTime(out, record.start);
+  out.PutVarint(static_cast<uint64_t>(std::max<int64_t>(record.length.count(), 0)));
+  out.PutVarint(record.count);
+  return out.Release();
+}
+
+Result<EnrolWindowRecord> DecodeEnrolWindow(std::string_view bytes) {
+  ByteReader in(bytes, "enrol window");
+  AR_RETURN_IF_ERROR(CheckVersion(in, kEnrolWindowV1, "enrol window"));
+  EnrolWindowRecord record;
+  AR_RETURN_IF_ERROR(GetTime(in, &record.start));
+  uint64_t length = 0;
+  AR_RETURN_IF_ERROR(in.GetVarint(&length));
+  // Ten years: anything longer was never written by us.
+  if (length > 3660ULL * 86400) return Status::Corruption("enrol window length out of range");
+  record.length = Seconds(static_cast<int64_t>(length));
+  AR_RETURN_IF_ERROR(in.GetVarint32(&record.count));
+  AR_RETURN_IF_ERROR(in.ExpectEnd());
+  return record;
 }
 
 }  // namespace ar

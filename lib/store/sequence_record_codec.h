@@ -40,6 +40,15 @@ Result<Suppression> DecodeSuppression(std::string_view bytes);
 std::string EncodeTriggerSeen(TimePoint at);
 Result<TimePoint> DecodeTriggerSeen(std::string_view bytes);
 
+// enrol_windows: one rate-limit window (store/FORMAT.md, "enrol_windows").
+struct EnrolWindowRecord {
+  TimePoint start;     // the first enrolment the window counted
+  Seconds length{0};   // the window's length when it was last written
+  uint32_t count = 0;  // enrolments counted since start
+};
+std::string EncodeEnrolWindow(const EnrolWindowRecord& record);
+Result<EnrolWindowRecord> DecodeEnrolWindow(std::string_view bytes);
+
 // soft_bounces: the number of 4.x.x DSNs counted for a person not (yet)
 // suppressed by them.
 std::string EncodeSoftBounceCount(uint32_t count);

@@ -19,6 +19,14 @@ namespace ar {
 
 struct QueueItem;
 
+// A trigger enrolment ApplySequenceDecision refused because one of its
+// rate-limit windows (EnrolAction::windows) was full.
+struct RateLimitedEnrol {
+  size_t enrol_index = 0;  // into SequenceDecision::enrols
+  EnrolWindow window;      // the first full window
+  uint32_t counted = 0;    // enrolments that window has counted
+};
+
 class SequenceStore {
  public:
   virtual ~SequenceStore() = default;
@@ -61,10 +69,17 @@ class SequenceStore {
   //   kSequenceStep queue item is queued at first_due (none when nullopt:
   //   state completed), the trigger Message-ID is recorded as seen, and the
   //   person's token is registered.
+  // An enrol that would be made and carries windows (EnrolAction::windows)
+  // is first counted against them (FORMAT.md, "enrol_windows"): when any
+  // window already holds its limit, the enrol is skipped, nothing is
+  // counted, and it is appended to *rate_limited (when given); otherwise
+  // every window counts one more. A window whose length has passed since
+  // its first count starts again at now.
   // Tokens are PersonToken(token_key, person) (sequence/tokens.h).
   virtual Status ApplySequenceDecision(const SequenceDecision& decision,
-                                       const std::string& token_key,
-                                       uint32_t soft_bounce_limit, TimePoint now) = 0;
+                                       const std::string& token_key, uint32_t soft_bounce_limit,
+                                       TimePoint now,
+                                       std::vector<RateLimitedEnrol>* rate_limited = nullptr) = 0;
 
   // Rewrites the active enrolment of (enrolment.person, enrolment.sequence)
   // as given (version, variables, state, next_step, next_due, history...),

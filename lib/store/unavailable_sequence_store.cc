@@ -46,8 +46,8 @@ class UnavailableSequenceStore final : public SequenceStore {
     return Unavailable();
   }
   Status Unsuppress(const std::string&) override { return Unavailable(); }
-  Status ApplySequenceDecision(const SequenceDecision&, const std::string&, uint32_t,
-                               TimePoint) override {
+  Status ApplySequenceDecision(const SequenceDecision&, const std::string&, uint32_t, TimePoint,
+                               std::vector<RateLimitedEnrol>*) override {
     return Unavailable();
   }
   Status ReplaceEnrolment(const Enrolment&) override { return Unavailable(); }

@@ -14,7 +14,7 @@ class MessageHandler {
   virtual ~MessageHandler() = default;
   // At option negotiation: whether bodies may be needed at all.
   virtual bool ReadsBody() const = 0;
-  virtual void OnMailFrom(std::string_view sender, bool local_submission) = 0;
+  virtual void OnMailFrom(std::string_view sender, const SmtpClient& client) = 0;
   virtual void OnRecipient(std::string_view recipient) = 0;
   virtual void OnHeader(std::string_view name, std::string_view value) = 0;
   virtual bool WantsBody() const = 0;

@@ -13,8 +13,13 @@ const std::vector<std::pair<uint32_t, std::string>>& RequestedMacros() {
   // whole milter_*_macros list. kNoMacro is a name no MTA defines: asking
   // for it makes the MTA send an empty macro packet at that stage.
   static const char kNoMacro[] = "{ar_none}";
+  // MAIL: local or smtpd submission; the client's address and SMTP AUTH
+  // login for the trigger conditions client and authenticated and the
+  // per-source enrolment limits (Postfix answers {client_addr} at any
+  // stage, not only at connect). EOM: the queue id for logs.
+  static const char kMailMacros[] = "{mail_mailer} {client_addr} {auth_authen}";
   static const std::vector<std::pair<uint32_t, std::string>> macros = {
-      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, "{mail_mailer}"},
+      {SMFIM_CONNECT, kNoMacro}, {SMFIM_HELO, kNoMacro}, {SMFIM_ENVFROM, kMailMacros},
       {SMFIM_ENVRCPT, kNoMacro}, {SMFIM_DATA, kNoMacro}, {SMFIM_EOH, kNoMacro},
       {SMFIM_EOM, "i"},
   };

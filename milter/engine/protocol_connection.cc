@@ -129,8 +129,11 @@ ProtocolConnection::State ProtocolConnection::Process(std::string* out) {
         macros_[SMFIM_EOM].clear();
         // Postfix's smtpd gives {mail_mailer} as "smtp"; mail from pickup
         // (local submission) has none.
-        const bool local = Macro("{mail_mailer}").empty();
-        Guarded("MAIL", [&] { handler_->OnMailFrom((*args)[0], local); });
+        SmtpClient client;
+        client.local_submission = Macro("{mail_mailer}").empty();
+        client.address = Macro("{client_addr}");
+        client.authenticated_user = Macro("{auth_authen}");
+        Guarded("MAIL", [&] { handler_->OnMailFrom((*args)[0], client); });
         StepReply(SMFIP_NR_MAIL, out);
         break;
       }

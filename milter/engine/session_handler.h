@@ -12,8 +12,8 @@ class SessionHandler final : public MessageHandler {
   explicit SessionHandler(MilterService& service) : service_(service), session_(service) {}
 
   bool ReadsBody() const override { return service_.Snapshot()->sequences->enabled(); }
-  void OnMailFrom(std::string_view sender, bool local) override {
-    session_.OnMailFrom(sender, local);
+  void OnMailFrom(std::string_view sender, const SmtpClient& client) override {
+    session_.OnMailFrom(sender, client);
   }
   void OnRecipient(std::string_view recipient) override { session_.OnRecipient(recipient); }
   void OnHeader(std::string_view name, std::string_view value) override {

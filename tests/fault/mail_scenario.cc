@@ -256,7 +256,11 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
     const ScenarioMessage& m = messages_[i];
     const bool hit_before = fault->hit();
     Session session(service);
-    session.OnMailFrom("<" + m.sender + ">", /*local_submission=*/false);
+    // Over the local smtpd, as the shop's web server submits its contact
+    // form (the canon-eos-5d trigger takes mail from 127.0.0.1 only).
+    SmtpClient client;
+    client.address = "127.0.0.1";
+    session.OnMailFrom("<" + m.sender + ">", client);
     for (const std::string& rcpt : m.recipients) session.OnRecipient("<" + rcpt + ">");
     for (const auto& [name, value] : m.headers) session.OnHeader(name, value);
     if (session.WantsBody()) session.OnBodyChunk(m.body);

@@ -20,9 +20,9 @@ namespace {
 
 // The databases of format version 2 (FORMAT.md, "Databases").
 constexpr const char* kDatabases[] = {
-    "meta",          "rules",  "addresses",    "responses",   "queue",
-    "due",           "failed", "seq_versions", "enrolments",  "sent_ids",
-    "triggers_seen", "tokens", "suppressions", "soft_bounces"};
+    "meta",          "rules",  "addresses",    "responses",    "queue",
+    "due",           "failed", "seq_versions", "enrolments",   "sent_ids",
+    "triggers_seen", "tokens", "suppressions", "soft_bounces", "enrol_windows"};
 
 struct Entry {
   std::string key;
@@ -232,6 +232,7 @@ class InvariantChecker {
     each("triggers_seen", [](const std::string& v) { return DecodeTriggerSeen(v).ok(); });
     each("suppressions", [](const std::string& v) { return DecodeSuppression(v).ok(); });
     each("soft_bounces", [](const std::string& v) { return DecodeSoftBounceCount(v).ok(); });
+    each("enrol_windows", [](const std::string& v) { return DecodeEnrolWindow(v).ok(); });
     // addresses and tokens hold raw normalised addresses.
     std::set<std::string> rules;
     for (const Entry& e : dbs_["rules"]) rules.insert(e.key);

@@ -28,7 +28,7 @@ using fuzz::Require;
 class Handler final : public milter_engine::MessageHandler {
  public:
   bool ReadsBody() const override { return true; }
-  void OnMailFrom(std::string_view, bool) override { first_rcpt_.clear(); }
+  void OnMailFrom(std::string_view, const SmtpClient&) override { first_rcpt_.clear(); }
   void OnRecipient(std::string_view r) override {
     if (first_rcpt_.empty()) first_rcpt_ = std::string(r.substr(0, 64));
   }

@@ -1,7 +1,8 @@
 // Fuzzes the sequence file parser: SplitSequenceFile (the lexical shape) and
 // ParseSequence (the meaning: triggers, RE2 patterns, zones, steps, exits),
 // with fixed templates. For a file that parses, the canonical spellings of
-// `when` and `window` must parse back to the same values.
+// `when`, `window`, the enrolment limits and the client networks must parse
+// back to the same values.
 //
 // Input: the sequence file text. The templates "info.txt", "coupon.txt"
 // (with "coupon.html") and "reminder.txt" exist.
@@ -76,6 +77,16 @@ void CheckSplit(std::string_view text) {
 
 void CheckDefinition(const SequenceDefinition& definition, const SequenceSource& source) {
   Require(IsSequenceName(definition.name), "a sequence name is [a-z0-9][a-z0-9-]*");
+  for (const RateLimit& limit : {definition.enrol_rate_limit, definition.enrol_source_limit}) {
+    Result<RateLimit> again = ParseRateLimit(FormatRateLimit(limit));
+    Require(again.ok() && *again == limit, "FormatRateLimit parses back to the same limit");
+  }
+  for (const IpNetwork& network : definition.trigger.clients) {
+    Result<IpNetwork> again = ParseIpNetwork(FormatIpNetwork(network));
+    Require(again.ok() && again->prefix == network.prefix && again->base.v4 == network.base.v4 &&
+                again->base.bytes == network.base.bytes,
+            "FormatIpNetwork parses back to the same network");
+  }
   Require(definition.version == SequenceVersion(source), "the version is the source's hash");
   for (const StepSpec& step : definition.steps) {
     Require(IsSafeTemplateName(step.template_name), "a step names a safe template");

@@ -55,7 +55,11 @@ TEST(Codec, HeaderIsExactlyNameAndValue) {
 }
 
 TEST(Codec, ConnectInfo) {
-  auto c = DecodeConnect(std::string("mx.example\0" "4\x00\x19" "192.0.2.1\0", 24));
+  auto c =
+      DecodeConnect(std::string("mx.example\0"
+                                "4\x00\x19"
+                                "192.0.2.1\0",
+                                24));
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(c->hostname, "mx.example");
   EXPECT_EQ(c->family, '4');
@@ -85,13 +89,16 @@ TEST(Negotiation, AsksOnlyWhatTheMtaOffersAndWeUse) {
   EXPECT_EQ(ours->version, 6u);
   EXPECT_EQ(ours->actions, uint32_t{SMFIF_DELRCPT | SMFIF_SETSYMLIST});
   const uint32_t want = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
-                        SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NR_MAIL | SMFIP_NR_RCPT |
-                        SMFIP_NR_HDR;
+                        SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
   EXPECT_EQ(ours->steps, want);
   // Every stage is named: an unnamed one would get the MTA's whole list.
   const std::vector<std::pair<uint32_t, std::string>> macros = {
-      {SMFIM_CONNECT, "{ar_none}"}, {SMFIM_HELO, "{ar_none}"}, {SMFIM_ENVFROM, "{mail_mailer}"},
-      {SMFIM_ENVRCPT, "{ar_none}"}, {SMFIM_DATA, "{ar_none}"}, {SMFIM_EOH, "{ar_none}"},
+      {SMFIM_CONNECT, "{ar_none}"},
+      {SMFIM_HELO, "{ar_none}"},
+      {SMFIM_ENVFROM, "{mail_mailer} {client_addr} {auth_authen}"},
+      {SMFIM_ENVRCPT, "{ar_none}"},
+      {SMFIM_DATA, "{ar_none}"},
+      {SMFIM_EOH, "{ar_none}"},
       {SMFIM_EOM, "i"}};
   EXPECT_EQ(ours->macros, macros);
   EXPECT_EQ(ours->macros, RequestedMacros());

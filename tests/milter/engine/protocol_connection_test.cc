@@ -28,8 +28,11 @@ struct Recorder final : MessageHandler {
   EndOfMessage result;
 
   bool ReadsBody() const override { return reads_body; }
-  void OnMailFrom(std::string_view sender, bool local) override {
-    calls->push_back("mail " + std::string(sender) + (local ? " local" : " smtp"));
+  void OnMailFrom(std::string_view sender, const SmtpClient& client) override {
+    calls->push_back(
+        "mail " + std::string(sender) + (client.local_submission ? " local" : " smtp") +
+        (client.address.empty() ? "" : " client " + client.address) +
+        (client.authenticated_user.empty() ? "" : " auth " + client.authenticated_user));
   }
   void OnRecipient(std::string_view r) override { calls->push_back("rcpt " + std::string(r)); }
   void OnHeader(std::string_view n, std::string_view v) override {

@@ -177,6 +177,13 @@ TEST(ShippedSequences, ConfSequencesLoadWithTheExpectedSteps) {
   const SequenceDefinition& canon = *by_name.at("canon-eos-5d");
   EXPECT_EQ(canon.trigger.person, PersonSource::kReplyTo);
   EXPECT_EQ(canon.trigger.direction, Direction::kSmtp);
+  // The contact form's abuse controls: only the web server's own address,
+  // and limits per window.
+  ASSERT_EQ(canon.trigger.clients.size(), 2u);
+  EXPECT_EQ(FormatIpNetwork(canon.trigger.clients[0]), "127.0.0.1/32");
+  EXPECT_EQ(FormatIpNetwork(canon.trigger.clients[1]), "::1/128");
+  EXPECT_EQ(canon.enrol_rate_limit, (RateLimit{200, Seconds(86400)}));
+  EXPECT_EQ(canon.enrol_source_limit, (RateLimit{20, Seconds(3600)}));
   ASSERT_EQ(canon.steps.size(), 3u);
   EXPECT_EQ(canon.steps[0].name, "info");
   EXPECT_EQ(canon.steps[0].offset, Seconds(3 * 86400));
