@@ -86,13 +86,6 @@ void AppendQuotedLine(std::string& out, std::string_view line) {
   }
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 }  // namespace
 
 EncodedBody EncodeTextBody(std::string_view canonical) {
@@ -109,35 +102,6 @@ EncodedBody EncodeTextBody(std::string_view canonical) {
     AppendQuotedLine(body.text, lines[i]);
   }
   return body;
-}
-
-std::string DecodeQuotedPrintable(std::string_view encoded) {
-  std::string out;
-  out.reserve(encoded.size());
-  for (size_t i = 0; i < encoded.size(); ++i) {
-    const char c = encoded[i];
-    if (c != '=') {
-      out += c;
-      continue;
-    }
-    if (encoded.substr(i + 1, 2) == "\r\n") {  // soft line break
-      i += 2;
-      continue;
-    }
-    if (i + 1 < encoded.size() && encoded[i + 1] == '\n') {
-      i += 1;
-      continue;
-    }
-    const int high = i + 1 < encoded.size() ? HexValue(encoded[i + 1]) : -1;
-    const int low = i + 2 < encoded.size() ? HexValue(encoded[i + 2]) : -1;
-    if (high < 0 || low < 0) {
-      out += c;  // rule 1: a malformed escape is kept as written
-      continue;
-    }
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return out;
 }
 
 }  // namespace ar

@@ -31,8 +31,4 @@ struct EncodedBody {
 // breaks ("=" CRLF) that never split an escape.
 EncodedBody EncodeTextBody(std::string_view canonical);
 
-// Decodes quoted-printable (soft breaks removed, "=XX" turned back into the
-// octet; a malformed escape is kept as written). Used for previews.
-std::string DecodeQuotedPrintable(std::string_view encoded);
-
 }  // namespace ar

@@ -9,6 +9,7 @@
 #include "compose/body_encoding.h"
 #include "core/strings.h"
 #include "message/rfc2047.h"
+#include "message/transfer_decoding.h"
 
 namespace ar {
 

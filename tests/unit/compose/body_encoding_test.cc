@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "message/transfer_decoding.h"
 #include "parsed_message.h"
 
 namespace ar {
