@@ -45,7 +45,7 @@ class MilterService {
                 StoreErrorLatch* store_error_latch = nullptr)
       : settings_(std::move(settings)), store_(store), clock_(clock), logger_(logger),
         counters_(counters), store_error_latch_(store_error_latch),
-        responder_(store, logger, counters), sequence_responder_(store, logger) {}
+        responder_(store, logger, counters), sequence_responder_(store, logger, counters) {}
 
   std::shared_ptr<const MessageSettings> Snapshot() const { return std::atomic_load(&settings_); }
   void Replace(std::shared_ptr<const MessageSettings> settings) {

@@ -61,6 +61,7 @@ CounterSnapshot Counters::Snapshot() const {
   snapshot.store_full = store_full_.load(std::memory_order_relaxed);
   for (size_t i = 0; i < swept_.size(); ++i)
     snapshot.swept[i] = swept_[i].load(std::memory_order_relaxed);
+  snapshot.sequences = sequences_.Snapshot();
   return snapshot;
 }
 

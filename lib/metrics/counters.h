@@ -14,7 +14,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <string>
 
+#include "metrics/sequence_counters.h"
 #include "policy/decision.h"
 #include "store/retention.h"
 
@@ -44,6 +47,7 @@ struct CounterSnapshot {
   uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
   uint64_t store_full = 0;  // of those, refused because the store reached its reserve
   std::array<uint64_t, std::size(kSweptKinds)> swept{};  // records removed by retention, by SweptKind
+  std::map<std::string, SequenceCounts> sequences;       // by sequence name
 };
 
 class Counters {
@@ -68,6 +72,9 @@ class Counters {
   // Records the dispatcher's retention sweep removed from one database.
   void CountSwept(SweptKind kind, uint64_t count);
 
+  // Enrolments, steps, exits and confirmations, per sequence.
+  SequenceCounters& sequences() { return sequences_; }
+
   CounterSnapshot Snapshot() const;
 
  private:
@@ -78,6 +85,7 @@ class Counters {
   std::atomic<uint64_t> unrecorded_{0};
   std::atomic<uint64_t> store_full_{0};
   std::array<std::atomic<uint64_t>, std::size(kSweptKinds)> swept_{};
+  SequenceCounters sequences_;
 };
 
 }  // namespace ar

@@ -81,7 +81,35 @@ SequenceStateView StateView(SequenceStore& store) {
   return view;
 }
 
+// The reason label of an exit a message causes: its kind, not its name (an
+// administrator's names would make unbounded, unalike series).
+SequenceExitReason ExitReasonOf(const ExitAction& exit, const SequenceRuntime& runtime) {
+  for (const CompiledSequence& sequence : runtime.sequences) {
+    if (sequence.definition.name != exit.sequence) continue;
+    for (const ExitSpec& spec : sequence.definition.exits) {
+      if (spec.name != exit.reason) continue;
+      if (spec.on == ExitOn::kTrigger) return SequenceExitReason::kPurchase;
+      if (spec.on == ExitOn::kNoEngagement) return SequenceExitReason::kNoEngagement;
+    }
+  }
+  return SequenceExitReason::kReply;
+}
+
 }  // namespace
+
+void SequenceResponder::Count(
+    const SequenceDecision& decision, const SequenceRuntime& runtime,
+    const std::vector<std::pair<std::string, std::string>>& suppressed_enrolments) {
+  SequenceCounters& counts = counters_->sequences();
+  for (const CompiledSequence& sequence : runtime.sequences) counts.Declare(sequence.definition.name);
+  for (const EnrolAction& enrol : decision.enrols) counts.CountEnrolment(enrol.sequence);
+  for (const ExitAction& exit : decision.exits)
+    counts.CountExit(exit.sequence, ExitReasonOf(exit, runtime));
+  for (const auto& [sequence, reason] : suppressed_enrolments) {
+    counts.CountExit(sequence, reason == "unsubscribe" ? SequenceExitReason::kUnsubscribe
+                                                       : SequenceExitReason::kBounce);
+  }
+}
 
 Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
                                                   const SequenceRuntime& runtime, TimePoint now) {
@@ -92,11 +120,23 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
       DecideSequences(message, runtime.sequences, StateView(store), runtime.settings, now);
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
                     decision.suppressions.size() + decision.soft_bounces.size();
+  // A suppression ends every active enrolment of the person: which ones is
+  // read before the decision is applied, for the exit counters.
+  std::vector<std::pair<std::string, std::string>> suppressed_enrolments;  // (sequence, reason)
+  if (counters_ != nullptr) {
+    for (const auto& [person, reason] : decision.suppressions) {
+      auto enrolments = store.ListEnrolments(person);
+      if (!enrolments.ok()) continue;
+      for (const Enrolment& e : *enrolments)
+        if (e.state == EnrolmentState::kActive) suppressed_enrolments.emplace_back(e.sequence, reason);
+    }
+  }
   if (outcome.actions > 0) {
     Status applied =
         store.ApplySequenceDecision(decision, runtime.secret_key, runtime.soft_bounce_limit, now);
     if (!applied.ok()) return applied;
   }
+  if (counters_ != nullptr) Count(decision, runtime, suppressed_enrolments);
   // The decision's notes already name every action and every refusal: one
   // line each, after the store has them.
   const std::string prefix = Prefix(message);

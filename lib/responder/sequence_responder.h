@@ -14,6 +14,7 @@
 #include "core/logger.h"
 #include "core/result.h"
 #include "message/message.h"
+#include "metrics/counters.h"
 #include "sequence/sequence_decision.h"
 #include "store/store.h"
 
@@ -50,14 +51,20 @@ struct SequenceOutcome {
 
 class SequenceResponder {
  public:
-  SequenceResponder(Store& store, Logger& logger) : store_(store), logger_(logger) {}
+  // counters may be nullptr (nothing is counted); it must outlive the responder.
+  SequenceResponder(Store& store, Logger& logger, Counters* counters = nullptr)
+      : store_(store), logger_(logger), counters_(counters) {}
 
   Result<SequenceOutcome> Handle(const Message& message, const SequenceRuntime& runtime,
                                  TimePoint now);
 
  private:
+  void Count(const SequenceDecision& decision, const SequenceRuntime& runtime,
+             const std::vector<std::pair<std::string, std::string>>& suppressed_enrolments);
+
   Store& store_;
   Logger& logger_;
+  Counters* counters_;
 };
 
 }  // namespace ar
