@@ -28,6 +28,8 @@ struct SequenceOptions {
   std::vector<std::string> control_domains;
   std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
   uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
+  std::string confirm_local_part = "confirm";  // double opt-in: confirm+TOKEN@domain
+  std::string confirm_url;            // "" or e.g. "https://shop.example/confirm/{token}"
 };
 
 struct Config {

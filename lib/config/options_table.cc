@@ -719,6 +719,28 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return std::to_string(c.sequences.soft_bounce_limit); }));
+  t.push_back(Row(
+      "confirm_local_part",
+      "The local part of the address that confirms a double opt-in enrolment "
+      "(confirm+TOKEN@domain).",
+      [](Config& c, const std::string& v) {
+        if (!IsPlainLocalPart(v)) return Bad("expected a plain local part, got '" + v + "'");
+        c.sequences.confirm_local_part = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.confirm_local_part; }));
+  t.push_back(Row(
+      "confirm_url",
+      "An https URL in which {token} is replaced, offered in double opt-in confirmation mail as "
+      "{{confirm_url}}; the site's page behind it confirms by mailing confirm+TOKEN@domain. Empty "
+      "for mail only.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && !IsUnsubscribeUrl(v))
+          return Bad("expected an https:// URL containing {token}, got '" + v + "'");
+        c.sequences.confirm_url = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.confirm_url; }));
 
   Config defaults = DefaultConfig();
   for (OptionEntry& e : t) e.info.default_value = e.print(defaults);
@@ -782,6 +804,11 @@ Status CheckConsistency(const Config& c, std::vector<std::string>* involved) {
   if (EqualsIgnoreCase(c.sequences.bounce_local_part, c.sequences.unsubscribe_local_part))
     return fail({"bounce_local_part", "unsubscribe_local_part"},
                 "bounce_local_part and unsubscribe_local_part must differ");
+  for (const std::string& other : {c.sequences.bounce_local_part, c.sequences.unsubscribe_local_part})
+    if (EqualsIgnoreCase(c.sequences.confirm_local_part, other))
+      return fail({"confirm_local_part"},
+                  "confirm_local_part must differ from bounce_local_part and "
+                  "unsubscribe_local_part");
   if (p.require_authenticated_sender && p.trusted_authserv_id.empty())
     return fail({"require_authenticated_sender", "trusted_authserv_id"},
                 "require_authenticated_sender = yes needs trusted_authserv_id");

@@ -210,6 +210,14 @@ Status Dispatcher::HandleStep(Sender& sender, const QueueItem& item, const std::
     case StepOutcome::kSkipped:
       ++stats.skipped;
       break;
+    case StepOutcome::kConfirmationSent:
+      ++stats.sent;
+      break;
+    case StepOutcome::kExpired:
+      if (counters_ != nullptr)
+        counters_->sequences().CountExit(item.sequence, SequenceExitReason::kExpiry);
+      ++stats.dropped;
+      break;
     case StepOutcome::kExited:
       if (counters_ != nullptr)
         counters_->sequences().CountExit(item.sequence, SequenceExitReason::kNoEngagement);

@@ -15,6 +15,8 @@ Result<SequenceRuntime> LoadSequenceRuntime(const SequenceOptions& options, Stor
   runtime.secret_key = options.secret_key;
   runtime.soft_bounce_limit = options.soft_bounce_limit;
   runtime.settings.control_domains = options.control_domains;
+  runtime.settings.confirm_local_part = options.confirm_local_part;
+  runtime.settings.secret_key = options.secret_key;
   // No directory means no sequences, as a missing default config file means
   // defaults: an out-of-office-only installation never creates it.
   std::error_code ec;
@@ -102,7 +104,11 @@ void SequenceResponder::Count(
     const std::vector<std::pair<std::string, std::string>>& suppressed_enrolments) {
   SequenceCounters& counts = counters_->sequences();
   for (const CompiledSequence& sequence : runtime.sequences) counts.Declare(sequence.definition.name);
-  for (const EnrolAction& enrol : decision.enrols) counts.CountEnrolment(enrol.sequence);
+  for (const EnrolAction& enrol : decision.enrols) {
+    counts.CountEnrolment(enrol.sequence);
+    if (enrol.double_opt_in) counts.CountUnconfirmed(enrol.sequence);
+  }
+  for (const ConfirmAction& confirm : decision.confirmations) counts.CountConfirmed(confirm.sequence);
   for (const ExitAction& exit : decision.exits)
     counts.CountExit(exit.sequence, ExitReasonOf(exit, runtime));
   for (const auto& [sequence, reason] : suppressed_enrolments) {
@@ -119,7 +125,8 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
   SequenceDecision decision =
       DecideSequences(message, runtime.sequences, StateView(store), runtime.settings, now);
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
-                    decision.suppressions.size() + decision.soft_bounces.size();
+                    decision.suppressions.size() + decision.soft_bounces.size() +
+                    decision.confirmations.size();
   // A suppression ends every active enrolment of the person: which ones is
   // read before the decision is applied, for the exit counters.
   std::vector<std::pair<std::string, std::string>> suppressed_enrolments;  // (sequence, reason)

@@ -18,6 +18,14 @@
 //   4. enrolment triggers, honouring re_entry and "same trigger Message-ID
 //      never enrols twice"; suppressed people are never enrolled.
 //
+// Double opt-in (SequenceDefinition::confirm): an enrolment in such a
+// sequence awaits confirmation (EnrolAction::double_opt_in); the store
+// queues the confirmation mail instead of step 0. Mail to
+// confirm+TOKEN@ (at our domains, ConfirmToken of the person and sequence)
+// is control mail like an unsubscribe: consumed, and the awaiting
+// enrolment is confirmed (ConfirmAction, step 0 scheduled from now). A reply
+// naming the confirmation mail's Message-ID confirms too.
+//
 // DSN status contract. The milter negotiates SMFIP_NOBODY, so a Message has
 // no body, yet a DSN's per-recipient Status is in the body (RFC 3464 section
 // 2.3.4). The caller therefore, for a message with a bounces+ recipient,
@@ -101,6 +109,9 @@ struct SequenceSettings {
   // Domains, lower case, whose control addresses are ours besides the From
   // domains of the sequences (option control_domain).
   std::vector<std::string> control_domains;
+  std::string confirm_local_part = "confirm";
+  // To recompute confirmation tokens (tokens.h ConfirmToken); "" confirms nothing.
+  std::string secret_key;
 };
 
 // True when address is a control address of ours: local part
@@ -124,6 +135,18 @@ struct EnrolAction {
   // no steps or the time cannot be computed (a note says why).
   std::optional<TimePoint> first_due;
   std::string reason;              // "trigger", "moved from <sequence>", "manual"
+  // Double opt-in: the confirmation mail is queued instead of step 0 and the
+  // enrolment ends unconfirmed at confirm_expires.
+  bool double_opt_in = false;
+  TimePoint confirm_expires;
+  std::string legal_basis;  // the sequence's, for the consent record
+};
+
+struct ConfirmAction {
+  std::string sequence;
+  std::string person;
+  // Step 0's due time counted from the confirmation; nullopt: nothing to send.
+  std::optional<TimePoint> first_due;
 };
 
 struct ExitAction {
@@ -135,6 +158,7 @@ struct ExitAction {
 struct SequenceDecision {
   std::vector<ExitAction> exits;           // applied before enrols
   std::vector<EnrolAction> enrols;
+  std::vector<ConfirmAction> confirmations;  // applied after engagements, before enrols
   std::vector<std::pair<std::string, std::string>> engagements;  // (person, sequence)
   std::vector<std::pair<std::string, std::string>> suppressions; // (person, reason)
   std::vector<std::string> soft_bounces;   // persons

@@ -53,14 +53,20 @@ class SequenceStore {
   //   suppressions (as Suppress), soft bounces (count; suppress with reason
   //   "soft-bounces" at soft_bounce_limit), exits (active enrolment -> left
   //   with the reason; its queued step removed), engagements (active
-  //   enrolment: steps_since_engagement = 0, last_engagement = now), enrols:
+  //   enrolment: steps_since_engagement = 0, last_engagement = now),
+  //   confirmations (an active enrolment awaiting confirmation: confirmed_at
+  //   = now, its queued item replaced by step 0 at first_due, or completed
+  //   without one), enrols:
   //   skipped when the person is suppressed, or when trigger_message_id is
   //   non-empty and already seen for that sequence, or when an active
   //   enrolment exists and restart is false; otherwise the enrolment is
   //   (re)created at `now` with next_step 0 and next_due = first_due, a
   //   kSequenceStep queue item is queued at first_due (none when nullopt:
   //   state completed), the trigger Message-ID is recorded as seen, and the
-  //   person's token is registered.
+  //   person's token is registered. A double opt-in enrol queues step
+  //   kConfirmationStep at now instead of step 0, keeps confirm_expires in the
+  //   consent record and registers ConfirmToken(token_key, person, sequence).
+  //   Every new enrolment keeps its consent record (reason, legal basis).
   // Tokens are PersonToken(token_key, person) (sequence/tokens.h).
   virtual Status ApplySequenceDecision(const SequenceDecision& decision,
                                        const std::string& token_key,
@@ -103,6 +109,20 @@ class SequenceStore {
     (void)now;
     (void)next_due;
     return Status::IoError("SkipStep not available");
+  }
+  // The dispatcher sent the double opt-in confirmation mail, item
+  // `queue_id` (step kConfirmationStep), and the MTA accepted it: the item
+  // is removed, message_id indexed (a reply to it confirms), the consent
+  // record's requested_at set, and the same step queued again at the
+  // consent's expires_at: when it comes due unconfirmed, the enrolment ends.
+  // The send counts for Store::RecentSends. InvalidArgument for an item
+  // that is not a confirmation. Not pure so test doubles need not provide it.
+  virtual Status RecordConfirmationSent(uint64_t queue_id, const std::string& message_id,
+                                        TimePoint sent_at) {
+    (void)queue_id;
+    (void)message_id;
+    (void)sent_at;
+    return Status::IoError("RecordConfirmationSent not available");
   }
   // The step will not be sent (enrolment no longer active, person
   // suppressed, stale item): remove the item; the enrolment is unchanged.

@@ -21,7 +21,7 @@ TEST(OptionsTable, NamesAreUniqueLowercaseWithUnderscoresAndDescribed) {
     EXPECT_FALSE(info.description.empty()) << info.name;
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(names.size(), 58u);
+  EXPECT_EQ(names.size(), 60u);
 }
 
 TEST(OptionsTable, HasEverySettingOfTheBrief) {
