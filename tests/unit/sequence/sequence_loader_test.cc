@@ -141,7 +141,13 @@ TEST(ShippedSequences, ConfSequencesLoadWithTheExpectedSteps) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   std::map<std::string, const SequenceDefinition*> by_name;
   for (const LoadedSequence& item : *loaded) by_name[item.definition.name] = &item.definition;
-  ASSERT_EQ(by_name.size(), 5u);
+  ASSERT_EQ(by_name.size(), 6u);
+
+  const SequenceDefinition& newsletter = *by_name.at("newsletter");
+  EXPECT_EQ(newsletter.confirm, ConfirmMode::kDoubleOptIn);
+  EXPECT_EQ(newsletter.confirm_template, "newsletter-confirm.txt");
+  EXPECT_EQ(newsletter.confirm_expiry, Seconds(7 * 86400));
+  EXPECT_FALSE(newsletter.legal_basis.empty());
 
   const SequenceDefinition& canon = *by_name.at("canon-eos-5d");
   EXPECT_EQ(canon.trigger.person, PersonSource::kReplyTo);
