@@ -188,8 +188,10 @@ Result<StepOutcome> SequenceStepSender::HandleConfirmation(const QueueItem& item
   input.list_id = def.list_id;
   input.from = def.from;
   input.step_template = std::move(*confirm_template);
-  input.variables =
-      MakeStepVariables(def, current, 0, *addresses, settings_.addresses.secret_key, now);
+  input.variables = MakeStepVariables(def, current, kConfirmationStep, *addresses,
+                                      settings_.addresses.secret_key, now);
+  // No coupon before consent: a forged sign-up must not yield a valid code.
+  input.variables["coupon"] = "";
   // Set last: a trigger mail's capture of the same name cannot forge them.
   input.variables["confirm_mailto"] = confirm->mailto;
   input.variables["confirm_url"] = confirm->url;
