@@ -40,6 +40,11 @@ Result<Enrolment> MigrateEnrolment(const Enrolment& enrolment, const SequenceDef
     }
     next = *continue_at;
   } else {
+    // Its confirmation mail is the version's, whatever comes after.
+    if (enrolment.AwaitingConfirmation()) {
+      return Status::InvalidArgument(enrolment.person + " has not confirmed " + to.name +
+                                     " yet; migrate after the confirmation");
+    }
     if (enrolment.next_step >= from.steps.size()) {
       return Status::InvalidArgument(enrolment.person + "'s next step " +
                                      std::to_string(enrolment.next_step + 1) +

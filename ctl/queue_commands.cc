@@ -45,7 +45,9 @@ int ListItems(const CommandContext& ctx, const std::vector<std::string>& args, b
   SequenceStore& sequences = (*store)->sequences();
   std::map<std::pair<std::string, std::string>, std::optional<SequenceDefinition>> versions;
   for (const QueueItem& item : *items) {
-    std::string label = "#" + std::to_string(static_cast<uint64_t>(item.step) + 1);
+    std::string label = item.step == kConfirmationStep
+                            ? std::string("(confirmation)")
+                            : "#" + std::to_string(static_cast<uint64_t>(item.step) + 1);
     if (item.kind == QueueItemKind::kSequenceStep) {
       auto enrolment = sequences.GetEnrolment(item.user, item.sequence);
       if (enrolment.ok() && enrolment->has_value()) {

@@ -84,7 +84,8 @@ int RunScheduleCommand(const CommandContext& ctx, const std::vector<std::string>
     ScheduleLine line{item.due, item.envelope_recipient, "-", "reply", false};
     if (item.kind == QueueItemKind::kSequenceStep) {
       line.sequence = item.sequence;
-      line.step = "#" + std::to_string(item.step + 1);
+      line.step = item.step == kConfirmationStep ? std::string("(confirmation)")
+                                                 : "#" + std::to_string(item.step + 1);
       auto enrolment = sequences.GetEnrolment(item.user, item.sequence);
       if (enrolment.ok() && enrolment->has_value()) {
         line.step = StepLabel(definition_of(item.sequence, (*enrolment)->version), item.step);

@@ -106,6 +106,12 @@ int Enrol(const CommandContext& ctx, const std::vector<std::string>& args) {
   enrol.variables = *variables;
   enrol.restart = existing->has_value();
   enrol.reason = "manual";
+  // An operator's enrolment asks for the same consent as a trigger's.
+  enrol.legal_basis = definition.legal_basis;
+  if (definition.confirm == ConfirmMode::kDoubleOptIn) {
+    enrol.double_opt_in = true;
+    enrol.confirm_expires = now + definition.confirm_expiry;
+  }
   Enrolment fresh;
   fresh.person = *person;
   fresh.display_name = enrol.display_name;

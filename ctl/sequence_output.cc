@@ -128,6 +128,7 @@ std::string StepLabel(const SequenceDefinition* definition, uint32_t step) {
   if (definition != nullptr && step < definition->steps.size()) {
     return PrintableLine(definition->steps[step].name);
   }
+  if (step == kConfirmationStep) return "(confirmation)";
   return step == kStepNotInVersion ? "(a step of an earlier version)"
                                    : "#" + std::to_string(step + 1);
 }
@@ -156,6 +157,29 @@ std::string FormatEnrolmentDetails(const Enrolment& enrolment, const SequenceDef
     field("trigger", PrintableLine(enrolment.trigger_message_id));
   }
   field("steps without engagement", std::to_string(enrolment.steps_since_engagement));
+  // The consent record: why they get this mail, and on what basis.
+  const Consent& consent = enrolment.consent;
+  field("consent", consent.trigger.empty()
+                       ? std::string("- (enrolled before consent records)")
+                       : PrintableLine(consent.trigger) + " at " +
+                             FormatTimeWithLocal(enrolment.enrolled_at, zone) + ", source " +
+                             (enrolment.trigger_message_id.empty()
+                                  ? std::string("-")
+                                  : PrintableLine(enrolment.trigger_message_id)));
+  if (!consent.legal_basis.empty()) field("legal basis", PrintableLine(consent.legal_basis));
+  if (consent.double_opt_in) {
+    std::string confirmation;
+    if (consent.confirmed_at) {
+      confirmation = "confirmed " + FormatTimeWithLocal(*consent.confirmed_at, zone);
+    } else {
+      confirmation = consent.requested_at ? "requested " +
+                                                FormatTimeWithLocal(*consent.requested_at, zone)
+                                          : std::string("not requested yet");
+      if (consent.expires_at)
+        confirmation += ", expires " + FormatTimeWithLocal(*consent.expires_at, zone);
+    }
+    field("confirmation", "double opt-in, " + confirmation);
+  }
   if (enrolment.variables.empty()) field("variables", "-");
   for (const auto& [name, value] : enrolment.variables) {
     field("variable " + PrintableLine(name), PrintableLine(value));

@@ -98,6 +98,8 @@ ar::SequenceSendSettings SequenceSendSettingsOf(const ar::Config& config) {
   settings.addresses.bounce_local_part = config.sequences.bounce_local_part;
   settings.addresses.unsubscribe_local_part = config.sequences.unsubscribe_local_part;
   settings.addresses.unsubscribe_url = config.sequences.unsubscribe_url;
+  settings.addresses.confirm_local_part = config.sequences.confirm_local_part;
+  settings.addresses.confirm_url = config.sequences.confirm_url;
   settings.soft_bounce_limit = config.sequences.soft_bounce_limit;
   settings.compose = config.compose;
   return settings;

@@ -62,7 +62,7 @@ class MilterService {
   Logger& logger() { return logger_; }
   OutOfOfficeResponder& responder() { return responder_; }
   SequenceResponder& sequence_responder() { return sequence_responder_; }
-  Counters* counters() { return counters_; }                        // may be nullptr
+  Counters* counters() { return counters_; }                           // may be nullptr
   StoreErrorLatch* store_error_latch() { return store_error_latch_; }  // may be nullptr
 
  private:

@@ -21,28 +21,30 @@ struct SequenceOptions {
   // sequence_dir: "*.sequence" files; "" or a missing directory = no sequences
   std::string directory = "/etc/autoresponder-milter/sequences";
   std::string secret_key_file = "/etc/autoresponder-milter/secret.key";  // HMAC key
-  std::string secret_key;  // the key file's content, read at load; never printed
-  std::string bounce_local_part = "bounces";          // VERP: bounces+TOKEN@domain
-  std::string unsubscribe_local_part = "unsubscribe"; // unsubscribe+TOKEN@domain
+  std::string secret_key;                     // the key file's content, read at load; never printed
+  std::string bounce_local_part = "bounces";  // VERP: bounces+TOKEN@domain
+  std::string unsubscribe_local_part = "unsubscribe";  // unsubscribe+TOKEN@domain
   // control_domain: domains, lower case, whose unsubscribe+/bounces+
   // addresses are ours besides the sequences' From domains
   std::vector<std::string> control_domains;
-  std::string unsubscribe_url;        // "" or e.g. "https://shop.example/u/{token}"
-  uint32_t soft_bounce_limit = 3;     // 4.x.x DSNs before a person is suppressed
+  std::string unsubscribe_url;     // "" or e.g. "https://shop.example/u/{token}"
+  uint32_t soft_bounce_limit = 3;  // 4.x.x DSNs before a person is suppressed
   // Decoded body text read for body conditions (body = REGEX), at most.
   uint64_t trigger_body_limit = 256 * 1024;
-  uint32_t capture_max_length = 64;   // characters of a captured value kept
-  bool capture_allow_urls = false;    // URLs in captured values survive
+  uint32_t capture_max_length = 64;  // characters of a captured value kept
+  bool capture_allow_urls = false;   // URLs in captured values survive
   // sequence_enrol_rate_limit: trigger enrolments into all sequences
   // together per window; count 0 ("none") for no limit
   RateLimit enrol_rate_limit;
+  std::string confirm_local_part = "confirm";  // double opt-in: confirm+TOKEN@domain
+  std::string confirm_url;                     // "" or e.g. "https://shop.example/confirm/{token}"
 };
 
 struct Config {
-  std::string config_file;          // where it was read from; "" for none
+  std::string config_file;  // where it was read from; "" for none
   std::string milter_socket = "inet:8894@127.0.0.1";
   std::string milter_engine = "event";  // or "libmilter"
-  std::string clock = "system";     // "system" or "file:PATH" (see core/clock.h)
+  std::string clock = "system";         // "system" or "file:PATH" (see core/clock.h)
   std::string log_target = "syslog";
   std::string log_level = "info";
   // The local syslog datagram socket start-up errors are also written to
@@ -50,18 +52,18 @@ struct Config {
   std::string syslog_socket = "/dev/log";
   std::string milter_metrics_file;      // Prometheus textfile; "" means no metrics file
   std::string dispatcher_metrics_file;  // the same for the dispatcher
-  bool tempfail_on_error = false;   // internal failure: accept (default) or tempfail
-  std::string reply_envelope_sender;  // "" means the null sender <>
+  bool tempfail_on_error = false;       // internal failure: accept (default) or tempfail
+  std::string reply_envelope_sender;    // "" means the null sender <>
   // The milter's latch of store write failures (autoresponder-ctl stats shows it).
   std::string store_error_file = "/run/autoresponder-milter/store-error";
-  std::string milter_pid_file;       // "" means none; read by autoresponder-ctl reload
-  std::string dispatcher_pid_file;   // "" means none; read by autoresponder-ctl reload
+  std::string milter_pid_file;      // "" means none; read by autoresponder-ctl reload
+  std::string dispatcher_pid_file;  // "" means none; read by autoresponder-ctl reload
   // The user the daemons run as (the units' User=): the secret key may be
   // readable by its primary group; --check-config reads as it. "" = none.
   std::string service_user = "autoresponder";
   StoreOptions store{"/var/lib/autoresponder-milter"};
   PolicySettings policy;
-  ComposeSettings compose;          // hostname defaults to gethostname()
+  ComposeSettings compose;  // hostname defaults to gethostname()
   TransportSettings transport;
   DispatchSettings dispatch;
   SequenceOptions sequences;

@@ -69,8 +69,8 @@ bool IsUserName(std::string_view text) {
   if (text.size() > 32) return false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    const bool ok = (c >= 'a' && c <= 'z') || c == '_' ||
-                    (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+    const bool ok =
+        (c >= 'a' && c <= 'z') || c == '_' || (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
     if (!ok) return false;
   }
   return true;
@@ -616,8 +616,7 @@ std::vector<OptionEntry> BuildEntries() {
       "victim@. Empty: no folding.",
       [](Config& c, const std::string& v) {
         if (!IsRecipientDelimiter(v))
-          return Bad("expected up to 8 punctuation characters other than @ \\ \", got '" + v +
-                     "'");
+          return Bad("expected up to 8 punctuation characters other than @ \\ \", got '" + v + "'");
         c.store.recipient_delimiter = v;
         c.dispatch.recipient_delimiter = v;
         return Status::Ok();
@@ -644,8 +643,7 @@ std::vector<OptionEntry> BuildEntries() {
       kTenYears));
   t.push_back(Duration(
       "enrolment_retention", "How long an ended (completed or left) enrolment is kept.",
-      [](auto& c) -> auto& { return c.dispatch.retention.policy.enrolments; }, kOneDay,
-      kTenYears));
+      [](auto& c) -> auto& { return c.dispatch.retention.policy.enrolments; }, kOneDay, kTenYears));
   t.push_back(Duration(
       "token_retention",
       "How long a person's token (bounce and unsubscribe addresses) stays valid after their last "
@@ -775,6 +773,28 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return FormatRateLimit(c.sequences.enrol_rate_limit); }));
+  t.push_back(Row(
+      "confirm_local_part",
+      "The local part of the address that confirms a double opt-in enrolment "
+      "(confirm+TOKEN@domain).",
+      [](Config& c, const std::string& v) {
+        if (!IsPlainLocalPart(v)) return Bad("expected a plain local part, got '" + v + "'");
+        c.sequences.confirm_local_part = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.confirm_local_part; }));
+  t.push_back(Row(
+      "confirm_url",
+      "An https URL in which {token} is replaced, offered in double opt-in confirmation mail as "
+      "{{confirm_url}}; the site's page behind it confirms by mailing confirm+TOKEN@domain. Empty "
+      "for mail only.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && !IsUnsubscribeUrl(v))
+          return Bad("expected an https:// URL containing {token}, got '" + v + "'");
+        c.sequences.confirm_url = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.sequences.confirm_url; }));
 
   Config defaults = DefaultConfig();
   for (OptionEntry& e : t) e.info.default_value = e.print(defaults);
@@ -838,6 +858,12 @@ Status CheckConsistency(const Config& c, std::vector<std::string>* involved) {
   if (EqualsIgnoreCase(c.sequences.bounce_local_part, c.sequences.unsubscribe_local_part))
     return fail({"bounce_local_part", "unsubscribe_local_part"},
                 "bounce_local_part and unsubscribe_local_part must differ");
+  for (const std::string& other :
+       {c.sequences.bounce_local_part, c.sequences.unsubscribe_local_part})
+    if (EqualsIgnoreCase(c.sequences.confirm_local_part, other))
+      return fail({"confirm_local_part"},
+                  "confirm_local_part must differ from bounce_local_part and "
+                  "unsubscribe_local_part");
   if (p.require_authenticated_sender && p.trusted_authserv_id.empty())
     return fail({"require_authenticated_sender", "trusted_authserv_id"},
                 "require_authenticated_sender = yes needs trusted_authserv_id");

@@ -199,6 +199,7 @@ Status Dispatcher::HandleStep(Sender& sender, const QueueItem& item, const std::
     // Not counted as replies: the reply counters are out-of-office replies.
     case StepOutcome::kSent:
       ++stats.sent;
+      if (counters_ != nullptr) counters_->sequences().CountStepSent(item.sequence);
       break;
     case StepOutcome::kDeferred:
       ++stats.retried;
@@ -209,8 +210,20 @@ Status Dispatcher::HandleStep(Sender& sender, const QueueItem& item, const std::
     case StepOutcome::kSkipped:
       ++stats.skipped;
       break;
-    case StepOutcome::kDropped:
+    case StepOutcome::kConfirmationSent:
+      ++stats.sent;
+      break;
+    case StepOutcome::kExpired:
+      if (counters_ != nullptr)
+        counters_->sequences().CountExit(item.sequence, SequenceExitReason::kExpiry);
+      ++stats.dropped;
+      break;
     case StepOutcome::kExited:
+      if (counters_ != nullptr)
+        counters_->sequences().CountExit(item.sequence, SequenceExitReason::kNoEngagement);
+      ++stats.dropped;
+      break;
+    case StepOutcome::kDropped:
       ++stats.dropped;
       break;
   }

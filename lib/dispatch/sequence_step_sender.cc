@@ -140,6 +140,91 @@ Result<StepOutcome> SequenceStepSender::ExitWithoutEngagement(const QueueItem& i
   return StepOutcome::kExited;
 }
 
+Result<StepOutcome> SequenceStepSender::HandleConfirmation(const QueueItem& item,
+                                                           const Prepared& prepared, TimePoint now,
+                                                           const StepRetry& retry) {
+  const Enrolment& current = prepared.enrolment;
+  const SequenceDefinition& def = prepared.definition;
+  if (!current.AwaitingConfirmation()) return Drop(item, "not awaiting confirmation");
+  const Consent& consent = current.consent;
+  if (consent.expires_at && now >= *consent.expires_at) {
+    SequenceDecision decision;
+    decision.exits.push_back(ExitAction{current.sequence, current.person, "unconfirmed"});
+    Status applied = store_.sequences().ApplySequenceDecision(
+        decision, settings_.addresses.secret_key, settings_.soft_bounce_limit, now);
+    if (!applied.ok()) return applied;
+    logger_.Info("expired " + Describe(item) + ": not confirmed since " +
+                 FormatIsoUtc(current.enrolled_at));
+    return StepOutcome::kExpired;
+  }
+  if (consent.requested_at) {
+    // Sent already (the item came back early): wait for the expiry.
+    StepRetry at_expiry = retry;
+    at_expiry.retry_at = consent.expires_at.value_or(retry.retry_at);
+    return Defer(item, at_expiry, "awaiting confirmation");
+  }
+  // Catch-up after downtime does not apply: without the confirmation nothing
+  // else is ever sent, and the expiry bounds how late it may be.
+  if (def.confirm_template.empty())
+    return Fail(item, now, "the definition has no confirm_template");
+  Result<StepTemplate> confirm_template = ParseStepTemplate(def.confirm_template, prepared.source);
+  if (!confirm_template.ok())
+    return Fail(item, now,
+                "template " + def.confirm_template + ": " + confirm_template.status().message());
+  if (settings_.addresses.secret_key.empty())
+    return Defer(item, retry, "no secret key is configured (secret_key_file)");
+  const std::string& person = current.person;
+  Result<StepAddresses> addresses = MakeStepAddresses(def, person, settings_.addresses);
+  if (!addresses.ok()) return Fail(item, now, addresses.status().message());
+  Result<ConfirmAddresses> confirm = MakeConfirmAddresses(def, person, settings_.addresses);
+  if (!confirm.ok()) return Fail(item, now, confirm.status().message());
+
+  StepMessageInput input;
+  input.person = person;
+  input.display_name = current.display_name;
+  input.sequence = def.name;
+  input.version = current.version;
+  input.step = item.step;
+  input.list_id = def.list_id;
+  input.from = def.from;
+  input.step_template = std::move(*confirm_template);
+  input.variables = MakeStepVariables(def, current, kConfirmationStep, *addresses,
+                                      settings_.addresses.secret_key, now);
+  // No coupon before consent: a forged sign-up must not yield a valid code.
+  input.variables["coupon"] = "";
+  // Set last: a trigger mail's capture of the same name cannot forge them.
+  input.variables["confirm_mailto"] = confirm->mailto;
+  input.variables["confirm_url"] = confirm->url;
+  input.variables["confirm_expires"] =
+      consent.expires_at ? FormatIsoUtc(*consent.expires_at) : std::string();
+  input.variables["legal_basis"] = consent.legal_basis;
+  input.unsubscribe_mailto = addresses->unsubscribe_mailto;
+  input.unsubscribe_url = addresses->unsubscribe_url;
+  input.now = now;
+  input.enrolled_at = current.enrolled_at;
+  Result<ComposedReply> composed = ComposeStepMessage(input, settings_.compose);
+  if (!composed.ok()) return Fail(item, now, "cannot compose: " + composed.status().message());
+
+  OutgoingMail mail;
+  mail.envelope_sender = addresses->envelope_sender;
+  mail.recipient = person;
+  mail.message = composed->message;
+  const SendResult result = transport_.Send(mail);
+  if (result.kind == SendResult::Kind::kSent) {
+    Status recorded =
+        store_.sequences().RecordConfirmationSent(item.id, composed->message_id, now);
+    if (!recorded.ok()) return recorded;
+    logger_.Info("sent confirmation " + Describe(item) + " message_id=" + composed->message_id +
+                 " expires=" +
+                 (consent.expires_at ? FormatIsoUtc(*consent.expires_at) : std::string("-")) +
+                 ": " + result.detail);
+    return StepOutcome::kConfirmationSent;
+  }
+  if (result.kind == SendResult::Kind::kPermanent)
+    return Fail(item, now, "rejected: " + result.detail);
+  return Defer(item, retry, result.detail);
+}
+
 Result<StepOutcome> SequenceStepSender::Handle(const QueueItem& item, TimePoint now,
                                                const StepRetry& retry) {
   SequenceStore& sequences = store_.sequences();
@@ -175,6 +260,9 @@ Result<StepOutcome> SequenceStepSender::Handle(const QueueItem& item, TimePoint 
                     " does not parse: " + definition.status().message());
   prepared.definition = std::move(*definition);
   const SequenceDefinition& def = prepared.definition;
+  if (item.step == kConfirmationStep) return HandleConfirmation(item, prepared, now, retry);
+  // Only the confirmation goes to a person who has not confirmed.
+  if (current.AwaitingConfirmation()) return Drop(item, "awaiting confirmation");
   if (item.step >= def.steps.size())
     return Drop(item, "the definition has only " + std::to_string(def.steps.size()) + " steps");
 

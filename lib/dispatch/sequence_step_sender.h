@@ -49,6 +49,8 @@ enum class StepOutcome {
   kDropped,   // not sent: stale item, enrolment ended, person suppressed
   kExited,    // not sent: the no-engagement exit ended (or moved) the enrolment
   kSkipped,   // not sent: overdue after downtime; the next step is queued
+  kConfirmationSent,  // a double opt-in confirmation mail; the expiry is queued
+  kExpired,           // not sent: the confirmation never came; the enrolment ended
 };
 
 // What the Dispatcher decided about retrying this item.
@@ -77,6 +79,8 @@ class SequenceStepSender {
   Result<StepOutcome> Defer(const QueueItem& item, const StepRetry& retry, const std::string& why);
   Result<StepOutcome> Skip(const QueueItem& item, const Prepared& prepared, TimePoint now,
                            const std::string& why);
+  Result<StepOutcome> HandleConfirmation(const QueueItem& item, const Prepared& prepared,
+                                         TimePoint now, const StepRetry& retry);
   Result<StepOutcome> ExitWithoutEngagement(const QueueItem& item, const Prepared& prepared,
                                             size_t exit_index, TimePoint now);
 

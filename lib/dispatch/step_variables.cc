@@ -51,6 +51,25 @@ Result<StepAddresses> MakeStepAddresses(const SequenceDefinition& definition,
   return out;
 }
 
+Result<ConfirmAddresses> MakeConfirmAddresses(const SequenceDefinition& definition,
+                                              const std::string& person,
+                                              const StepAddressSettings& settings) {
+  if (settings.secret_key.empty())
+    return Status::InvalidArgument("no secret key is configured (secret_key_file)");
+  std::vector<Mailbox> from = ParseAddressList(definition.from);
+  const std::string domain = from.size() == 1 ? DomainOf(from[0].address) : "";
+  if (domain.empty())
+    return Status::InvalidArgument("sequence " + definition.name +
+                                   " has no From address with a domain");
+  ConfirmAddresses out;
+  out.token = ConfirmToken(settings.secret_key, person, definition.name);
+  if (out.token.empty()) return Status::InvalidArgument("the secret key cannot sign tokens");
+  out.mailto = TaggedAddress(settings.confirm_local_part, out.token, domain);
+  if (!settings.confirm_url.empty())
+    out.url = ReplaceAll(settings.confirm_url, "{token}", out.token);
+  return out;
+}
+
 std::string FirstName(const std::string& display_name) {
   const std::string_view name = Trim(display_name);
   const size_t end = name.find_first_of(" \t");

@@ -18,6 +18,8 @@ struct StepAddressSettings {
   std::string bounce_local_part = "bounces";
   std::string unsubscribe_local_part = "unsubscribe";
   std::string unsubscribe_url;  // "" or a URL in which "{token}" is replaced
+  std::string confirm_local_part = "confirm";
+  std::string confirm_url;      // "" or a URL in which "{token}" is replaced
 };
 
 struct StepAddresses {
@@ -45,5 +47,17 @@ std::map<std::string, std::string> MakeStepVariables(const SequenceDefinition& d
 
 // "Ola" from "Ola Nordmann"; "" when there is no name.
 std::string FirstName(const std::string& display_name);
+
+// A double opt-in confirmation's address and link for (person, sequence):
+// confirm+TOKEN@<domain of From> and confirm_url with the token, where
+// TOKEN is ConfirmToken (tokens.h). InvalidArgument as MakeStepAddresses.
+struct ConfirmAddresses {
+  std::string token;
+  std::string mailto;
+  std::string url;  // "" when confirm_url is not set
+};
+Result<ConfirmAddresses> MakeConfirmAddresses(const SequenceDefinition& definition,
+                                              const std::string& person,
+                                              const StepAddressSettings& settings);
 
 }  // namespace ar

@@ -70,6 +70,7 @@ CounterSnapshot Counters::Snapshot() const {
     std::lock_guard<std::mutex> lock(rate_limited_mutex_);
     snapshot.rate_limited = rate_limited_;
   }
+  snapshot.sequences = sequences_.Snapshot();
   return snapshot;
 }
 

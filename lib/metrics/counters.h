@@ -20,14 +20,14 @@
 #include <string_view>
 #include <utility>
 
+#include "metrics/sequence_counters.h"
 #include "policy/decision.h"
 #include "store/retention.h"
 
 namespace ar {
 
 // SkipReason's values run from 0 to kTooManyRecipients without gaps.
-inline constexpr size_t kSkipReasonCount =
-    static_cast<size_t>(SkipReason::kTooManyRecipients) + 1;
+inline constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kTooManyRecipients) + 1;
 
 enum class ReplyOutcome {
   kQueued,    // the milter recorded a reply
@@ -48,9 +48,11 @@ struct CounterSnapshot {
   uint64_t internal_errors = 0;
   uint64_t unrecorded = 0;  // messages whose follow-ups the store could not record
   uint64_t store_full = 0;  // of those, refused because the store reached its reserve
-  std::array<uint64_t, std::size(kSweptKinds)> swept{};  // records removed by retention, by SweptKind
+  std::array<uint64_t, std::size(kSweptKinds)>
+      swept{};  // records removed by retention, by SweptKind
   // Trigger enrolments refused by a rate limit, by (sequence, scope).
   std::map<std::pair<std::string, std::string>, uint64_t> rate_limited;
+  std::map<std::string, SequenceCounts> sequences;  // by sequence name
 };
 
 class Counters {
@@ -80,6 +82,9 @@ class Counters {
   // under a mutex, not an atomic.
   void CountRateLimited(std::string_view sequence, std::string_view scope);
 
+  // Enrolments, steps, exits and confirmations, per sequence.
+  SequenceCounters& sequences() { return sequences_; }
+
   CounterSnapshot Snapshot() const;
 
  private:
@@ -92,6 +97,7 @@ class Counters {
   std::array<std::atomic<uint64_t>, std::size(kSweptKinds)> swept_{};
   mutable std::mutex rate_limited_mutex_;
   std::map<std::pair<std::string, std::string>, uint64_t> rate_limited_;  // guarded by the mutex
+  SequenceCounters sequences_;
 };
 
 }  // namespace ar

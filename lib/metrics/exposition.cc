@@ -176,6 +176,17 @@ const std::vector<MetricInfo>& KnownMetrics() {
       {"autoresponder_sequence_rate_limited_total", "counter",
        "Trigger enrolments refused by a rate limit, by sequence and scope (global, sequence, "
        "client, sender)."},
+      {"autoresponder_sequence_enrolments_total", "counter",
+       "People enrolled in a sequence (by a trigger or a move), by sequence."},
+      {"autoresponder_sequence_steps_sent_total", "counter",
+       "Sequence steps the MTA accepted, by sequence."},
+      {"autoresponder_sequence_exits_total", "counter",
+       "Enrolments ended early, by sequence and reason (purchase, reply, unsubscribe, bounce, "
+       "no-engagement, expiry)."},
+      {"autoresponder_sequence_unconfirmed_total", "counter",
+       "Double opt-in enrolments that began awaiting confirmation, by sequence."},
+      {"autoresponder_sequence_confirmed_total", "counter",
+       "Double opt-in enrolments confirmed by the person, by sequence."},
       {"autoresponder_rules", "gauge", "Out-of-office rules in the store."},
       {"autoresponder_queue_depth", "gauge", "Replies waiting in the queue to be sent."},
       {"autoresponder_queue_oldest_due_age_seconds", "gauge",

@@ -13,6 +13,11 @@ constexpr const char* kUnrecorded = "autoresponder_unrecorded_total";
 constexpr const char* kStoreFull = "autoresponder_store_full_total";
 constexpr const char* kSwept = "autoresponder_swept_total";
 constexpr const char* kRateLimited = "autoresponder_sequence_rate_limited_total";
+constexpr const char* kSequenceEnrolments = "autoresponder_sequence_enrolments_total";
+constexpr const char* kSequenceStepsSent = "autoresponder_sequence_steps_sent_total";
+constexpr const char* kSequenceExits = "autoresponder_sequence_exits_total";
+constexpr const char* kSequenceUnconfirmed = "autoresponder_sequence_unconfirmed_total";
+constexpr const char* kSequenceConfirmed = "autoresponder_sequence_confirmed_total";
 
 constexpr const char* kStoreGauges[] = {
     "autoresponder_rules",
@@ -27,6 +32,37 @@ Sample Reply(const CounterSnapshot& counters, ReplyOutcome outcome) {
   return {kReplies,
           {{"outcome", ReplyOutcomeName(outcome)}},
           static_cast<double>(counters.replies[static_cast<size_t>(outcome)])};
+}
+
+Sample SequenceExit(const std::string& sequence, const SequenceCounts& counts,
+                    SequenceExitReason reason) {
+  return {kSequenceExits,
+          {{"sequence", sequence}, {"reason", SequenceExitReasonName(reason)}},
+          static_cast<double>(counts.exits[static_cast<size_t>(reason)])};
+}
+
+// The milter decides enrolments, confirmations and the exits a message
+// causes; the dispatcher sends steps and ends enrolments when a step comes
+// due. Exit reasons are split between them, so no series is in both files.
+void AppendSequenceSamples(const CounterSnapshot& counters, MetricsProgram program,
+                           std::vector<Sample>* samples) {
+  for (const auto& [sequence, counts] : counters.sequences) {
+    const std::vector<Label> labels = {{"sequence", sequence}};
+    if (program == MetricsProgram::kMilter) {
+      samples->push_back({kSequenceEnrolments, labels, static_cast<double>(counts.enrolments)});
+      samples->push_back({kSequenceUnconfirmed, labels, static_cast<double>(counts.unconfirmed)});
+      samples->push_back({kSequenceConfirmed, labels, static_cast<double>(counts.confirmed)});
+      for (SequenceExitReason reason :
+           {SequenceExitReason::kPurchase, SequenceExitReason::kReply,
+            SequenceExitReason::kUnsubscribe, SequenceExitReason::kBounce})
+        samples->push_back(SequenceExit(sequence, counts, reason));
+    } else {
+      samples->push_back({kSequenceStepsSent, labels, static_cast<double>(counts.steps_sent)});
+      for (SequenceExitReason reason :
+           {SequenceExitReason::kNoEngagement, SequenceExitReason::kExpiry})
+        samples->push_back(SequenceExit(sequence, counts, reason));
+    }
+  }
 }
 
 }  // namespace
@@ -67,6 +103,7 @@ std::vector<Sample> CounterSamples(const CounterSnapshot& counters, MetricsProgr
   samples.push_back({kInternalErrors,
                      {{"program", MetricsProgramName(program)}},
                      static_cast<double>(counters.internal_errors)});
+  AppendSequenceSamples(counters, program, &samples);
   return samples;
 }
 

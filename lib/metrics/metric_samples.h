@@ -6,6 +6,10 @@
 //                        whose follow-ups went unrecorded and its internal
 //                        errors; the dispatcher exports replies
 //                        sent, deferred and failed and its internal errors.
+//                        Per sequence (sequence_counters.h) the milter
+//                        exports enrolments, confirmations and the exits
+//                        a message causes; the dispatcher steps sent and
+//                        the no-engagement and expiry exits.
 //                        The two sets never share a series, so both files
 //                        can sit in one textfile-collector directory.
 //   StoreGaugeSamples  - the store's state (StoreStats), computed by whoever

@@ -23,6 +23,8 @@ Result<SequenceRuntime> BuildSequenceRuntime(const SequenceOptions& options,
   runtime.settings.capture.allow_urls = options.capture_allow_urls;
   runtime.body_limit = static_cast<size_t>(options.trigger_body_limit);
   runtime.settings.global_enrol_rate_limit = options.enrol_rate_limit;
+  runtime.settings.confirm_local_part = options.confirm_local_part;
+  runtime.settings.secret_key = options.secret_key;
   // No directory means no sequences, as a missing default config file means
   // defaults: an out-of-office-only installation never creates it.
   std::error_code ec;
@@ -120,6 +122,48 @@ SequenceStateView StoreStateView(SequenceStore& store) {
   return view;
 }
 
+// The reason label of an exit a message causes: its kind, not its name (an
+// administrator's names would make unbounded, unalike series).
+SequenceExitReason ExitReasonOf(const ExitAction& exit, const SequenceRuntime& runtime) {
+  for (const CompiledSequence& sequence : runtime.sequences) {
+    if (sequence.definition.name != exit.sequence) continue;
+    for (const ExitSpec& spec : sequence.definition.exits) {
+      if (spec.name != exit.reason) continue;
+      if (spec.on == ExitOn::kTrigger) return SequenceExitReason::kPurchase;
+      if (spec.on == ExitOn::kNoEngagement) return SequenceExitReason::kNoEngagement;
+    }
+  }
+  return SequenceExitReason::kReply;
+}
+
+}  // namespace
+
+void SequenceResponder::Count(
+    const SequenceDecision& decision, const SequenceRuntime& runtime,
+    const std::vector<std::pair<std::string, std::string>>& suppressed_enrolments,
+    const std::vector<RateLimitedEnrol>& rate_limited) {
+  SequenceCounters& counts = counters_->sequences();
+  for (const CompiledSequence& sequence : runtime.sequences)
+    counts.Declare(sequence.definition.name);
+  // An enrolment the store refused for a rate limit is counted there only.
+  std::set<size_t> refused;
+  for (const RateLimitedEnrol& limited : rate_limited) refused.insert(limited.enrol_index);
+  for (size_t i = 0; i < decision.enrols.size(); ++i) {
+    if (refused.count(i) > 0) continue;
+    const EnrolAction& enrol = decision.enrols[i];
+    counts.CountEnrolment(enrol.sequence);
+    if (enrol.double_opt_in) counts.CountUnconfirmed(enrol.sequence);
+  }
+  for (const ConfirmAction& confirm : decision.confirmations)
+    counts.CountConfirmed(confirm.sequence);
+  for (const ExitAction& exit : decision.exits)
+    counts.CountExit(exit.sequence, ExitReasonOf(exit, runtime));
+  for (const auto& [sequence, reason] : suppressed_enrolments) {
+    counts.CountExit(sequence, reason == "unsubscribe" ? SequenceExitReason::kUnsubscribe
+                                                       : SequenceExitReason::kBounce);
+  }
+}
+
 Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
                                                   const SequenceRuntime& runtime, TimePoint now,
                                                   DecisionTrail* trail) {
@@ -129,13 +173,27 @@ Result<SequenceOutcome> SequenceResponder::Handle(const Message& message,
   SequenceDecision decision = DecideSequences(message, runtime.sequences, StoreStateView(store),
                                               runtime.settings, now, trail);
   outcome.actions = decision.exits.size() + decision.enrols.size() + decision.engagements.size() +
-                    decision.suppressions.size() + decision.soft_bounces.size();
+                    decision.suppressions.size() + decision.soft_bounces.size() +
+                    decision.confirmations.size();
+  // A suppression ends every active enrolment of the person: which ones is
+  // read before the decision is applied, for the exit counters.
+  std::vector<std::pair<std::string, std::string>> suppressed_enrolments;  // (sequence, reason)
+  if (counters_ != nullptr) {
+    for (const auto& [person, reason] : decision.suppressions) {
+      auto enrolments = store.ListEnrolments(person);
+      if (!enrolments.ok()) continue;
+      for (const Enrolment& e : *enrolments)
+        if (e.state == EnrolmentState::kActive)
+          suppressed_enrolments.emplace_back(e.sequence, reason);
+    }
+  }
   std::vector<RateLimitedEnrol> rate_limited;
   if (outcome.actions > 0) {
     Status applied = store.ApplySequenceDecision(decision, runtime.secret_key,
                                                  runtime.soft_bounce_limit, now, &rate_limited);
     if (!applied.ok()) return applied;
   }
+  if (counters_ != nullptr) Count(decision, runtime, suppressed_enrolments, rate_limited);
   // The decision's notes already name every action and every refusal: one
   // line each, after the store has them. An enrolment the store refused
   // for a rate limit gets a warning instead of its "enrolled" note.

@@ -69,7 +69,7 @@ struct SequenceOutcome {
 
 class SequenceResponder {
  public:
-  // counters may be nullptr (nothing counted).
+  // counters may be nullptr (nothing is counted); it must outlive the responder.
   SequenceResponder(Store& store, Logger& logger, Counters* counters = nullptr)
       : store_(store), logger_(logger), counters_(counters) {}
 
@@ -78,6 +78,10 @@ class SequenceResponder {
                                  TimePoint now, DecisionTrail* trail = nullptr);
 
  private:
+  void Count(const SequenceDecision& decision, const SequenceRuntime& runtime,
+             const std::vector<std::pair<std::string, std::string>>& suppressed_enrolments,
+             const std::vector<RateLimitedEnrol>& rate_limited);
+
   Store& store_;
   Logger& logger_;
   Counters* counters_;

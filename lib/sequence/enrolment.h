@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,23 @@ struct SentStep {
   bool skipped = false;     // not sent: overdue past the catch-up limit (SkipStep)
 };
 
+// The step number of a double opt-in confirmation mail: in a queue item, a
+// SentMessageRef and Enrolment::next_step while the person has not confirmed.
+// No sequence has that many steps.
+inline constexpr uint32_t kConfirmationStep = std::numeric_limits<uint32_t>::max();
+
+// Why and how a person came to be enrolled: the consent record kept with
+// each enrolment (shown by `autoresponder-ctl person show`). The source
+// Message-ID is Enrolment::trigger_message_id and the time enrolled_at.
+struct Consent {
+  std::string trigger;      // "trigger", "moved from <sequence>", "manual"; "" before records
+  std::string legal_basis;  // the sequence's legal_basis text at enrolment
+  bool double_opt_in = false;              // nothing but the confirmation until confirmed
+  std::optional<TimePoint> requested_at;   // the confirmation mail was accepted by the MTA
+  std::optional<TimePoint> confirmed_at;
+  std::optional<TimePoint> expires_at;     // unconfirmed by then: the enrolment ends
+};
+
 struct Enrolment {
   std::string person;        // normalised address
   std::string display_name;  // as captured, for personalisation
@@ -47,6 +65,10 @@ struct Enrolment {
   uint32_t steps_since_engagement = 0;
   std::optional<TimePoint> last_engagement;
   std::string trigger_message_id;  // the mail that enrolled them
+  Consent consent;
+
+  // A double opt-in enrolment whose confirmation has not come (yet).
+  bool AwaitingConfirmation() const { return consent.double_opt_in && !consent.confirmed_at; }
 };
 
 // A message we sent, found again by its Message-ID (replies name it).

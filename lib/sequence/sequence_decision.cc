@@ -59,7 +59,6 @@ namespace {
 
 using PersonSequence = std::pair<std::string, std::string>;
 
-
 // One run of DecideSequences: the inputs plus what has been decided so far,
 // so that later steps see the earlier ones (a person unsubscribed by this
 // message is not enrolled by it; nobody is enrolled twice).
@@ -142,7 +141,8 @@ class DecisionRun {
   // address would act on their list, so such a person is never enrolled.
   bool IsControlAddress(std::string_view address) const {
     return IsTaggedControlAddress(address, settings_.unsubscribe_local_part) ||
-           IsTaggedControlAddress(address, settings_.bounce_local_part);
+           IsTaggedControlAddress(address, settings_.bounce_local_part) ||
+           IsTaggedControlAddress(address, settings_.confirm_local_part);
   }
 
   // Notes quote envelope recipients and header text verbatim; each becomes
@@ -188,6 +188,8 @@ class DecisionRun {
         consumed = HandleUnsubscribe(recipient);
       } else if (IsOurs(recipient, settings_.bounce_local_part)) {
         consumed = HandleBounce(recipient);
+      } else if (IsOurs(recipient, settings_.confirm_local_part)) {
+        consumed = HandleConfirm(recipient);
       }
       if (consumed) {
         decision_.consume_recipients.push_back(recipient);
@@ -259,6 +261,56 @@ class DecisionRun {
     return true;
   }
 
+  // True when the recipient is consumed: its token is a confirmation token
+  // of ours (it names a person, and recomputing it names a double opt-in
+  // sequence). Confirming twice is a note, not an error.
+  bool HandleConfirm(const std::string& recipient) {
+    const std::optional<std::string> person =
+        VerifiedPerson(recipient, settings_.confirm_local_part, "confirmation");
+    if (!person) return false;
+    const std::string token =
+        TokenFromTaggedAddress(recipient, settings_.confirm_local_part).value_or("");
+    for (const CompiledSequence& sequence : sequences_) {
+      const SequenceDefinition& definition = sequence.definition;
+      if (definition.confirm != ConfirmMode::kDoubleOptIn || settings_.secret_key.empty() ||
+          ConfirmToken(settings_.secret_key, *person, definition.name) != token)
+        continue;
+      const std::optional<Enrolment> enrolment = StoredEnrolment(*person, definition.name);
+      if (enrolment && enrolment->state == EnrolmentState::kActive &&
+          enrolment->AwaitingConfirmation()) {
+        Confirm(sequence, *enrolment);
+      } else {
+        Note(*person + ": confirmation for " + definition.name + " when none is awaited; ignored");
+      }
+      return true;
+    }
+    Warn("confirmation token in <" + recipient +
+         "> names no double opt-in sequence; delivered as ordinary mail");
+    return false;
+  }
+
+  void Confirm(const CompiledSequence& sequence, const Enrolment& enrolment) {
+    const SequenceDefinition& definition = sequence.definition;
+    if (!confirmed_.emplace(enrolment.person, definition.name).second) return;
+    ConfirmAction action{definition.name, enrolment.person, std::nullopt};
+    if (!definition.steps.empty()) {
+      // The sequence starts now: "3d after previous" counts from the
+      // confirmation, not from the trigger mail days ago.
+      Enrolment from_now = enrolment;
+      from_now.enrolled_at = now_;
+      from_now.history.clear();
+      Result<TimePoint> due = StepDueTime(definition, 0, from_now);
+      if (due.ok()) {
+        action.first_due = due.value();
+      } else {
+        Note(enrolment.person + ": first step of " + definition.name +
+             " cannot be scheduled: " + due.status().message());
+      }
+    }
+    decision_.confirmations.push_back(std::move(action));
+    Note(enrolment.person + ": confirmed " + definition.name);
+  }
+
   // --- 2. engagement ---
   void HandleEngagement(const Message& delivered) {
     std::vector<std::pair<std::string, SentMessageRef>> replied;
@@ -283,6 +335,14 @@ class DecisionRun {
       Note(ref.person + ": replied to " + id + " (" + ref.sequence + ")");
       const CompiledSequence* sequence = Find(ref.sequence);
       if (sequence == nullptr) continue;
+      if (ref.step == kConfirmationStep) {
+        // A reply to the confirmation mail is the confirmation.
+        const std::optional<Enrolment> enrolment = StoredEnrolment(ref.person, ref.sequence);
+        if (enrolment && enrolment->state == EnrolmentState::kActive &&
+            enrolment->AwaitingConfirmation())
+          Confirm(*sequence, *enrolment);
+        continue;
+      }
       for (const ExitSpec& exit : sequence->definition.exits) {
         if (exit.on != ExitOn::kReply) continue;
         const std::optional<Enrolment> enrolment = StoredEnrolment(ref.person, ref.sequence);
@@ -420,6 +480,11 @@ class DecisionRun {
     action.trigger_message_id = trigger_message_id_;
     action.restart = restart;
     action.reason = reason;
+    action.legal_basis = definition.legal_basis;
+    if (definition.confirm == ConfirmMode::kDoubleOptIn) {
+      action.double_opt_in = true;
+      action.confirm_expires = now_ + definition.confirm_expiry;
+    }
     if (reason == "trigger") {
       action.windows =
           EnrolWindowsFor(definition, message_.envelope(), settings_.global_enrol_rate_limit);
@@ -445,7 +510,8 @@ class DecisionRun {
     }
     enrolled_.emplace(person, definition.name);
     Note(person + ": enrolled in " + definition.name + " (" + reason +
-         (restart ? ", restart" : "") + ")");
+         (restart ? ", restart" : "") + (action.double_opt_in ? ", awaiting confirmation" : "") +
+         ")");
     decision_.enrols.push_back(std::move(action));
   }
 
@@ -460,6 +526,7 @@ class DecisionRun {
   std::set<std::string> suppressed_now_;
   std::set<PersonSequence> exited_;
   std::set<PersonSequence> enrolled_;
+  std::set<PersonSequence> confirmed_;
 };
 
 }  // namespace

@@ -18,6 +18,14 @@
 //   4. enrolment triggers, honouring re_entry and "same trigger Message-ID
 //      never enrols twice"; suppressed people are never enrolled.
 //
+// Double opt-in (SequenceDefinition::confirm): an enrolment in such a
+// sequence awaits confirmation (EnrolAction::double_opt_in); the store
+// queues the confirmation mail instead of step 0. Mail to
+// confirm+TOKEN@ (at our domains, ConfirmToken of the person and sequence)
+// is control mail like an unsubscribe: consumed, and the awaiting
+// enrolment is confirmed (ConfirmAction, step 0 scheduled from now). A reply
+// naming the confirmation mail's Message-ID confirms too.
+//
 // DSN status contract. The milter negotiates SMFIP_NOBODY, so a Message has
 // no body, yet a DSN's per-recipient Status is in the body (RFC 3464 section
 // 2.3.4). The caller therefore, for a message with a bounces+ recipient,
@@ -63,10 +71,9 @@
 
 #include "core/clock.h"
 #include "core/decision_trail.h"
-#include "message/message.h"
-#include "sequence/captured_value.h"
 #include "core/rate_limit.h"
 #include "message/message.h"
+#include "sequence/captured_value.h"
 #include "sequence/enrol_windows.h"
 #include "sequence/enrolment.h"
 #include "sequence/sequence_definition.h"
@@ -82,7 +89,8 @@ struct CompiledSequence {
   // domain of the bounce and unsubscribe addresses its mail hands out.
   std::string from_domain;
   std::shared_ptr<const TriggerMatcher> trigger;
-  std::map<std::string, std::shared_ptr<const TriggerMatcher>> exit_triggers;  // exit name -> matcher
+  std::map<std::string, std::shared_ptr<const TriggerMatcher>>
+      exit_triggers;  // exit name -> matcher
 };
 Result<CompiledSequence> CompileSequence(const SequenceDefinition& definition);
 
@@ -113,6 +121,9 @@ struct SequenceSettings {
   // sequence_enrol_rate_limit: trigger enrolments into all sequences
   // together per window (enrol_windows.h); disabled when count is 0.
   RateLimit global_enrol_rate_limit;
+  std::string confirm_local_part = "confirm";
+  // To recompute confirmation tokens (tokens.h ConfirmToken); "" confirms nothing.
+  std::string secret_key;
 };
 
 // True when address is a control address of ours: local part
@@ -135,11 +146,23 @@ struct EnrolAction {
   // Step 0's due time (timeline.h StepDueTime); nullopt when the sequence has
   // no steps or the time cannot be computed (a note says why).
   std::optional<TimePoint> first_due;
-  std::string reason;              // "trigger", "moved from <sequence>", "manual"
+  std::string reason;  // "trigger", "moved from <sequence>", "manual"
   // The rate limits a trigger enrolment counts against (EnrolWindowsFor);
   // empty for moves and manual enrolments. The store refuses the enrolment
   // when one of them is full (ApplySequenceDecision).
   std::vector<EnrolWindow> windows;
+  // Double opt-in: the confirmation mail is queued instead of step 0 and the
+  // enrolment ends unconfirmed at confirm_expires.
+  bool double_opt_in = false;
+  TimePoint confirm_expires;
+  std::string legal_basis;  // the sequence's, for the consent record
+};
+
+struct ConfirmAction {
+  std::string sequence;
+  std::string person;
+  // Step 0's due time counted from the confirmation; nullopt: nothing to send.
+  std::optional<TimePoint> first_due;
 };
 
 struct ExitAction {
@@ -149,14 +172,15 @@ struct ExitAction {
 };
 
 struct SequenceDecision {
-  std::vector<ExitAction> exits;           // applied before enrols
+  std::vector<ExitAction> exits;  // applied before enrols
   std::vector<EnrolAction> enrols;
-  std::vector<std::pair<std::string, std::string>> engagements;  // (person, sequence)
-  std::vector<std::pair<std::string, std::string>> suppressions; // (person, reason)
-  std::vector<std::string> soft_bounces;   // persons
+  std::vector<ConfirmAction> confirmations;  // applied after engagements, before enrols
+  std::vector<std::pair<std::string, std::string>> engagements;   // (person, sequence)
+  std::vector<std::pair<std::string, std::string>> suppressions;  // (person, reason)
+  std::vector<std::string> soft_bounces;                          // persons
   std::vector<std::string> consume_recipients;  // envelope recipients to remove from delivery
-  std::vector<std::string> notes;          // one log line each (without queue id)
-  std::vector<std::string> warnings;       // the same, for the warning level
+  std::vector<std::string> notes;               // one log line each (without queue id)
+  std::vector<std::string> warnings;            // the same, for the warning level
 };
 
 // trail, when set, receives each check (own mail, engagement, every

@@ -244,11 +244,65 @@ std::set<std::string> TriggerKeySet(std::initializer_list<std::string> extra) {
   return keys;
 }
 
+// confirm, confirm_template, confirm_expiry, legal_basis.
+void ParseConsentKeys(SectionKeys& keys, const SequenceFileSection& section,
+                      const SequenceSource& source, SequenceDefinition* def, ParseErrors* errors) {
+  if (const SequenceFileEntry* e = keys.Get("confirm")) {
+    const std::string v = ToLowerAscii(e->value);
+    if (v == "none") {
+      def->confirm = ConfirmMode::kNone;
+    } else if (v == "double-opt-in") {
+      def->confirm = ConfirmMode::kDoubleOptIn;
+    } else {
+      errors->Add(e->line, "confirm is none or double-opt-in, not " + Quoted(e->value));
+    }
+  }
+  if (const SequenceFileEntry* e = keys.Get("confirm_expiry")) {
+    Result<Seconds> d = ParseSequenceDuration(e->value);
+    if (!d.ok()) {
+      errors->Add(e->line, "confirm_expiry: " + d.status().message());
+    } else if (*d <= Seconds(0)) {
+      errors->Add(e->line, "confirm_expiry needs a duration above zero");
+    } else {
+      def->confirm_expiry = *d;
+    }
+  }
+  if (const SequenceFileEntry* e = keys.Get("legal_basis")) {
+    if (e->value.size() > 1000) {
+      errors->Add(e->line, "legal_basis is longer than 1000 characters");
+    } else {
+      def->legal_basis = e->value;
+    }
+  }
+  const SequenceFileEntry* tmpl = keys.Get("confirm_template");
+  if (tmpl == nullptr) {
+    if (def->confirm == ConfirmMode::kDoubleOptIn)
+      errors->Add(section.line, "confirm = double-opt-in needs confirm_template = FILE");
+    return;
+  }
+  if (!IsSafeTemplateName(tmpl->value)) {
+    errors->Add(tmpl->line, "confirm_template " + Quoted(tmpl->value) +
+                                " must be a file name relative to the sequence file (no \"..\", "
+                                "not .html: the .html sibling is found by itself)");
+    return;
+  }
+  def->confirm_template = tmpl->value;
+  Result<StepTemplate> parsed = ParseStepTemplate(tmpl->value, source);
+  if (parsed.status().IsNotFound()) {
+    errors->Add(tmpl->line,
+                "template " + tmpl->value + " does not exist next to " + source.file_name);
+  } else if (!parsed.ok()) {
+    errors->Add(tmpl->line, "template " + tmpl->value + " has errors:");
+    errors->AddAll(SplitTrimmed(parsed.status().message(), '\n'));
+  }
+}
+
 void ParseSequenceSection(const SequenceFileSection& section, const SequenceSource& source,
                           SequenceDefinition* def, ParseErrors* errors) {
   static const std::set<std::string> allowed = {
-      "name",    "description", "time_zone",     "person_time_zone", "from",
-      "list_id", "re_entry",    "coupon_format", "enrol_rate_limit", "enrol_source_limit"};
+      "name",    "description",      "time_zone",      "person_time_zone", "from",
+      "list_id", "re_entry",         "coupon_format",  "enrol_rate_limit", "enrol_source_limit",
+      "confirm", "confirm_template", "confirm_expiry", "legal_basis"};
   SectionKeys keys(section, allowed, {}, "[sequence]", errors);
 
   if (const SequenceFileEntry* e = keys.Get("name")) {
@@ -364,6 +418,7 @@ void ParseSequenceSection(const SequenceFileSection& section, const SequenceSour
       }
     }
   }
+  ParseConsentKeys(keys, section, source, def, errors);
 }
 
 void ParseStepSection(const SequenceFileSection& section, const SequenceSource& source,

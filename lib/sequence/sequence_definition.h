@@ -100,6 +100,12 @@ struct ExitSpec {
 
 enum class ReEntry { kIgnore, kRestart, kAfter };
 
+// How a person's consent is obtained (`confirm` in [sequence]).
+enum class ConfirmMode {
+  kNone,         // the trigger mail is consent enough (a customer's own order)
+  kDoubleOptIn,  // the first mail asks to confirm; nothing else until confirmed
+};
+
 struct SequenceDefinition {
   std::string name;          // [a-z0-9][a-z0-9-]*, unique
   std::string version;       // hex hash of the source; set by the parser
@@ -113,6 +119,12 @@ struct SequenceDefinition {
   // The {{coupon}} shape: each 'X' becomes a base32 character (tokens.h
   // Coupon); other characters are kept. At least 8 X.
   std::string coupon_format = "XXXX-XXXX";
+  // Double opt-in: confirm_template is the confirmation mail (a step
+  // template); unconfirmed enrolments end after confirm_expiry.
+  ConfirmMode confirm = ConfirmMode::kNone;
+  std::string confirm_template;
+  Seconds confirm_expiry{7 * 24 * 3600};
+  std::string legal_basis;  // kept in each enrolment's consent record
   TriggerSpec trigger;
   // Trigger enrolments counted per window (store "enrol_windows"): into
   // this sequence from anyone, and from one source (one client address,

@@ -46,9 +46,13 @@ std::vector<std::string> TemplateNames(const std::string& file_name, const std::
   ParseErrors ignored(file_name);
   std::vector<std::string> names;
   for (const SequenceFileSection& section : SplitSequenceFile(text, &ignored)) {
-    if (section.kind != "step") continue;
+    // Steps name their templates; [sequence] may name the confirmation's.
+    const char* key = section.kind == "step"       ? "template"
+                      : section.kind == "sequence" ? "confirm_template"
+                                                   : nullptr;
+    if (key == nullptr) continue;
     for (const SequenceFileEntry& entry : section.entries) {
-      if (entry.key == "template" && IsSafeTemplateName(entry.value)) names.push_back(entry.value);
+      if (entry.key == key && IsSafeTemplateName(entry.value)) names.push_back(entry.value);
     }
   }
   return names;

@@ -61,6 +61,16 @@ std::string PersonToken(std::string_view key, std::string_view person) {
   return HmacSha256Base32(key, message).substr(0, kPersonTokenLength);
 }
 
+std::string ConfirmToken(std::string_view key, std::string_view person,
+                         std::string_view sequence) {
+  std::string message("confirm");
+  message.push_back('\0');
+  message += NormalizeAddress(person);
+  message.push_back('\0');
+  message += sequence;
+  return HmacSha256Base32(key, message).substr(0, kPersonTokenLength);
+}
+
 std::string Coupon(std::string_view key, std::string_view person, std::string_view sequence,
                    std::string_view step, std::string_view format) {
   const std::string mac = CouponMac(key, person, sequence, step);

@@ -27,6 +27,12 @@ namespace ar {
 
 std::string PersonToken(std::string_view key, std::string_view person);
 
+// The token of a double opt-in confirmation: 16 base32 characters over
+// "confirm\0" + normalised person + "\0" + sequence, used in
+// "confirm+TOKEN@domain" and the confirm URL. The store maps it to the person
+// like a PersonToken; the sequence is found by recomputing it.
+std::string ConfirmToken(std::string_view key, std::string_view person, std::string_view sequence);
+
 std::string Coupon(std::string_view key, std::string_view person, std::string_view sequence,
                    std::string_view step, std::string_view format);
 bool VerifyCoupon(std::string_view key, std::string_view code, std::string_view person,

@@ -94,6 +94,8 @@ class LmdbStore final : public Store, public SequenceStore {
   Status ReplaceEnrolment(const Enrolment& enrolment) override;
   Status RecordStepSent(uint64_t queue_id, const std::string& message_id, TimePoint sent_at,
                         std::optional<TimePoint> next_due) override;
+  Status RecordConfirmationSent(uint64_t queue_id, const std::string& message_id,
+                                TimePoint sent_at) override;
   Status SkipStep(uint64_t queue_id, const std::string& reason, TimePoint now,
                   std::optional<TimePoint> next_due) override;
   Status DropStep(uint64_t queue_id) override;

@@ -48,6 +48,9 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
   for (const EnrolAction& enrol : decision.enrols) {
     AR_RETURN_IF_ERROR(check_pair(enrol.person, enrol.sequence));
   }
+  for (const ConfirmAction& confirm : decision.confirmations) {
+    AR_RETURN_IF_ERROR(check_pair(confirm.person, confirm.sequence));
+  }
 
   const WriteBatcher::Body body = [&](LmdbTxn& txn) -> Status {
     if (rate_limited != nullptr) rate_limited->clear();  // a re-run starts over
@@ -90,7 +93,31 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
       AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
     }
 
-    // 5. Enrols. Checked here, inside the write transaction, so a suppression
+    // 5. Confirmations: an active enrolment awaiting its double opt-in
+    // confirmation is confirmed; its confirmation or expiry item gives way to
+    // step 0. Anything else (confirmed already, ended) is left alone.
+    for (const ConfirmAction& confirm : decision.confirmations) {
+      AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                          ReadEnrolment(txn, EncodeEnrolmentKey(NormalizeAddress(confirm.person),
+                                                                confirm.sequence)));
+      if (!stored || stored->enrolment.state != EnrolmentState::kActive ||
+          !stored->enrolment.AwaitingConfirmation())
+        continue;
+      Enrolment& e = stored->enrolment;
+      AR_RETURN_IF_ERROR(RemoveQueuedStep(txn, *stored));
+      e.consent.confirmed_at = now;
+      e.consent.expires_at.reset();
+      if (confirm.first_due) {
+        AR_RETURN_IF_ERROR(QueueStep(txn, *stored, 0, *confirm.first_due, now));
+      } else {
+        e.next_step = 0;
+        e.next_due.reset();
+        e.state = EnrolmentState::kCompleted;
+      }
+      AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+    }
+
+    // 6. Enrols. Checked here, inside the write transaction, so a suppression
     // or enrolment made above (or by another process just before) counts.
     for (size_t index = 0; index < decision.enrols.size(); ++index) {
       const EnrolAction& enrol = decision.enrols[index];
@@ -132,7 +159,16 @@ Status LmdbStore::ApplySequenceDecision(const SequenceDecision& decision,
       e.variables = enrol.variables;
       e.enrolled_at = now;
       e.trigger_message_id = enrol.trigger_message_id;
-      if (enrol.first_due) {
+      e.consent.trigger = enrol.reason;
+      e.consent.legal_basis = enrol.legal_basis;
+      if (enrol.double_opt_in) {
+        // Nothing but the confirmation mail until the person confirms.
+        e.consent.double_opt_in = true;
+        e.consent.expires_at = enrol.confirm_expires;
+        AR_RETURN_IF_ERROR(QueueStep(txn, stored, kConfirmationStep, now, now));
+        AR_RETURN_IF_ERROR(txn.Put(dbs_.tokens,
+                                   ConfirmToken(token_key, person, enrol.sequence), person));
+      } else if (enrol.first_due) {
         AR_RETURN_IF_ERROR(QueueStep(txn, stored, 0, *enrol.first_due, now));
       } else {
         e.state = EnrolmentState::kCompleted;  // nothing to send
@@ -250,6 +286,38 @@ Status LmdbStore::RecordStepSent(uint64_t queue_id, const std::string& message_i
     }
     // The frequency cap counts what reached the person, whatever happened
     // to the enrolment meanwhile.
+    return RecordSend(txn, person, sent_at);
+  });
+}
+
+Status LmdbStore::RecordConfirmationSent(uint64_t queue_id, const std::string& message_id,
+                                         TimePoint sent_at) {
+  AR_RETURN_IF_ERROR(CheckKey(message_id, "message id"));
+  return Write("RecordConfirmationSent", [&](LmdbTxn& txn) -> Status {
+    AR_ASSIGN_OR_RETURN(QueueItem item, ReadQueueItem(txn, queue_id));
+    if (item.kind != QueueItemKind::kSequenceStep || item.step != kConfirmationStep) {
+      return Status::InvalidArgument("queue item " + std::to_string(queue_id) +
+                                     " is not a confirmation");
+    }
+    AR_RETURN_IF_ERROR(RemoveQueueItem(txn, item));
+    const std::string person = NormalizeAddress(item.user);
+    // A reply to the confirmation mail confirms (sequence_decision.h).
+    AR_RETURN_IF_ERROR(
+        txn.Put(dbs_.sent_ids, message_id,
+                EncodeSentMessageRef(SentMessageRef{person, item.sequence, item.step})));
+    AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
+                        ReadEnrolment(txn, EncodeEnrolmentKey(person, item.sequence)));
+    if (stored && stored->enrolment.state == EnrolmentState::kActive &&
+        stored->queued_step_id == queue_id && stored->enrolment.AwaitingConfirmation()) {
+      Enrolment& e = stored->enrolment;
+      e.consent.requested_at = sent_at;
+      stored->queued_step_id = 0;
+      // The same step again, at the expiry: the dispatcher then ends the
+      // enrolment unless the confirmation came first (and replaced it).
+      const TimePoint expiry = e.consent.expires_at.value_or(sent_at);
+      AR_RETURN_IF_ERROR(QueueStep(txn, *stored, kConfirmationStep, expiry, sent_at));
+      AR_RETURN_IF_ERROR(WriteEnrolment(txn, *stored));
+    }
     return RecordSend(txn, person, sent_at);
   });
 }

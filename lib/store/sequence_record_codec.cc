@@ -12,6 +12,7 @@ namespace {
 constexpr uint8_t kSequenceSourceV1 = 1;
 constexpr uint8_t kEnrolmentV1 = 1;
 constexpr uint8_t kEnrolmentV2 = 2;  // adds a flags byte to each history entry
+constexpr uint8_t kEnrolmentV3 = 3;  // adds the consent record at the end
 constexpr uint8_t kSentMessageV1 = 1;
 constexpr uint8_t kSuppressionV1 = 1;
 constexpr uint8_t kTriggerSeenV1 = 1;
@@ -27,6 +28,14 @@ constexpr uint8_t kKnownEnrolmentFlags = kHasLeftAt | kHasNextDue | kHasLastEnga
 // History entry flag bits (enrolment version 2).
 constexpr uint8_t kStepSkipped = 1 << 0;
 constexpr uint8_t kKnownStepFlags = kStepSkipped;
+
+// Consent flag bits (enrolment version 3).
+constexpr uint8_t kConsentDoubleOptIn = 1 << 0;
+constexpr uint8_t kConsentHasRequestedAt = 1 << 1;
+constexpr uint8_t kConsentHasConfirmedAt = 1 << 2;
+constexpr uint8_t kConsentHasExpiresAt = 1 << 3;
+constexpr uint8_t kKnownConsentFlags =
+    kConsentDoubleOptIn | kConsentHasRequestedAt | kConsentHasConfirmedAt | kConsentHasExpiresAt;
 
 // A count of entries that each take at least one byte cannot exceed the
 // record size; checking first keeps a hostile count from allocating.
@@ -83,10 +92,48 @@ Result<SequenceSource> DecodeSequenceSource(std::string_view bytes) {
   return source;
 }
 
+namespace {
+
+void PutConsent(ByteWriter& out, const Consent& c) {
+  out.PutString(c.trigger);
+  out.PutString(c.legal_basis);
+  uint8_t flags = 0;
+  if (c.double_opt_in) flags |= kConsentDoubleOptIn;
+  if (c.requested_at) flags |= kConsentHasRequestedAt;
+  if (c.confirmed_at) flags |= kConsentHasConfirmedAt;
+  if (c.expires_at) flags |= kConsentHasExpiresAt;
+  out.PutByte(flags);
+  if (c.requested_at) PutTime(out, *c.requested_at);
+  if (c.confirmed_at) PutTime(out, *c.confirmed_at);
+  if (c.expires_at) PutTime(out, *c.expires_at);
+}
+
+Status GetConsent(ByteReader& in, Consent* c) {
+  AR_RETURN_IF_ERROR(in.GetString(&c->trigger));
+  AR_RETURN_IF_ERROR(in.GetString(&c->legal_basis));
+  uint8_t flags = 0;
+  AR_RETURN_IF_ERROR(in.GetByte(&flags));
+  if ((flags & ~kKnownConsentFlags) != 0) {
+    return Status::Corruption("enrolment consent record has unknown flags");
+  }
+  c->double_opt_in = (flags & kConsentDoubleOptIn) != 0;
+  for (auto [bit, field] : {std::pair{kConsentHasRequestedAt, &c->requested_at},
+                            std::pair{kConsentHasConfirmedAt, &c->confirmed_at},
+                            std::pair{kConsentHasExpiresAt, &c->expires_at}}) {
+    if ((flags & bit) == 0) continue;
+    TimePoint t;
+    AR_RETURN_IF_ERROR(GetTime(in, &t));
+    *field = t;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 std::string EncodeEnrolment(const StoredEnrolment& stored) {
   const Enrolment& e = stored.enrolment;
   ByteWriter out;
-  out.PutByte(kEnrolmentV2);
+  out.PutByte(kEnrolmentV3);
   out.PutString(e.person);
   out.PutString(e.display_name);
   out.PutString(e.sequence);
@@ -114,6 +161,7 @@ std::string EncodeEnrolment(const StoredEnrolment& stored) {
   if (e.last_engagement) PutTime(out, *e.last_engagement);
   out.PutString(e.trigger_message_id);
   out.PutVarint(stored.queued_step_id);
+  PutConsent(out, e.consent);
   return out.Release();
 }
 
@@ -121,7 +169,7 @@ Result<StoredEnrolment> DecodeEnrolment(std::string_view bytes) {
   ByteReader in(bytes, "enrolment");
   uint8_t version = 0;
   AR_RETURN_IF_ERROR(in.GetByte(&version));
-  if (version != kEnrolmentV1 && version != kEnrolmentV2) {
+  if (version != kEnrolmentV1 && version != kEnrolmentV2 && version != kEnrolmentV3) {
     return Status::Corruption("enrolment record has unknown version " + std::to_string(version));
   }
   StoredEnrolment stored;
@@ -163,7 +211,7 @@ Result<StoredEnrolment> DecodeEnrolment(std::string_view bytes) {
     AR_RETURN_IF_ERROR(in.GetVarint32(&sent.step));
     AR_RETURN_IF_ERROR(GetTime(in, &sent.sent_at));
     AR_RETURN_IF_ERROR(in.GetString(&sent.message_id));
-    if (version == kEnrolmentV2) {
+    if (version >= kEnrolmentV2) {
       uint8_t step_flags = 0;
       AR_RETURN_IF_ERROR(in.GetByte(&step_flags));
       if ((step_flags & ~kKnownStepFlags) != 0) {
@@ -180,6 +228,8 @@ Result<StoredEnrolment> DecodeEnrolment(std::string_view bytes) {
   }
   AR_RETURN_IF_ERROR(in.GetString(&e.trigger_message_id));
   AR_RETURN_IF_ERROR(in.GetVarint(&stored.queued_step_id));
+  // Older records have no consent record: an empty one (trigger "").
+  if (version >= kEnrolmentV3) AR_RETURN_IF_ERROR(GetConsent(in, &e.consent));
   AR_RETURN_IF_ERROR(in.ExpectEnd());
   return stored;
 }

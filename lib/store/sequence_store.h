@@ -42,8 +42,7 @@ class SequenceStore {
   virtual Result<std::optional<Enrolment>> GetEnrolment(const std::string& person,
                                                         const std::string& sequence) = 0;
   virtual Result<std::vector<Enrolment>> ListEnrolments(const std::string& person) = 0;
-  virtual Result<std::vector<Enrolment>> ListMembers(const std::string& sequence,
-                                                     size_t limit) = 0;
+  virtual Result<std::vector<Enrolment>> ListMembers(const std::string& sequence, size_t limit) = 0;
   virtual Result<std::optional<SentMessageRef>> FindSentMessage(const std::string& message_id) = 0;
   virtual Result<bool> TriggerSeen(const std::string& message_id, const std::string& sequence) = 0;
   virtual Result<std::optional<std::string>> PersonForToken(const std::string& token) = 0;
@@ -61,13 +60,20 @@ class SequenceStore {
   //   suppressions (as Suppress), soft bounces (count; suppress with reason
   //   "soft-bounces" at soft_bounce_limit), exits (active enrolment -> left
   //   with the reason; its queued step removed), engagements (active
-  //   enrolment: steps_since_engagement = 0, last_engagement = now), enrols:
+  //   enrolment: steps_since_engagement = 0, last_engagement = now),
+  //   confirmations (an active enrolment awaiting confirmation: confirmed_at
+  //   = now, its queued item replaced by step 0 at first_due, or completed
+  //   without one), enrols:
   //   skipped when the person is suppressed, or when trigger_message_id is
   //   non-empty and already seen for that sequence, or when an active
   //   enrolment exists and restart is false; otherwise the enrolment is
   //   (re)created at `now` with next_step 0 and next_due = first_due, a
   //   kSequenceStep queue item is queued at first_due (none when nullopt:
   //   state completed), the trigger Message-ID is recorded as seen, and the
+  //   person's token is registered. A double opt-in enrol queues step
+  //   kConfirmationStep at now instead of step 0, keeps confirm_expires in the
+  //   consent record and registers ConfirmToken(token_key, person, sequence).
+  //   Every new enrolment keeps its consent record (reason, legal basis).
   //   person's token is registered.
   // An enrol that would be made and carries windows (EnrolAction::windows)
   // is first counted against them (FORMAT.md, "enrol_windows"): when any
@@ -100,8 +106,8 @@ class SequenceStore {
   // step), steps_since_engagement + 1, and either queue the next step at
   // next_due (next_step + 1) or mark the enrolment completed (nullopt).
   // The send is recorded for Store::RecentSends (the person, at sent_at).
-  virtual Status RecordStepSent(uint64_t queue_id, const std::string& message_id,
-                                TimePoint sent_at, std::optional<TimePoint> next_due) = 0;
+  virtual Status RecordStepSent(uint64_t queue_id, const std::string& message_id, TimePoint sent_at,
+                                std::optional<TimePoint> next_due) = 0;
   // The step item `queue_id` is skipped, not sent (it was overdue by more
   // than catch_up_limit after downtime): the item moves to the failed list
   // with reason (so the CLI shows it), the enrolment's history records the
@@ -118,6 +124,20 @@ class SequenceStore {
     (void)now;
     (void)next_due;
     return Status::IoError("SkipStep not available");
+  }
+  // The dispatcher sent the double opt-in confirmation mail, item
+  // `queue_id` (step kConfirmationStep), and the MTA accepted it: the item
+  // is removed, message_id indexed (a reply to it confirms), the consent
+  // record's requested_at set, and the same step queued again at the
+  // consent's expires_at: when it comes due unconfirmed, the enrolment ends.
+  // The send counts for Store::RecentSends. InvalidArgument for an item
+  // that is not a confirmation. Not pure so test doubles need not provide it.
+  virtual Status RecordConfirmationSent(uint64_t queue_id, const std::string& message_id,
+                                        TimePoint sent_at) {
+    (void)queue_id;
+    (void)message_id;
+    (void)sent_at;
+    return Status::IoError("RecordConfirmationSent not available");
   }
   // The step will not be sent (enrolment no longer active, person
   // suppressed, stale item): remove the item; the enrolment is unchanged.

@@ -140,6 +140,36 @@ TEST_F(SequenceCommands, PersonShowHasPastStepsWithMessageIdsAndProjectedOnes) {
   EXPECT_THAT(run.out, HasSubstr("next: 2026-12-24T12:01:00Z (2026-12-24T12:01Z)\tcoupon"));
 }
 
+TEST_F(SequenceCommands, PersonShowPrintsTheConsentRecordOfADoubleOptInEnrolment) {
+  WriteSequence("news",
+                "[sequence]\nname = news\nfrom = Shop <shop@shop.example>\n"
+                "confirm = double-opt-in\nconfirm_template = confirm.txt\nconfirm_expiry = 3d\n"
+                "legal_basis = Consent via the shop's form\n"
+                "[trigger]\nrecipient = ^news@shop\\.example$\n"
+                "[step welcome]\nwhen = 1d after previous\ntemplate = welcome.txt\n");
+  WriteTemplate("confirm.txt", "Subject: Confirm\n\nWrite to {{confirm_mailto}}.\n");
+  ASSERT_EQ(Ctl({"sequence", "enrol", "news", kKari}).code, 0);
+  auto run = Ctl({"person", "show", kKari});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("consent: manual at 2026-12-21T12:00:00Z"));
+  EXPECT_THAT(run.out, HasSubstr("legal basis: Consent via the shop's form"));
+  EXPECT_THAT(run.out, HasSubstr("confirmation: double opt-in, not requested yet, expires "
+                                 "2026-12-24T12:00:00Z"));
+  // Only the confirmation is queued, and no step is projected before it.
+  EXPECT_THAT(run.out, Not(HasSubstr("next: ")));
+  std::vector<QueueItem> queue = Queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].step, kConfirmationStep);
+}
+
+TEST_F(SequenceCommands, PersonShowOfAPlainEnrolmentHasAConsentRecordWithoutConfirmation) {
+  ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari}).code, 0);
+  auto run = Ctl({"person", "show", kKari});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("consent: manual at "));
+  EXPECT_THAT(run.out, Not(HasSubstr("confirmation:")));
+}
+
 TEST_F(SequenceCommands, PersonShowProjectsLaterStepsAssumingOnTimeSends) {
   ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari}).code, 0);
   auto run = Ctl({"person", "show", kKari});

@@ -66,6 +66,7 @@ SEQUENCES = {
                        None),
     "product-px100": Sequence("Europe/Berlin", "shop@shop.example",
                               "product-px100.shop.example", "PX-XXXX-XXXX"),
+    "newsletter": Sequence("Europe/Oslo", "shop@shop.example", "newsletter.shop.example", None),
 }
 
 
@@ -78,6 +79,15 @@ def _mac_base32(message):
 
 def person_token(person):
     return _mac_base32(b"person\0" + person.lower().encode("utf-8"))[:16]
+
+
+def confirm_token(person, sequence):
+    return _mac_base32(b"\0".join([b"confirm", person.lower().encode("utf-8"),
+                                   sequence.encode("utf-8")]))[:16]
+
+
+def confirm_address(person):
+    return "confirm+%s@shop.example" % confirm_token(person, "newsletter")
 
 
 def coupon_code(person, sequence, step):
@@ -859,6 +869,123 @@ class ControlAddressStory(SequenceStory, MailSystemCase):
 
 
 LISA = "lisa@example.net"
+
+
+NEWS_CONFIRM_SUBJECT = "Bekreft påmeldingen til nyhetsbrevet"
+
+
+class NewsletterConsentStory(SequenceStory, MailSystemCase):
+    """newsletter: double opt-in. A sign-up form enrols; the first and only
+    mail is the confirmation; mail to the confirm address or a reply to the
+    confirmation starts the sequence; an unconfirmed sign-up gets nothing
+    more and expires after 7 days. The per-sequence counters move in the
+    milter's and the dispatcher's textfiles, read back by ctl stats."""
+
+    @classmethod
+    def extra_program_options(cls, root):
+        options = super().extra_program_options(root)
+        options["milter_metrics_file"] = os.path.join(root, "milter.prom")
+        options["dispatcher_metrics_file"] = os.path.join(root, "dispatcher.prom")
+        return options
+
+    def signup(self, person):
+        return self.send("www-data@shop.example", ["newsletter@shop.example"],
+                         "Newsletter sign-up",
+                         from_header="Nettbutikken web <www-data@shop.example>",
+                         headers=[("Reply-To", "%s <%s>" % (encode_word_b64(NAMES[person]),
+                                                            person))],
+                         body="Meld meg på nyhetsbrevet.\r\n", note="  Reply-To: " + person)
+
+    def stats(self):
+        """ctl stats --prometheus as {series: value}."""
+        values = {}
+        for line in self.system.programs.ctl("stats", "--prometheus").splitlines():
+            if line.strip() and not line.startswith("#"):
+                series, value = line.rsplit(" ", 1)
+                values[series] = float(value)
+        return values
+
+    def assert_stats(self, wanted):
+        """The milter writes its textfile every few seconds: wait for it."""
+        deadline = time.monotonic() + 30
+        while True:
+            values = self.stats()
+            wrong = {k: (values.get(k), v) for k, v in wanted.items() if values.get(k) != v}
+            if not wrong:
+                return values
+            if time.monotonic() > deadline:
+                self.fail("ctl stats: (got, wanted) %s" % wrong)
+            time.sleep(0.5)
+
+    def test_double_opt_in_sends_nothing_but_the_confirmation_until_confirmed(self):
+        start = self.now()
+        self.say("%s: Ole, Kari and Erik sign up on the web form" % show(start, self.zone))
+        source = {}
+        for person in (OLE, KARI, ERIK):
+            source[person] = self.signup(person)
+            self.assert_milter_logged(r"%s: enrolled in newsletter \(trigger, awaiting "
+                                      r"confirmation\)" % re.escape(person))
+
+        self.say("dispatcher --once at once: the confirmations, nothing else")
+        confirmations = {}
+        for message in self.dispatch():
+            person = message.rcpt_tos[0]
+            self.check_sequence_mail(message, Expect(person, "newsletter", "confirm",
+                                                     NEWS_CONFIRM_SUBJECT,
+                                                     [confirm_address(person),
+                                                      "GDPR Art. 6(1)(a)"]), start)
+            self.assertIn(confirm_address(person), message.header("Reply-To") or "")
+            confirmations[person] = message
+        self.assertEqual(sorted(confirmations), sorted([OLE, KARI, ERIK]))
+        self.nothing_until(start + 2 * HOUR)
+
+        self.say("Ole writes to his confirm address; Erik replies to the confirmation")
+        self.send(OLE, [confirm_address(OLE)], "Ja takk", from_header="Ole <%s>" % OLE,
+                  delivered_to=[], note="  (consumed: not delivered)")
+        self.assert_milter_logged(r"ole@example\.net: confirmed newsletter")
+        self.reply_to(confirmations[ERIK], ERIK, NAMES[ERIK])
+        self.assert_milter_logged(r"erik@example\.net: confirmed newsletter")
+        # A stranger guessing a token confirms nobody and the mail is delivered.
+        self.send("mallory@example.org", ["confirm+AAAAAAAAAAAAAAAA@shop.example"], "Ja",
+                  note="  (an unknown token: ordinary mail)")
+
+        welcome = [Expect(p, "newsletter", "welcome",
+                          "Velkommen til nyhetsbrevet, %s" % NAMES[p].split()[0],
+                          ["Takk for at du bekreftet"]) for p in (OLE, ERIK)]
+        self.due_at(start + 3 * HOUR, *welcome)  # one hour after the confirmation
+        self.assert_stats({
+            'autoresponder_sequence_steps_sent_total{sequence="newsletter"}': 2,
+            'autoresponder_sequence_enrolments_total{sequence="newsletter"}': 3,
+            'autoresponder_sequence_unconfirmed_total{sequence="newsletter"}': 3,
+            'autoresponder_sequence_confirmed_total{sequence="newsletter"}': 2,
+        })
+
+        self.say("Kari never confirms: nothing for her, and after 7 days it expires")
+        self.nothing_until(start + 7 * DAY - MINUTE)
+        self.nothing_until(start + 7 * DAY)
+        self.assert_stats({
+            'autoresponder_sequence_exits_total{sequence="newsletter",reason="expiry"}': 1,
+        })
+        human = self.system.programs.ctl("stats")
+        self.assertRegex(human, r"sequence_exits_total:\n(  .*\n)*  newsletter,expiry +1\n")
+        self.show_ctl("stats (sequence lines)",
+                      "\n".join(l for l in human.splitlines() if "newsletter" in l or
+                                 l.startswith("sequence_")))
+
+        kari = self.system.programs.ctl("person", "show", KARI)
+        self.show_ctl("person show " + KARI, kari)
+        self.assertIn("state: left", kari)
+        self.assertIn("left: unconfirmed", kari)
+        self.assertIn("consent: trigger at ", kari)
+        self.assertIn("source " + source[KARI], kari)
+        self.assertIn("legal basis: Consent (GDPR Art. 6(1)(a))", kari)
+        self.assertIn("confirmation: double opt-in, requested ", kari)
+        ole = self.system.programs.ctl("person", "show", OLE)
+        self.assertIn("confirmation: double opt-in, confirmed ", ole)
+        self.assertIn("state: completed", ole)
+        sent_to_kari = [m for m in self.system.sink.messages()
+                        if is_sequence_mail(m) and m.rcpt_tos == [KARI]]
+        self.assertEqual([m.header("Subject") for m in sent_to_kari], [NEWS_CONFIRM_SUBJECT])
 
 
 if __name__ == "__main__":

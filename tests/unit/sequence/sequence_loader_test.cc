@@ -53,7 +53,8 @@ class SequenceLoader : public ::testing::Test {
 // an error naming the template file and line (--check-config prints it).
 TEST_F(SequenceLoader, UnknownTemplateVariableIsAnErrorWithFileAndLine) {
   WriteSequence("alpha");
-  Write("alpha.txt", "Subject: Hello {{first_name}}\n\nHi {{frist_name}},\n{{#coupon}}x{{/coupon}}\n");
+  Write("alpha.txt",
+        "Subject: Hello {{first_name}}\n\nHi {{frist_name}},\n{{#coupon}}x{{/coupon}}\n");
   Write("alpha.html", "<p>{{{nme}}}</p>\n");
   Result<std::vector<LoadedSequence>> loaded = LoadSequenceDirectory(Dir());
   ASSERT_FALSE(loaded.ok());
@@ -172,7 +173,13 @@ TEST(ShippedSequences, ConfSequencesLoadWithTheExpectedSteps) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   std::map<std::string, const SequenceDefinition*> by_name;
   for (const LoadedSequence& item : *loaded) by_name[item.definition.name] = &item.definition;
-  ASSERT_EQ(by_name.size(), 6u);
+  ASSERT_EQ(by_name.size(), 7u);
+
+  const SequenceDefinition& newsletter = *by_name.at("newsletter");
+  EXPECT_EQ(newsletter.confirm, ConfirmMode::kDoubleOptIn);
+  EXPECT_EQ(newsletter.confirm_template, "newsletter-confirm.txt");
+  EXPECT_EQ(newsletter.confirm_expiry, Seconds(7 * 86400));
+  EXPECT_FALSE(newsletter.legal_basis.empty());
 
   const SequenceDefinition& canon = *by_name.at("canon-eos-5d");
   EXPECT_EQ(canon.trigger.person, PersonSource::kReplyTo);

@@ -125,7 +125,7 @@ TEST(SequenceRecordCodec, TruncatedRecordsAreCorruption) {
 TEST(SequenceRecordCodec, UnknownVersionStateFlagsAndTrailingBytesAreCorruption) {
   std::string enrolment = EncodeEnrolment(FullEnrolment());
   std::string bad_version = enrolment;
-  bad_version[0] = 3;
+  bad_version[0] = 4;
   EXPECT_EQ(DecodeEnrolment(bad_version).status().code(), Status::Code::kCorruption);
   EXPECT_EQ(DecodeEnrolment(enrolment + "x").status().code(), Status::Code::kCorruption);
   EXPECT_EQ(DecodeSuppression(EncodeSuppression({}) + "x").status().code(),
