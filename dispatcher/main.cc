@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/strings.h"
+#include "core/version.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
@@ -48,6 +49,7 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
       {"once", "Send what is due now, then exit"},
       {"check-config", "Check the configuration, print problems, exit 0 when it is valid"},
       {"print-defaults", "Print every option with its default value and exit"},
+      {"version", "Print the version and exit"},
       {"print-config", "Print the options that differ from their defaults and exit"},
   };
   return flags;
@@ -152,6 +154,11 @@ int Main(int argc, char** argv) {
   std::vector<std::string> errors;
   auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig, &errors);
   if (!command_line.ok()) return UsageError(command_line.status().message());
+  // Before the settings are judged: a broken config must not hide the version.
+  if (command_line->Has("version")) {
+    std::cout << ar::VersionLine(kProgram) << "\n";
+    return kExitOk;
+  }
   if (!errors.empty() && !command_line->Has("check-config")) {
     for (const std::string& error : errors) std::cerr << kProgram << ": " << error << "\n";
     return kExitUsage;
@@ -235,7 +242,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
 
-  logger->Info("started: transport " + config.transport.kind + ", " +
+  logger->Info(ar::VersionLine(kProgram) + " started: transport " + config.transport.kind + ", " +
                std::to_string(std::max<size_t>(config.dispatch.concurrency, 1)) +
                " senders, store " + config.store.path);
   std::unique_ptr<ar::QueueWaiter> waiter = MakeWaiter(config.store.path, *logger);

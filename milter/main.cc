@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/logger.h"
 #include "core/strings.h"
+#include "core/version.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "metrics/counters.h"
@@ -46,6 +47,7 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
   static const std::vector<ar::ProgramFlag> flags = {
       {"check-config", "Check the configuration, print problems, exit 0 when it is valid"},
       {"print-defaults", "Print every option with its default value and exit"},
+      {"version", "Print the version and exit"},
       {"print-config", "Print the options that differ from their defaults and exit"},
   };
   return flags;
@@ -83,6 +85,11 @@ int Run(int argc, char** argv) {
   if (!command_line.ok()) {
     std::cerr << kProgram << ": " << command_line.status().message() << "\n";
     return 2;
+  }
+  // Before the settings are judged: a broken config must not hide the version.
+  if (command_line->Has("version")) {
+    std::cout << ar::VersionLine(kProgram) << "\n";
+    return 0;
   }
   if (!errors.empty() && !command_line->Has("check-config")) {
     for (const std::string& error : errors) std::cerr << kProgram << ": " << error << "\n";
@@ -175,7 +182,7 @@ int Run(int argc, char** argv) {
       return 1;
     }
   }
-  logger->Info("listening on " + socket + ", store " + config.store.path + " (" +
+  logger->Info(ar::VersionLine(kProgram) + " listening on " + socket + ", store " + config.store.path + " (" +
                config.milter_engine + " engine)");
   metrics.Start();
   if (!config.milter_pid_file.empty()) {

@@ -39,6 +39,7 @@ Result<uint64_t> LmdbStore::BytesInUse(LmdbTxn& txn) const {
       dbs_.triggers_seen, dbs_.tokens,       dbs_.suppressions, dbs_.soft_bounces};
   if (dbs_.claims_present) dbis.push_back(dbs_.claims);
   if (dbs_.person_sends_present) dbis.push_back(dbs_.person_sends);
+  if (dbs_.held_present) dbis.push_back(dbs_.held);
   uint64_t pages = 2;  // the meta pages
   uint64_t page_size = 0;
   for (MDB_dbi dbi : dbis) {
@@ -93,6 +94,10 @@ Result<StoreStats> LmdbStore::Stats() {
   }
   if (dbs_.person_sends_present) {
     AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbs_.person_sends, "person_sends"));
+    pages += n;
+  }
+  if (dbs_.held_present) {
+    AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbs_.held, "held"));
     pages += n;
   }
   stats.live_bytes = pages * env_stat.ms_psize;
