@@ -107,7 +107,8 @@ int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
 }
 
 int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseArgs(args, {{kJsonFlag, "print JSON", false, false}}, 1, "ooo show");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseArgs(args, kFlags, 1, "ooo show");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   const std::string address = NormalizeAddress(Trim(flags->positional[0]));
   auto store = ctx.store();
@@ -124,7 +125,8 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
 }
 
 int List(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseArgs(args, {{kJsonFlag, "print JSON", false, false}}, 0, "ooo list");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseArgs(args, kFlags, 0, "ooo list");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   auto store = ctx.store();
   if (!store.ok()) return StoreFailure(ctx, store.status());

@@ -65,7 +65,7 @@ TEST_F(QueueControl, HeldItemIsNeverClaimedUntilReleased) {
   ASSERT_OK(claimed);
   ASSERT_EQ(claimed->size(), 1u);
   EXPECT_EQ((*claimed)[0].id, other);
-  EXPECT_EQ(Claim(At(100000)), 0u);  // leases ran out: other again, not held
+  EXPECT_EQ(Claim(At(100000)), 1u);  // the lease ran out: other again, never the held one
   ASSERT_OK(store_->MarkSent(other, At(100001)));
   EXPECT_EQ(Claim(At(200000)), 0u);
 
