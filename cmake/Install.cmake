@@ -61,3 +61,8 @@ if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/conf/sequences)
           DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 endif()
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# --- bash completion for autoresponder-ctl ---
+# Where bash-completion looks for completions loaded on demand.
+install(FILES ${CMAKE_SOURCE_DIR}/completion/autoresponder-ctl
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)

@@ -2,10 +2,14 @@
 
 #include <ostream>
 
+#include "ctl/command_dispatch.h"
+
 namespace ar {
 
 int UsageError(const CommandContext& ctx, const std::string& message) {
-  ctx.err << "autoresponder-ctl: " << message << "\n\n" << UsageText();
+  // One line and where to look, as GNU tools do: the full usage would push
+  // the message itself off the operator's screen.
+  ctx.err << "autoresponder-ctl: " << message << "\n" << kUsageHint << "\n";
   return kExitUsage;
 }
 
@@ -27,6 +31,10 @@ int StoreFailure(const CommandContext& ctx, const Status& status) {
 const std::string& UsageText() {
   static const std::string text =
       "Usage: autoresponder-ctl [--config FILE] [--store_path DIR] [--clock SPEC] COMMAND ...\n"
+      "       autoresponder-ctl --version | --help\n"
+      "\n"
+      "--config defaults to $AUTORESPONDER_CONFIG, else " + std::string(kDefaultConfigPath) + ".\n"
+      "Read commands take --json (field names in autoresponder-ctl(8)).\n"
       "\n"
       "Commands:\n"
       "  ooo set ADDRESS [--alias A]... [--no-aliases] [--name NAME] [--subject TEXT]\n"
@@ -40,8 +48,14 @@ const std::string& UsageText() {
       "  ooo off ADDRESS      stop replying (the rule is kept)\n"
       "  ooo on ADDRESS       reply again, as a new response\n"
       "  ooo clear ADDRESS    delete the rule\n"
-      "  queue list [--limit N]    replies waiting to be sent\n"
+      "  queue list [--limit N]    replies and steps waiting to be sent\n"
       "  queue failed [--limit N]  replies and sequence steps not sent, with the reason\n"
+      "  queue show ID [--raw]     one item: envelope, origin queue id, attempts, last\n"
+      "                       error and the decoded message (--raw: as stored)\n"
+      "  queue delete ID | --all-failed   remove an item, or empty the failed list\n"
+      "  queue retry ID | --all   make an item (or every waiting one) due now\n"
+      "  queue hold ID        never send the item until it is released\n"
+      "  queue release ID     send a held item at its due time\n"
       "  reload [milter|dispatcher]  make the daemons re-read the configuration (SIGHUP)\n"
       "  stats [--prometheus]      counters from the metrics files, store gauges now\n"
       "  store-error [clear]  the milter's latched store write failure (exit 1 while\n"
@@ -76,7 +90,8 @@ const std::string& UsageText() {
       "      2026-12-20T08:30 or '2026-12-20 08:30' (local time in --tz, default UTC),\n"
       "      2026-12-20T08:30:00Z or 2026-12-20T08:30+01:00, or none (remove the bound).\n"
       "DURATION: 90s, 15m, 12h, 7d, 2w.\n"
-      "Exit status: 0 ok, 1 failure, 2 usage error. See autoresponder-ctl(8).\n";
+      "Exit status: 0 ok, 1 failure, 2 usage error, 3 damaged store.\n"
+      "See autoresponder-ctl(8).\n";
   return text;
 }
 

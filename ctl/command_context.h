@@ -21,7 +21,7 @@ namespace ar {
 enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,  // the store or the filesystem failed, or no such rule
-  kExitUsage = 2,    // bad command line; the usage is printed too
+  kExitUsage = 2,    // bad command line; one line and a hint are printed
   kExitDamaged = 3,  // the store is damaged (Status::Code::kCorruption)
 };
 
@@ -34,7 +34,10 @@ struct CommandContext {
   std::ostream& err;
 };
 
-// Prints "autoresponder-ctl: MESSAGE" and the usage on err; kExitUsage.
+// The line after a usage error.
+inline constexpr const char* kUsageHint = "Try 'autoresponder-ctl --help' for more information.";
+
+// Prints "autoresponder-ctl: MESSAGE" and kUsageHint on err; kExitUsage.
 int UsageError(const CommandContext& ctx, const std::string& message);
 // Prints "autoresponder-ctl: MESSAGE" on err; kExitFailure.
 int Failure(const CommandContext& ctx, const std::string& message);

@@ -10,6 +10,9 @@ namespace ar {
 
 inline constexpr const char* kDefaultConfigPath =
     "/etc/autoresponder-milter/autoresponder-milter.conf";
+// Names the configuration file when --config is not given; a file it names
+// must exist, as one --config names must.
+inline constexpr const char* kConfigEnvironmentVariable = "AUTORESPONDER_CONFIG";
 
 // Returns the exit status (ExitCode in command_context.h).
 int RunCtl(int argc, const char* const* argv, std::istream& in, std::ostream& out,

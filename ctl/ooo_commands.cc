@@ -5,6 +5,7 @@
 
 #include "config/options_table.h"
 #include "core/strings.h"
+#include "ctl/json_output.h"
 #include "ctl/output_format.h"
 #include "ctl/rule_editing.h"
 #include "ctl/rule_flags.h"
@@ -106,7 +107,8 @@ int Set(const CommandContext& ctx, const std::vector<std::string>& args) {
 }
 
 int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseArgs(args, {}, 1, "ooo show");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseArgs(args, kFlags, 1, "ooo show");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   const std::string address = NormalizeAddress(Trim(flags->positional[0]));
   auto store = ctx.store();
@@ -114,17 +116,29 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto rule = (*store)->GetRule(address);
   if (!rule.ok()) return Failure(ctx, rule.status().ToString());
   if (!rule->has_value()) return NoRule(ctx, **store, address);
+  if (flags->Has(kJsonFlag)) {
+    PrintJson(ctx.out, RuleJson(**rule, ctx.clock.Now()));
+    return kExitOk;
+  }
   ctx.out << FormatRuleDetails(**rule, ctx.clock.Now());
   return kExitOk;
 }
 
 int List(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseArgs(args, {}, 0, "ooo list");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseArgs(args, kFlags, 0, "ooo list");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   auto store = ctx.store();
   if (!store.ok()) return StoreFailure(ctx, store.status());
   auto rules = (*store)->ListRules();
   if (!rules.ok()) return Failure(ctx, rules.status().ToString());
+  if (flags->Has(kJsonFlag)) {
+    Json list = Json::array();
+    for (const OutOfOfficeRule& rule : *rules) list.push_back(RuleJson(rule, ctx.clock.Now()));
+    PrintJson(ctx.out, list);
+    return kExitOk;
+  }
+  if (!rules->empty()) ctx.out << RuleListHeader();
   for (const OutOfOfficeRule& rule : *rules) ctx.out << FormatRuleLine(rule);
   return kExitOk;
 }

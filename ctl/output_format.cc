@@ -132,11 +132,63 @@ std::string FormatRuleLine(const OutOfOfficeRule& rule) {
          (aliases.empty() ? "-" : aliases) + "\n";
 }
 
+std::string PrintableText(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out += PrintableLine(line) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string RuleListHeader() { return "ADDRESS\tSTATE\tWINDOW\tALIASES\n"; }
+
+std::string QueueListHeader() {
+  return "DUE\tID\tRECIPIENT\tUSER\tATTEMPTS\tSTATE\tORIGIN\tLAST_ERROR\n";
+}
+
+std::string FailedListHeader() {
+  return "DUE\tID\tKIND\tRECIPIENT\tWHAT\tATTEMPTS\tREASON\n";
+}
+
 std::string FormatQueueLine(const QueueItem& item) {
   return FormatIsoUtc(item.due) + "\t" + std::to_string(item.id) + "\t" +
          PrintableLine(item.envelope_recipient) + "\t" + PrintableLine(item.user) + "\t" +
-         std::to_string(item.attempts) + "\t" +
+         std::to_string(item.attempts) + "\t" + (item.held ? "held" : "waiting") + "\t" +
+         (item.origin_queue_id.empty() ? "-" : PrintableLine(item.origin_queue_id)) + "\t" +
          (item.last_error.empty() ? "-" : PrintableLine(item.last_error)) + "\n";
+}
+
+std::string FormatItemDetails(const QueueItem& item, const std::string& step_label) {
+  const bool step = item.kind == QueueItemKind::kSequenceStep;
+  std::string out;
+  auto field = [&out](const char* name, const std::string& value) {
+    out += std::string(name) + ": " + (value.empty() ? "-" : PrintableLine(value)) + "\n";
+  };
+  field("id", std::to_string(item.id));
+  field("kind", step ? "sequence step" : "out-of-office reply");
+  field("state", item.failed ? "failed" : item.held ? "held" : "waiting");
+  field("due", FormatIsoUtc(item.due));
+  field("created", FormatIsoUtc(item.created));
+  field("envelope sender", item.envelope_sender.empty() ? "<>" : item.envelope_sender);
+  field("envelope recipient", item.envelope_recipient);
+  if (step) {
+    field("sequence", item.sequence);
+    field("step", step_label);
+  } else {
+    field("user", item.user);
+    field("answering", item.dedupe_sender);
+  }
+  field("origin queue id", item.origin_queue_id);
+  field("message id", item.message_id);
+  field("attempts", std::to_string(item.attempts));
+  field("last error", item.last_error);
+  return out;
 }
 
 std::string FormatFailedLine(const QueueItem& item, const std::string& step_label) {

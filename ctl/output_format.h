@@ -40,9 +40,27 @@ std::string FormatRuleDetails(const OutOfOfficeRule& rule, TimePoint now);
 // "always"; ALIASES is comma-separated, or "-".
 std::string FormatRuleLine(const OutOfOfficeRule& rule);
 
-// DUE TAB ID TAB RECIPIENT TAB USER TAB ATTEMPTS TAB LAST_ERROR ("-" when
-// none), ending in a newline; DUE in UTC.
+// Every line of text, CRLF or LF ended, through PrintableLine, each ending
+// in "\n".
+std::string PrintableText(std::string_view text);
+
+// The header line of `ooo list` (RuleListHeader), `queue list` and `queue
+// failed`; printed before the first row, never for an empty table. Every
+// header starts with an upper-case column name, so scripts skip it as the
+// line whose first field is that name (or use --json).
+std::string RuleListHeader();
+std::string QueueListHeader();
+std::string FailedListHeader();
+
+// DUE TAB ID TAB RECIPIENT TAB USER TAB ATTEMPTS TAB STATE TAB ORIGIN TAB
+// LAST_ERROR, ending in a newline; DUE in UTC. STATE is "waiting" or
+// "held"; ORIGIN the MTA queue id of the mail that caused the item ("-"
+// when none, as for sequence steps); LAST_ERROR "-" when none.
 std::string FormatQueueLine(const QueueItem& item);
+
+// `queue show`: one "name: value" line per field of the item (not the
+// message), step_label naming a sequence step.
+std::string FormatItemDetails(const QueueItem& item, const std::string& step_label);
 
 // One item of the failed list: DUE TAB ID TAB KIND TAB RECIPIENT TAB WHAT
 // TAB ATTEMPTS TAB REASON, ending in a newline. KIND is "reply" (WHAT: the

@@ -1,6 +1,8 @@
-// The `queue` commands: list (replies waiting to be sent) and failed
-// (replies given up on). Read-only; one line per item (output_format.h).
-// Not thread-safe.
+// The `queue` commands, like postqueue/postsuper: list (items waiting to be
+// sent, with their origin MTA queue id), failed (items given up on), show
+// (one item: envelope, state, attempts, last error, the decoded message),
+// and the writes delete, retry (make due now), hold and release
+// (store/store.h, "queue control"). Not thread-safe.
 #pragma once
 
 #include <string>

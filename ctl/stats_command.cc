@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "config/options_table.h"
+#include "ctl/json_output.h"
 #include "ctl/output_format.h"
 #include "ctl/store_error_command.h"
 #include "metrics/exposition.h"
@@ -96,7 +97,8 @@ std::string FormatHuman(const std::vector<Sample>& samples) {
 
 int RunStatsCommand(const CommandContext& ctx, const std::vector<std::string>& args) {
   static const std::vector<ProgramFlag> flags = {
-      {"prometheus", "print the Prometheus text format", false, false}};
+      {"prometheus", "print the Prometheus text format", false, false},
+      {kJsonFlag, "print JSON", false, false}};
   for (const std::string& arg : args) {
     if (arg == "--") break;
     if (arg == "--help" || arg == "-h") {
@@ -116,7 +118,8 @@ int RunStatsCommand(const CommandContext& ctx, const std::vector<std::string>& a
             << PrintableLine(latched.status().ToString()) << "\n";
   } else if (*latched) {
     // Standard output would corrupt the Prometheus text format.
-    (parsed->Has("prometheus") ? ctx.err : ctx.out) << FormatStoreErrorBanner(**latched);
+    (parsed->Has("prometheus") || parsed->Has(kJsonFlag) ? ctx.err : ctx.out)
+        << FormatStoreErrorBanner(**latched);
   }
 
   std::vector<Sample> samples;
@@ -133,6 +136,20 @@ int RunStatsCommand(const CommandContext& ctx, const std::vector<std::string>& a
   for (Sample& gauge : StoreGaugeSamples(*stats, ctx.clock.Now()))
     samples.push_back(std::move(gauge));
 
+  if (parsed->Has(kJsonFlag)) {
+    // {"samples": [{"name", "labels": {...}, "value"}], "store_error": ...}
+    Json list = Json::array();
+    for (const Sample& sample : samples) {
+      Json labels = Json::object();
+      for (const Label& label : sample.labels) labels[label.name] = label.value;
+      list.push_back({{"name", sample.name}, {"labels", labels}, {"value", sample.value}});
+    }
+    Json document;
+    document["samples"] = list;
+    document["store_error_latched"] = latched.ok() && latched->has_value();
+    PrintJson(ctx.out, document);
+    return kExitOk;
+  }
   ctx.out << (parsed->Has("prometheus") ? FormatExposition(samples) : FormatHuman(samples));
   return kExitOk;
 }

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "ctl/command_arguments.h"
+#include "ctl/json_output.h"
 #include "ctl/output_format.h"
 #include "ctl/sequence_output.h"
 
@@ -15,7 +16,8 @@ constexpr size_t kDefaultLimit = 1000;
 
 int List(const CommandContext& ctx, const std::vector<std::string>& args) {
   static const std::vector<ProgramFlag> kFlags = {
-      {"limit", "print at most N suppressions (default 1000)", true, false}};
+      {"limit", "print at most N suppressions (default 1000)", true, false},
+      {kJsonFlag, "print JSON", false, false}};
   auto flags = ParseCommandArgs(args, kFlags, 0, "suppression list", "");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   size_t limit = kDefaultLimit;
@@ -30,6 +32,17 @@ int List(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!store.ok()) return StoreFailure(ctx, store.status());
   auto suppressions = (*store)->sequences().ListSuppressions(limit);
   if (!suppressions.ok()) return Failure(ctx, suppressions.status().ToString());
+  if (flags->Has(kJsonFlag)) {
+    Json list = Json::array();
+    for (const Suppression& s : *suppressions) {
+      list.push_back({{"person", s.person},
+                      {"reason", s.reason},
+                      {"at", TimeJson(s.at)},
+                      {"soft_bounces", s.soft_bounces}});
+    }
+    PrintJson(ctx.out, list);
+    return kExitOk;
+  }
   for (const Suppression& s : *suppressions) ctx.out << FormatSuppressionLine(s);
   return kExitOk;
 }

@@ -19,6 +19,7 @@
 #include "core/logger.h"
 #include "core/strings.h"
 #include "core/syslog_socket.h"
+#include "core/version.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "dispatch/dispatcher.h"
@@ -49,6 +50,7 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
       {"once", "Send what is due now, then exit"},
       {"check-config", "Check the configuration, print problems, exit 0 when it is valid"},
       {"print-defaults", "Print every option with its default value and exit"},
+      {"version", "Print the version and exit"},
       {"print-config", "Print the options that differ from their defaults and exit"},
   };
   return flags;
@@ -158,6 +160,11 @@ int Main(int argc, char** argv) {
     ar::ReportStartupError(kProgram, ar::Config().syslog_socket, command_line.status().message());
     return kExitUsage;
   }
+  // Before the settings are judged: a broken config must not hide the version.
+  if (command_line->Has("version")) {
+    std::cout << ar::VersionLine(kProgram) << "\n";
+    return kExitOk;
+  }
   if (!errors.empty() && !command_line->Has("check-config")) {
     // The syslog_socket line, when it was valid, is in the config already.
     for (const std::string& error : errors)
@@ -249,7 +256,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
 
-  logger->Info("started: transport " + config.transport.kind + ", " +
+  logger->Info(ar::VersionLine(kProgram) + " started: transport " + config.transport.kind + ", " +
                std::to_string(std::max<size_t>(config.dispatch.concurrency, 1)) +
                " senders, store " + config.store.path);
   std::unique_ptr<ar::QueueWaiter> waiter = MakeWaiter(config.store.path, *logger);

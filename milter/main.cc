@@ -21,6 +21,7 @@
 #include "core/logger.h"
 #include "core/strings.h"
 #include "core/syslog_socket.h"
+#include "core/version.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
 #include "metrics/counters.h"
@@ -47,6 +48,7 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
   static const std::vector<ar::ProgramFlag> flags = {
       {"check-config", "Check the configuration, print problems, exit 0 when it is valid"},
       {"print-defaults", "Print every option with its default value and exit"},
+      {"version", "Print the version and exit"},
       {"print-config", "Print the options that differ from their defaults and exit"},
   };
   return flags;
@@ -84,6 +86,11 @@ int Run(int argc, char** argv) {
   if (!command_line.ok()) {
     ar::ReportStartupError(kProgram, ar::Config().syslog_socket, command_line.status().message());
     return 2;
+  }
+  // Before the settings are judged: a broken config must not hide the version.
+  if (command_line->Has("version")) {
+    std::cout << ar::VersionLine(kProgram) << "\n";
+    return 0;
   }
   if (!errors.empty() && !command_line->Has("check-config")) {
     // The syslog_socket line, when it was valid, is in the config already.
@@ -183,7 +190,7 @@ int Run(int argc, char** argv) {
       return 1;
     }
   }
-  logger->Info("listening on " + socket + ", store " + config.store.path + " (" +
+  logger->Info(ar::VersionLine(kProgram) + " listening on " + socket + ", store " + config.store.path + " (" +
                config.milter_engine + " engine)");
   metrics.Start();
   if (!config.milter_pid_file.empty()) {

@@ -25,10 +25,10 @@ OutgoingMail MailFor(const QueueItem& item) {
   return mail;
 }
 
-// "id=12 to=<bob@example.org> origin=4XAbc": the words an operator greps
+// "item=12 to=<bob@example.org> origin=4XAbc": the words an operator greps
 // for, also in the MTA's own log (origin is its queue id).
 std::string Describe(const QueueItem& item) {
-  return "id=" + std::to_string(item.id) + " to=<" + item.envelope_recipient +
+  return "item=" + std::to_string(item.id) + " to=<" + item.envelope_recipient +
          "> origin=" + (item.origin_queue_id.empty() ? "-" : item.origin_queue_id);
 }
 
@@ -307,11 +307,11 @@ Status Dispatcher::Handle(Sender& sender, const QueueItem& item,
                               std::to_string(settings_.person_send_limit);
       Status deferred = store_.Defer(item.id, **until, "frequency cap");
       if (!deferred.ok()) {
-        logger_.Error("cannot defer id=" + std::to_string(item.id) + ": " + deferred.ToString());
+        logger_.Error("cannot defer item=" + std::to_string(item.id) + ": " + deferred.ToString());
         return deferred;
       }
       ++stats.capped;
-      logger_.Info("capped id=" + std::to_string(item.id) + " to=<" + person +
+      logger_.Info("capped item=" + std::to_string(item.id) + " to=<" + person +
                    "> until=" + FormatIsoUtc(**until) + ": " + why);
       return Status::Ok();
     }
@@ -320,7 +320,7 @@ Status Dispatcher::Handle(Sender& sender, const QueueItem& item,
   if (step) {
     Status handled = HandleStep(sender, item, skip_reason, stats);
     if (!handled.ok()) {
-      logger_.Error("cannot handle step id=" + std::to_string(item.id) + ": " + handled.ToString());
+      logger_.Error("cannot handle step item=" + std::to_string(item.id) + ": " + handled.ToString());
     }
     return handled;
   }

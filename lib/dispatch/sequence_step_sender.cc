@@ -12,10 +12,10 @@ namespace ar {
 
 namespace {
 
-// "id=12 sequence=canon-eos-5d step=1 to=<ola@example.net>": the words an
+// "item=12 sequence=canon-eos-5d step=1 to=<ola@example.net>": the words an
 // operator greps for.
 std::string Describe(const QueueItem& item) {
-  return "id=" + std::to_string(item.id) + " sequence=" + item.sequence +
+  return "item=" + std::to_string(item.id) + " sequence=" + item.sequence +
          " step=" + std::to_string(item.step) + " to=<" + item.envelope_recipient + ">";
 }
 

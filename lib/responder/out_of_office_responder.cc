@@ -160,7 +160,7 @@ Result<ResponderReport> OutOfOfficeResponder::Decide(const Message& message,
       ++report.queued;
       if (counters_ != nullptr) counters_->CountQueued();
       logger_.Info(prefix + "reply queued to " + replies[i].envelope_recipient + " for " +
-                   replies[i].user + " (queue id " + std::to_string(outcome.id) + ", " +
+                   replies[i].user + " (item=" + std::to_string(outcome.id) + ", " +
                    replies[i].message_id + ")");
     } else {
       ++report.skipped;

@@ -111,14 +111,19 @@ Result<LmdbStore::Databases> LmdbStore::OpenDatabases(LmdbEnv& env) {
                 Named{"soft_bounces", &dbs.soft_bounces}}));
   // Optional in a read-only open: a store last written by an older binary
   // lacks them, and they read as empty.
-  for (Named n : {Named{"claims", &dbs.claims}, Named{"person_sends", &dbs.person_sends},
-                  Named{"enrol_windows", &dbs.enrol_windows}}) {
+  struct Optional {
+    const char* name;
+    MDB_dbi* dbi;
+    bool* present;
+  };
+  for (Optional n : {Optional{"claims", &dbs.claims, &dbs.claims_present},
+                     Optional{"person_sends", &dbs.person_sends, &dbs.person_sends_present},
+                     Optional{"enrol_windows", &dbs.enrol_windows, &dbs.enrol_windows_present},
+                     Optional{"held", &dbs.held, &dbs.held_present}}) {
     Result<MDB_dbi> dbi = txn.OpenDatabase(n.name, create);
     if (dbi.ok()) {
       *n.dbi = dbi.value();
-      (n.dbi == &dbs.claims         ? dbs.claims_present
-       : n.dbi == &dbs.person_sends ? dbs.person_sends_present
-                                    : dbs.enrol_windows_present) = true;
+      *n.present = true;
     } else if (create || !dbi.status().IsNotFound()) {
       return dbi.status();
     }

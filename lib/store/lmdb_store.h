@@ -62,6 +62,14 @@ class LmdbStore final : public Store, public SequenceStore {
 
   Result<std::vector<QueueItem>> ListQueue(size_t limit) override;
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
+  // lmdb_store_queue_control.cc
+  Result<std::optional<QueueItem>> FindQueueItem(uint64_t id) override;
+  Status DeleteQueueItem(uint64_t id, TimePoint now) override;
+  Result<size_t> DeleteAllFailed() override;
+  Status RetryNow(uint64_t id, TimePoint now) override;
+  Result<size_t> RetryAllNow(TimePoint now) override;
+  Status Hold(uint64_t id) override;
+  Status Release(uint64_t id) override;
   Result<StoreStats> Stats() override;
   SequenceStore& sequences() override { return *this; }
   // lmdb_store_retention.cc
@@ -125,9 +133,11 @@ class LmdbStore final : public Store, public SequenceStore {
     MDB_dbi claims = 0;
     MDB_dbi person_sends = 0;
     MDB_dbi enrol_windows = 0;  // likewise, since enrolment rate limits
+    MDB_dbi held = 0;  // the same: created by the first writable open
     bool claims_present = false;
     bool person_sends_present = false;
     bool enrol_windows_present = false;
+    bool held_present = false;
   };
 
   LmdbStore(std::unique_ptr<LmdbEnv> env, Databases dbs, uint64_t max_map_size,
@@ -164,9 +174,13 @@ class LmdbStore final : public Store, public SequenceStore {
   Result<QueueItem> ReadQueueItem(LmdbTxn& txn, uint64_t id);
   Result<uint64_t> TakeNextQueueId(LmdbTxn& txn);
   // Replaces the item and moves its due index entry from old_due_key to
-  // the key of item.due.
+  // the key of item.due (a held item gets no new due entry).
   Status RewriteQueueItem(LmdbTxn& txn, const std::string& old_due_key, const QueueItem& item);
-  // Removes the item, its due index entry and its claim.
+  // Whether the item is held (FORMAT.md, "held").
+  Result<bool> IsHeld(LmdbTxn& txn, uint64_t id);
+  // Whether a dispatcher holds a claim on the item.
+  Result<bool> IsClaimed(LmdbTxn& txn, uint64_t id);
+  // Removes the item, its due index entry, its claim and its hold.
   Status RemoveQueueItem(LmdbTxn& txn, const QueueItem& item);
   // Remembers, for a claim that is not yet remembered, the item's due time
   // before it was claimed (FORMAT.md, "claims").
@@ -190,9 +204,13 @@ class LmdbStore final : public Store, public SequenceStore {
   // Ends an active enrolment: state left with reason, queued step removed.
   Status EndEnrolment(LmdbTxn& txn, StoredEnrolment& stored, const std::string& reason,
                       TimePoint now);
-  // MarkFailed() of a sequence step: ends the enrolment whose queued step it
-  // was, with reason "delivery-failed".
-  Status EndEnrolmentOfFailedStep(LmdbTxn& txn, const QueueItem& item, TimePoint now);
+  // A reply leaves the queue unsent: its pending response record (same
+  // generation) is dropped so the sender may be answered again.
+  Status DropPendingResponse(LmdbTxn& txn, const QueueItem& item);
+  // A sequence step leaves the queue unsent (MarkFailed: "delivery-failed";
+  // DeleteQueueItem: "manual"): ends the enrolment whose queued step it was.
+  Status EndEnrolmentOfStep(LmdbTxn& txn, const QueueItem& item, const std::string& reason,
+                            TimePoint now);
   // Suppress() inside a transaction; soft_bounces is the count to record.
   Status SuppressIn(LmdbTxn& txn, const std::string& person, const std::string& reason,
                     uint32_t soft_bounces, TimePoint now);

@@ -65,7 +65,10 @@ Status LmdbStore::RewriteQueueItem(LmdbTxn& txn, const std::string& old_due_key,
                                    const QueueItem& item) {
   Status s = txn.Delete(dbs_.due, old_due_key);
   if (!s.ok() && !s.IsNotFound()) return s;
-  AR_RETURN_IF_ERROR(txn.Put(dbs_.due, EncodeDueKey(item.due, item.id), ""));
+  // A held item keeps out of the due index until released, also when a
+  // send that was in flight when it was held retries or defers it.
+  AR_ASSIGN_OR_RETURN(bool held, IsHeld(txn, item.id));
+  if (!held) AR_RETURN_IF_ERROR(txn.Put(dbs_.due, EncodeDueKey(item.due, item.id), ""));
   return txn.Put(dbs_.queue, EncodeU64Key(item.id), EncodeQueueItem(item));
 }
 
@@ -73,6 +76,10 @@ Status LmdbStore::RemoveQueueItem(LmdbTxn& txn, const QueueItem& item) {
   Status s = txn.Delete(dbs_.due, EncodeDueKey(item.due, item.id));
   if (!s.ok() && !s.IsNotFound()) return s;
   AR_RETURN_IF_ERROR(EndClaim(txn, item.id));
+  if (dbs_.held_present) {
+    s = txn.Delete(dbs_.held, EncodeU64Key(item.id));
+    if (!s.ok() && !s.IsNotFound()) return s;
+  }
   return txn.Delete(dbs_.queue, EncodeU64Key(item.id));
 }
 
@@ -198,7 +205,8 @@ Status LmdbStore::MarkRetry(uint64_t id, TimePoint retry_at, const std::string& 
 // left active, it would wait forever for a step that is not queued, and
 // later steps to an address the MTA refuses would fail the same way. Only
 // the enrolment's own queued step ends it; a stale item changes nothing.
-Status LmdbStore::EndEnrolmentOfFailedStep(LmdbTxn& txn, const QueueItem& item, TimePoint now) {
+Status LmdbStore::EndEnrolmentOfStep(LmdbTxn& txn, const QueueItem& item,
+                                     const std::string& reason, TimePoint now) {
   AR_ASSIGN_OR_RETURN(std::optional<StoredEnrolment> stored,
                       ReadEnrolment(txn, EncodeEnrolmentKey(NormalizeAddress(item.user),
                                                             item.sequence)));
@@ -207,7 +215,7 @@ Status LmdbStore::EndEnrolmentOfFailedStep(LmdbTxn& txn, const QueueItem& item, 
     return Status::Ok();
   }
   stored->queued_step_id = 0;  // already removed from the queue
-  return EndEnrolment(txn, *stored, "delivery-failed", now);
+  return EndEnrolment(txn, *stored, reason, now);
 }
 
 Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& error) {
@@ -219,19 +227,25 @@ Status LmdbStore::MarkFailed(uint64_t id, TimePoint now, const std::string& erro
     item.last_error = error;
     AR_RETURN_IF_ERROR(
         txn.Put(dbs_.failed, EncodeU64Key(id), EncodeFailed(FailedRecord{item, now})));
-    if (item.kind == QueueItemKind::kSequenceStep) return EndEnrolmentOfFailedStep(txn, item, now);
-    // Drop the pending record so the sender's next message may be answered;
-    // a sent record or one of another generation is left alone. Sequence steps
-    // have no response record (their user is the person, not a rule).
-    if (item.kind != QueueItemKind::kReply) return Status::Ok();
-    std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
-    AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
-    if (existing && existing->state == ResponseState::kPending &&
-        existing->generation == item.generation) {
-      AR_RETURN_IF_ERROR(txn.Delete(dbs_.responses, response_key));
+    if (item.kind == QueueItemKind::kSequenceStep) {
+      return EndEnrolmentOfStep(txn, item, "delivery-failed", now);
     }
-    return Status::Ok();
+    return DropPendingResponse(txn, item);
   });
+}
+
+Status LmdbStore::DropPendingResponse(LmdbTxn& txn, const QueueItem& item) {
+  // Drop the pending record so the sender's next message may be answered;
+  // a sent record or one of another generation is left alone. Sequence steps
+  // have no response record (their user is the person, not a rule).
+  if (item.kind != QueueItemKind::kReply) return Status::Ok();
+  std::string response_key = EncodeResponseKey(item.user, item.dedupe_sender);
+  AR_ASSIGN_OR_RETURN(std::optional<ResponseRecord> existing, ReadResponse(txn, response_key));
+  if (existing && existing->state == ResponseState::kPending &&
+      existing->generation == item.generation) {
+    AR_RETURN_IF_ERROR(txn.Delete(dbs_.responses, response_key));
+  }
+  return Status::Ok();
 }
 
 Result<std::optional<TimePoint>> LmdbStore::NextDue() {
@@ -251,6 +265,7 @@ Result<std::vector<QueueItem>> LmdbStore::ListQueue(size_t limit) {
   AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> entry, cursor.First());
   while (entry && items.size() < limit) {
     AR_ASSIGN_OR_RETURN(QueueItem item, DecodeQueueItem(entry->value));
+    AR_ASSIGN_OR_RETURN(item.held, IsHeld(txn, item.id));
     items.push_back(std::move(item));
     AR_ASSIGN_OR_RETURN(entry, cursor.Next());
   }
@@ -264,6 +279,7 @@ Result<std::vector<QueueItem>> LmdbStore::ListFailed(size_t limit) {
   AR_ASSIGN_OR_RETURN(std::optional<LmdbCursor::Entry> entry, cursor.First());
   while (entry && items.size() < limit) {
     AR_ASSIGN_OR_RETURN(FailedRecord record, DecodeFailed(entry->value));
+    record.item.failed = true;
     items.push_back(std::move(record.item));
     AR_ASSIGN_OR_RETURN(entry, cursor.Next());
   }

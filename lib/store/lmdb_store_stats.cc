@@ -40,6 +40,7 @@ Result<uint64_t> LmdbStore::BytesInUse(LmdbTxn& txn) const {
   if (dbs_.claims_present) dbis.push_back(dbs_.claims);
   if (dbs_.person_sends_present) dbis.push_back(dbs_.person_sends);
   if (dbs_.enrol_windows_present) dbis.push_back(dbs_.enrol_windows);
+  if (dbs_.held_present) dbis.push_back(dbs_.held);
   uint64_t pages = 2;  // the meta pages
   uint64_t page_size = 0;
   for (MDB_dbi dbi : dbis) {
@@ -98,6 +99,10 @@ Result<StoreStats> LmdbStore::Stats() {
   }
   if (dbs_.enrol_windows_present) {
     AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbs_.enrol_windows, "enrol_windows"));
+    pages += n;
+  }
+  if (dbs_.held_present) {
+    AR_ASSIGN_OR_RETURN(uint64_t n, PageCount(txn, dbs_.held, "held"));
     pages += n;
   }
   stats.live_bytes = pages * env_stat.ms_psize;

@@ -111,6 +111,10 @@ struct QueueItem {
   uint32_t attempts = 0;
   std::string last_error;
   std::string origin_queue_id;
+  // Where the item is, not part of its record: filled by ListQueue,
+  // ListFailed and FindQueueItem. A held item is never claimed.
+  bool held = false;
+  bool failed = false;
 };
 
 enum class ResponseState { kPending = 1, kSent = 2 };
@@ -257,6 +261,52 @@ class Store {
   // --- inspection (CLI) ---
   virtual Result<std::vector<QueueItem>> ListQueue(size_t limit) = 0;
   virtual Result<std::vector<QueueItem>> ListFailed(size_t limit) = 0;
+  // The item with this id in the queue (held or not), else on the failed
+  // list, else nullopt. One read transaction.
+  virtual Result<std::optional<QueueItem>> FindQueueItem(uint64_t id) {
+    (void)id;
+    return Status::IoError("FindQueueItem not available");
+  }
+
+  // --- queue control (CLI, FORMAT.md "held") ---
+  // Removes the item from the queue (held or not) or from the failed list;
+  // NotFound when neither has it. A queued reply's pending response is
+  // dropped as by MarkFailed (the sender may be answered again); a queued
+  // sequence step ends its enrolment with reason "deleted".
+  virtual Status DeleteQueueItem(uint64_t id, TimePoint now) {
+    (void)id;
+    (void)now;
+    return Status::IoError("DeleteQueueItem not available");
+  }
+  // Empties the failed list; returns how many items it held.
+  virtual Result<size_t> DeleteAllFailed() { return Status::IoError("DeleteAllFailed not available"); }
+  // Makes a waiting item due at now. NotFound when the queue lacks it;
+  // InvalidArgument when it is held (release it first) or claimed (a
+  // dispatcher is sending it right now).
+  virtual Status RetryNow(uint64_t id, TimePoint now) {
+    (void)id;
+    (void)now;
+    return Status::IoError("RetryNow not available");
+  }
+  // RetryNow for every waiting item due after now that is neither held nor
+  // claimed; returns how many moved.
+  virtual Result<size_t> RetryAllNow(TimePoint now) {
+    (void)now;
+    return Status::IoError("RetryAllNow not available");
+  }
+  // Hold: the item stays in the queue but is never claimed until released;
+  // a claim on it ends (a send already in flight may still complete it).
+  // Release: it is due again at the time it had. NotFound when the queue
+  // lacks it; holding a held item or releasing one not held changes nothing.
+  virtual Status Hold(uint64_t id) {
+    (void)id;
+    return Status::IoError("Hold not available");
+  }
+  virtual Status Release(uint64_t id) {
+    (void)id;
+    return Status::IoError("Release not available");
+  }
+
   // Counts and sizes from one read transaction; never writes. Not pure so
   // that test doubles need not provide it: they report an error.
   virtual Result<StoreStats> Stats() { return Status::IoError("store statistics not available"); }

@@ -274,7 +274,7 @@ class CrashUnderLoad(unittest.TestCase):
     def _kill_when_sending(self, delay):
         def action():
             self.dispatcher.start()
-            self.dispatcher.wait_for_output("sent id=", timeout=3.0)
+            self.dispatcher.wait_for_output("sent item=", timeout=3.0)
             time.sleep(delay)
             self.dispatcher.kill()
             self.dispatcher.start()
@@ -385,7 +385,7 @@ class CrashUnderLoad(unittest.TestCase):
         runs = self._log_text(self.dispatcher.log_path).split("=== run ")[1:]
         self.say("   follow-ups sent per dispatcher run: %s; claims of the run before "
                  "released at its start: %s" % (
-                     " ".join(str(len(re.findall(r"\bsent (?:step )?id=", run)))
+                     " ".join(str(len(re.findall(r"\bsent (?:step )?item=", run)))
                               for run in runs),
                      " ".join(",".join(re.findall(r"released (\d+) items? claimed", run)) or "-"
                               for run in runs)))

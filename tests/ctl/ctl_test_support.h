@@ -7,7 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "ctl/command_dispatch.h"
 
 namespace ar {
 
@@ -41,5 +45,30 @@ struct CtlSandbox {
     return path;
   }
 };
+
+struct CtlResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// RunCtl in-process against the sandbox's config, store and clock.
+inline CtlResult RunCtlIn(const CtlSandbox& sandbox, const std::vector<std::string>& args,
+                          const std::string& input = "") {
+  std::vector<std::string> full = {"autoresponder-ctl", "--config", sandbox.config,
+                                   "--store_path", sandbox.store, "--clock",
+                                   "file:" + sandbox.clock_file};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const std::string& a : full) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  CtlResult run;
+  run.code = RunCtl(static_cast<int>(full.size()), argv.data(), in, out, err);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
 
 }  // namespace ar

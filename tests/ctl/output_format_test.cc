@@ -101,7 +101,7 @@ TEST(OutputFormat, StoredTextCannotDriveTheTerminal) {
   const std::string line = FormatQueueLine(item);
   EXPECT_EQ(
       line,
-      "2026-12-19T23:00:00Z\t42\tevil ]0;title @example.org\tole@example.no\t2\t451 try later\n");
+      "2026-12-19T23:00:00Z\t42\tevil ]0;title @example.org\tole@example.no\t2\twaiting\t-\t451 try later\n");
   EXPECT_THAT(line.substr(0, line.size() - 1), Not(HasSubstr("\n")));
 }
 
@@ -112,7 +112,7 @@ TEST(OutputFormat, QueueLineWithoutErrorShowsADash) {
   item.envelope_recipient = "kari@example.org";
   item.user = "ole@example.no";
   EXPECT_EQ(FormatQueueLine(item),
-            "2026-12-19T23:00:00Z\t7\tkari@example.org\tole@example.no\t0\t-\n");
+            "2026-12-19T23:00:00Z\t7\tkari@example.org\tole@example.no\t0\twaiting\t-\t-\n");
 }
 
 TEST(OutputFormat, FailedLineNamesTheKindAndForAStepTheSequenceAndStep) {

@@ -69,7 +69,7 @@ TEST_F(RunCtlTest, HelpPrintsTheUsageAndSucceeds) {
   }
 }
 
-TEST_F(RunCtlTest, UsageErrorsExitTwoAndPrintTheUsage) {
+TEST_F(RunCtlTest, UsageErrorsExitTwoAndPrintOneLineAndAHint) {
   const std::vector<std::vector<std::string>> cases = {
       {"frobnicate"},
       {"ooo"},
@@ -91,7 +91,10 @@ TEST_F(RunCtlTest, UsageErrorsExitTwoAndPrintTheUsage) {
     CtlRun run = Ctl(args);
     EXPECT_EQ(run.code, 2) << ::testing::PrintToString(args);
     EXPECT_THAT(run.out, IsEmpty()) << ::testing::PrintToString(args);
-    EXPECT_THAT(run.err, HasSubstr("Usage: autoresponder-ctl")) << ::testing::PrintToString(args);
+    EXPECT_THAT(run.err, ::testing::MatchesRegex("autoresponder-ctl: [^\n]+\nTry "
+                                                 "'autoresponder-ctl --help' for more "
+                                                 "information.\n"))
+        << ::testing::PrintToString(args);
   }
 }
 
@@ -213,8 +216,10 @@ TEST_F(RunCtlTest, QueueListShowsDueIdRecipientUserAttemptsAndError) {
   SeedQueue(sandbox_.store);
   CtlRun list = Ctl({"queue", "list"});
   ASSERT_EQ(list.code, 0) << list.err;
-  EXPECT_THAT(list.out, ::testing::MatchesRegex("2026-12-21T12:01:00Z\t[0-9]+\tkari@example.org\t"
-                                                "ole@example.no\t0\t-\n"));
+  EXPECT_THAT(list.out, ::testing::MatchesRegex("DUE\tID\tRECIPIENT\tUSER\tATTEMPTS\tSTATE\t"
+                                                "ORIGIN\tLAST_ERROR\n"
+                                                "2026-12-21T12:01:00Z\t[0-9]+\tkari@example.org\t"
+                                                "ole@example.no\t0\twaiting\t4XyZ\t-\n"));
   CtlRun failed = Ctl({"queue", "failed"});
   ASSERT_EQ(failed.code, 0) << failed.err;
   EXPECT_THAT(failed.out, HasSubstr("\tper@example.org\tole@example.no\t"));

@@ -400,7 +400,7 @@ TEST_F(SequenceCommands, TheRealBinaryEnrolsShowsAndReportsExitStatus) {
   EXPECT_EQ(Binary({"suppression", "remove", kKari}).code, 1);
   auto usage = Binary({"coupon", "frob"});
   EXPECT_EQ(usage.code, 2);
-  EXPECT_THAT(usage.err, HasSubstr("Usage: autoresponder-ctl"));
+  EXPECT_THAT(usage.err, HasSubstr("Try 'autoresponder-ctl --help'"));
 }
 
 TEST(EnrolmentMigration, RenumbersHistoryByNameAndMarksVanishedSteps) {

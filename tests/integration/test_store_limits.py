@@ -16,6 +16,7 @@ import unittest
 
 from harness import net
 from harness.mail_system import MailSystemCase, build_message
+from harness.milter_process import table_rows
 
 ALICE = "alice@example.org"
 # A long away text makes each reply a few pages, so a small store fills
@@ -41,9 +42,7 @@ class StoreLimitSteps:
         self.assertEqual(delivered[0].rcpt_tos, [ALICE])
 
     def queued(self):
-        return [line for line in
-                self.system.programs.ctl("queue", "list", "--limit", "100000").splitlines()
-                if line.strip()]
+        return table_rows(self.system.programs.ctl("queue", "list", "--limit", "100000"))
 
     def replies_to_senders(self, messages, prefix):
         return sorted(m.rcpt_tos[0] for m in messages

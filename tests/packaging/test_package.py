@@ -27,6 +27,7 @@ EXPECTED_FILES = [
     "./usr/share/man/man8/autoresponder-dispatcher.8.gz",
     "./usr/share/man/man8/autoresponder-ctl.8.gz",
     "./etc/autoresponder-milter/autoresponder-milter.conf",
+    "./usr/share/bash-completion/completions/autoresponder-ctl",
     DOC + "copyright",
     DOC + "changelog.gz",
     DOC + "examples/postfix-main.cf.example",

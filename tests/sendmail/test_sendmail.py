@@ -152,7 +152,7 @@ class SendmailMilter(unittest.TestCase):
         self.assertIn(ALICE_TEXT, reply.text_body())
         # The stored reply kept the original's Sendmail queue id (origin=),
         # and Sendmail accepted the reply under a queue id of its own.
-        sent_line = re.search(r"sent id=\d+ to=<%s> origin=(\S+): (.*)" % re.escape(sender),
+        sent_line = re.search(r"sent item=\d+ to=<%s> origin=(\S+): (.*)" % re.escape(sender),
                               self.dispatcher_log())
         self.assertIsNotNone(sent_line, self.dispatcher_log())
         say("  log   " + sent_line.group(0).strip())

@@ -33,6 +33,15 @@ def binaries_missing():
     return None
 
 
+
+def table_rows(output):
+    """The rows of an autoresponder-ctl table: its non-empty lines but the
+    header, which is printed first and whose first column name is upper case."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    if lines and lines[0].split("\t")[0].isupper():
+        lines = lines[1:]
+    return lines
+
 class ProgramError(RuntimeError):
     pass
 
@@ -216,12 +225,12 @@ class AutoresponderPrograms:
         return self.ctl(*(args + list(extra_args)))
 
     def queued_replies(self):
-        """ctl queue list: one line per reply waiting to be sent."""
-        return [line for line in self.ctl("queue", "list").splitlines() if line.strip()]
+        """ctl queue list: one line per reply waiting to be sent (the header skipped)."""
+        return table_rows(self.ctl("queue", "list"))
 
     def failed_replies(self):
-        """ctl queue failed: one line per reply given up on."""
-        return [line for line in self.ctl("queue", "failed").splitlines() if line.strip()]
+        """ctl queue failed: one line per reply given up on (the header skipped)."""
+        return table_rows(self.ctl("queue", "failed"))
 
     def dispatch_once(self, config_path=None):
         """autoresponder-dispatcher --once: sends every reply due now."""

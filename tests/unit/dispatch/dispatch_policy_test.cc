@@ -194,7 +194,7 @@ TEST_F(DispatchPolicyTest, ReplyOverdueByMoreThanCatchUpLimitIsFailedNotSent) {
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].id, id);
   EXPECT_EQ(failed[0].last_error, "overdue by 3601s, more than catch_up_limit 3600s");
-  EXPECT_TRUE(logger_.Contains("skipped id=" + std::to_string(id) + " to=<bob@example.org>"));
+  EXPECT_TRUE(logger_.Contains("skipped item=" + std::to_string(id) + " to=<bob@example.org>"));
   // Like any failed reply: the next mail from bob may be answered again.
   auto response = store_->GetResponse("alice@example.com", "bob@example.org");
   ASSERT_TRUE(response.ok());
@@ -275,7 +275,7 @@ TEST_F(DispatchPolicyTest, ReplyBeyondThePersonSendLimitIsDeferredUntilTheOldest
   auto queue = Queue();
   ASSERT_EQ(queue.size(), 1u);
   EXPECT_EQ(queue[0].due, until);
-  EXPECT_TRUE(logger_.Contains("capped id=" + std::to_string(fourth) + " to=<bob@example.org>"));
+  EXPECT_TRUE(logger_.Contains("capped item=" + std::to_string(fourth) + " to=<bob@example.org>"));
   EXPECT_TRUE(logger_.Contains("frequency cap: 3 sends to <bob@example.org> within 86400s"));
 
   // Deferred, never dropped: once the first send has left the window it goes.

@@ -119,6 +119,28 @@ TEST_F(DispatcherTest, SendsDueItemsAndLeavesNotYetDueQueued) {
   EXPECT_EQ(queue[0].id, later);
 }
 
+TEST_F(DispatcherTest, HeldItemIsNotSentUntilReleased) {
+  const uint64_t held = Enqueue("bob@example.org", kStart);
+  Enqueue("carol@example.org", kStart);
+  ASSERT_TRUE(store_->Hold(held).ok());
+  auto stats = MakeDispatcher().RunOnce();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->sent, 1u);
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(transport_.sent[0].recipient, "carol@example.org");
+  clock_.Advance(Seconds(3600));  // past every lease
+  ASSERT_TRUE(MakeDispatcher().RunOnce().ok());
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  ASSERT_EQ(Queue().size(), 1u);
+  EXPECT_TRUE(Queue()[0].held);
+
+  ASSERT_TRUE(store_->Release(held).ok());
+  ASSERT_TRUE(MakeDispatcher().RunOnce().ok());
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  EXPECT_EQ(transport_.sent[1].recipient, "bob@example.org");
+  EXPECT_TRUE(Queue().empty());
+}
+
 TEST_F(DispatcherTest, HandsEnvelopeAndMessageToTransport) {
   Enqueue("bob@example.org", kStart);
   ASSERT_TRUE(MakeDispatcher().RunOnce().ok());
@@ -235,12 +257,12 @@ TEST_F(DispatcherTest, LogsOneLinePerOutcomeWithIdRecipientOriginAndMtaWords) {
   ASSERT_TRUE(MakeDispatcher().RunOnce().ok());
   auto lines = logger_.Lines();
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_TRUE(logger_.Contains("sent id=" + std::to_string(a) +
+  EXPECT_TRUE(logger_.Contains("sent item=" + std::to_string(a) +
                                " to=<a@example.org> origin=QA: 250 2.0.0 Ok: queued as 4XSENT"));
   EXPECT_TRUE(
-      logger_.Contains("deferred id=" + std::to_string(b) + " to=<b@example.org> origin=QB"));
+      logger_.Contains("deferred item=" + std::to_string(b) + " to=<b@example.org> origin=QB"));
   EXPECT_TRUE(logger_.Contains("451 4.7.1 greylisted"));
-  EXPECT_TRUE(logger_.Contains("failed id=" + std::to_string(c) +
+  EXPECT_TRUE(logger_.Contains("failed item=" + std::to_string(c) +
                                " to=<c@example.org> origin=QC: 550 5.1.1 User unknown"));
 }
 

@@ -223,7 +223,7 @@ TEST_F(SequenceDispatchTest, CameraStorySendsInfoThenCouponFromTheVerpAddress) {
   EXPECT_EQ(after_info.history[0].sent_at, kStart + 3 * kDay);
   ASSERT_TRUE(after_info.next_due.has_value());
   EXPECT_EQ(*after_info.next_due, kStart + 10 * kDay);
-  EXPECT_TRUE(LogHas("sent step id="));
+  EXPECT_TRUE(LogHas("sent step item="));
 
   EXPECT_EQ(RunAt(kStart + 10 * kDay - Seconds(1)).sent, 0u);
   EXPECT_EQ(RunAt(kStart + 10 * kDay).sent, 1u);
@@ -346,7 +346,7 @@ TEST_F(SequenceDispatchTest, PermanentFailureGoesToTheFailedList) {
   EXPECT_EQ((*failed)[0].sequence, "camera");
   // The failed list and the log line both say why.
   EXPECT_EQ((*failed)[0].last_error, "rejected: 451 4.3.0 later");
-  EXPECT_TRUE(LogHas("failed step id="));
+  EXPECT_TRUE(LogHas("failed step item="));
   EXPECT_TRUE(LogHas("step=0 to=<ola@example.net>: rejected: 451 4.3.0 later"));
 }
 
@@ -363,7 +363,7 @@ TEST_F(SequenceDispatchTest, StepTooOldToRetryFailsAndSaysSo) {
                                          "max_age 86400s ago: 451 4.3.0 later"),
             std::string::npos)
       << (*failed)[0].last_error;
-  EXPECT_TRUE(LogHas("failed step id="));
+  EXPECT_TRUE(LogHas("failed step item="));
 }
 
 TEST_F(SequenceDispatchTest, StepOverdueByLessThanCatchUpLimitIsSentLate) {
@@ -393,7 +393,7 @@ TEST_F(SequenceDispatchTest, OverdueStepIsSkippedAndTheNextIsDueAsIfSentNow) {
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_EQ((*failed)[0].last_error, "overdue by 172800s, more than catch_up_limit 86400s");
-  EXPECT_TRUE(LogHas("skipped step id="));
+  EXPECT_TRUE(LogHas("skipped step item="));
   // The person goes on: the coupon step goes out when due.
   EXPECT_EQ(RunAt(now + 7 * kDay).sent, 1u);
 }
