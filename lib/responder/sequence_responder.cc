@@ -122,6 +122,8 @@ SequenceStateView StoreStateView(SequenceStore& store) {
   return view;
 }
 
+namespace {
+
 // The reason label of an exit a message causes: its kind, not its name (an
 // administrator's names would make unbounded, unalike series).
 SequenceExitReason ExitReasonOf(const ExitAction& exit, const SequenceRuntime& runtime) {
