@@ -14,6 +14,7 @@
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
+#include "message/transfer_decoding.h"
 #include "metrics/counters.h"
 #include "sequence/timeline.h"
 #include "sequence/tokens.h"
@@ -43,25 +44,12 @@ class RecordingTransport final : public Transport {
 // be base64 (as the composer chooses).
 std::string Readable(const std::string& message) {
   const size_t split = message.find("\r\n\r\n");
-  if (split == std::string::npos ||
-      message.find("Content-Transfer-Encoding: base64") == std::string::npos)
-    return message;
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string decoded;
-  uint32_t bits = 0;
-  int count = 0;
-  for (char c : message.substr(split + 4)) {
-    const size_t value = kAlphabet.find(c);
-    if (value == std::string::npos) continue;  // line breaks, padding
-    bits = (bits << 6) | static_cast<uint32_t>(value);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      decoded.push_back(static_cast<char>((bits >> count) & 0xff));
-    }
-  }
-  return message.substr(0, split + 4) + decoded;
+  const std::string marker = "Content-Transfer-Encoding: ";
+  const size_t cte = message.find(marker);
+  if (split == std::string::npos || cte == std::string::npos || cte > split) return message;
+  const size_t end = message.find("\r\n", cte);
+  const std::string encoding = message.substr(cte + marker.size(), end - cte - marker.size());
+  return message.substr(0, split + 4) + DecodeTransferEncoding(encoding, message.substr(split + 4));
 }
 
 const std::map<std::string, std::string> kFiles = {
