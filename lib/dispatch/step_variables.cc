@@ -29,11 +29,10 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   return text;
 }
 
-}  // namespace
-
-Result<StepAddresses> MakeStepAddresses(const SequenceDefinition& definition,
-                                        const std::string& person,
-                                        const StepAddressSettings& settings) {
+// The domain of the sequence's From address, where our tagged addresses
+// live; an error when there is no key to sign tokens with or no such domain.
+Result<std::string> SigningDomain(const SequenceDefinition& definition,
+                                  const StepAddressSettings& settings) {
   if (settings.secret_key.empty())
     return Status::InvalidArgument("no secret key is configured (secret_key_file)");
   std::vector<Mailbox> from = ParseAddressList(definition.from);
@@ -41,6 +40,17 @@ Result<StepAddresses> MakeStepAddresses(const SequenceDefinition& definition,
   if (domain.empty())
     return Status::InvalidArgument("sequence " + definition.name +
                                    " has no From address with a domain");
+  return domain;
+}
+
+}  // namespace
+
+Result<StepAddresses> MakeStepAddresses(const SequenceDefinition& definition,
+                                        const std::string& person,
+                                        const StepAddressSettings& settings) {
+  Result<std::string> found = SigningDomain(definition, settings);
+  if (!found.ok()) return found.status();
+  const std::string& domain = *found;
   StepAddresses out;
   out.token = PersonToken(settings.secret_key, person);
   if (out.token.empty()) return Status::InvalidArgument("the secret key cannot sign tokens");
@@ -54,13 +64,9 @@ Result<StepAddresses> MakeStepAddresses(const SequenceDefinition& definition,
 Result<ConfirmAddresses> MakeConfirmAddresses(const SequenceDefinition& definition,
                                               const std::string& person,
                                               const StepAddressSettings& settings) {
-  if (settings.secret_key.empty())
-    return Status::InvalidArgument("no secret key is configured (secret_key_file)");
-  std::vector<Mailbox> from = ParseAddressList(definition.from);
-  const std::string domain = from.size() == 1 ? DomainOf(from[0].address) : "";
-  if (domain.empty())
-    return Status::InvalidArgument("sequence " + definition.name +
-                                   " has no From address with a domain");
+  Result<std::string> found = SigningDomain(definition, settings);
+  if (!found.ok()) return found.status();
+  const std::string& domain = *found;
   ConfirmAddresses out;
   out.token = ConfirmToken(settings.secret_key, person, definition.name);
   if (out.token.empty()) return Status::InvalidArgument("the secret key cannot sign tokens");
