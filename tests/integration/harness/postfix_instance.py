@@ -147,6 +147,10 @@ class PostfixInstance:
             "smtpd_tls_security_level": "none",
             "maillog_file": self.maillog,
             "maillog_file_prefixes": self.root,
+            # postlogd is killed when one write takes over 10 s (its default):
+            # a flush stalled behind cleanup's fsyncs under a 10,000-message
+            # bench did that, and every daemon that logs then hangs with it.
+            "postlogd_watchdog_timeout": "300s",
             # Short timers: a test never waits for a queue run.
             "queue_run_delay": "1s",
             "minimal_backoff_time": "1s",
