@@ -12,6 +12,29 @@ namespace ar {
 
 namespace {
 
+// What a step and a confirmation share: who it goes to, the sequence's
+// headers, the template and its variables, the unsubscribe addresses.
+StepMessageInput StepInput(const SequenceDefinition& def, const Enrolment& current,
+                           const std::string& person, uint32_t step, StepTemplate step_template,
+                           const StepAddresses& addresses,
+                           std::map<std::string, std::string> variables, TimePoint now) {
+  StepMessageInput input;
+  input.person = person;
+  input.display_name = current.display_name;
+  input.sequence = def.name;
+  input.version = current.version;
+  input.step = step;
+  input.list_id = def.list_id;
+  input.from = def.from;
+  input.step_template = std::move(step_template);
+  input.variables = std::move(variables);
+  input.unsubscribe_mailto = addresses.unsubscribe_mailto;
+  input.unsubscribe_url = addresses.unsubscribe_url;
+  input.now = now;
+  input.enrolled_at = current.enrolled_at;
+  return input;
+}
+
 // "item=12 sequence=canon-eos-5d step=1 to=<ola@example.net>": the words an
 // operator greps for.
 std::string Describe(const QueueItem& item) {
@@ -179,17 +202,11 @@ Result<StepOutcome> SequenceStepSender::HandleConfirmation(const QueueItem& item
   Result<ConfirmAddresses> confirm = MakeConfirmAddresses(def, person, settings_.addresses);
   if (!confirm.ok()) return Fail(item, now, confirm.status().message());
 
-  StepMessageInput input;
-  input.person = person;
-  input.display_name = current.display_name;
-  input.sequence = def.name;
-  input.version = current.version;
-  input.step = item.step;
-  input.list_id = def.list_id;
-  input.from = def.from;
-  input.step_template = std::move(*confirm_template);
-  input.variables = MakeStepVariables(def, current, kConfirmationStep, *addresses,
-                                      settings_.addresses.secret_key, now);
+  StepMessageInput input =
+      StepInput(def, current, person, item.step, std::move(*confirm_template), *addresses,
+                MakeStepVariables(def, current, kConfirmationStep, *addresses,
+                                  settings_.addresses.secret_key, now),
+                now);
   // No coupon before consent: a forged sign-up must not yield a valid code.
   input.variables["coupon"] = "";
   // Set last: a trigger mail's capture of the same name cannot forge them.
@@ -198,10 +215,6 @@ Result<StepOutcome> SequenceStepSender::HandleConfirmation(const QueueItem& item
   input.variables["confirm_expires"] =
       consent.expires_at ? FormatIsoUtc(*consent.expires_at) : std::string();
   input.variables["legal_basis"] = consent.legal_basis;
-  input.unsubscribe_mailto = addresses->unsubscribe_mailto;
-  input.unsubscribe_url = addresses->unsubscribe_url;
-  input.now = now;
-  input.enrolled_at = current.enrolled_at;
   Result<ComposedReply> composed = ComposeStepMessage(input, settings_.compose);
   if (!composed.ok()) return Fail(item, now, "cannot compose: " + composed.status().message());
 
@@ -211,13 +224,12 @@ Result<StepOutcome> SequenceStepSender::HandleConfirmation(const QueueItem& item
   mail.message = composed->message;
   const SendResult result = transport_.Send(mail);
   if (result.kind == SendResult::Kind::kSent) {
-    Status recorded =
-        store_.sequences().RecordConfirmationSent(item.id, composed->message_id, now);
+    Status recorded = store_.sequences().RecordConfirmationSent(item.id, composed->message_id, now);
     if (!recorded.ok()) return recorded;
-    logger_.Info("sent confirmation " + Describe(item) + " message_id=" + composed->message_id +
-                 " expires=" +
-                 (consent.expires_at ? FormatIsoUtc(*consent.expires_at) : std::string("-")) +
-                 ": " + result.detail);
+    logger_.Info(
+        "sent confirmation " + Describe(item) + " message_id=" + composed->message_id +
+        " expires=" + (consent.expires_at ? FormatIsoUtc(*consent.expires_at) : std::string("-")) +
+        ": " + result.detail);
     return StepOutcome::kConfirmationSent;
   }
   if (result.kind == SendResult::Kind::kPermanent)
@@ -285,21 +297,10 @@ Result<StepOutcome> SequenceStepSender::Handle(const QueueItem& item, TimePoint 
   Result<StepAddresses> addresses = MakeStepAddresses(def, person, settings_.addresses);
   if (!addresses.ok()) return Fail(item, now, addresses.status().message());
 
-  StepMessageInput input;
-  input.person = person;
-  input.display_name = current.display_name;
-  input.sequence = def.name;
-  input.version = current.version;
-  input.step = item.step;
-  input.list_id = def.list_id;
-  input.from = def.from;
-  input.step_template = std::move(*step_template);
-  input.variables =
-      MakeStepVariables(def, current, item.step, *addresses, settings_.addresses.secret_key, now);
-  input.unsubscribe_mailto = addresses->unsubscribe_mailto;
-  input.unsubscribe_url = addresses->unsubscribe_url;
-  input.now = now;
-  input.enrolled_at = current.enrolled_at;
+  StepMessageInput input = StepInput(
+      def, current, person, item.step, std::move(*step_template), *addresses,
+      MakeStepVariables(def, current, item.step, *addresses, settings_.addresses.secret_key, now),
+      now);
   Result<ComposedReply> composed = ComposeStepMessage(input, settings_.compose);
   if (!composed.ok()) return Fail(item, now, "cannot compose: " + composed.status().message());
 
