@@ -37,11 +37,6 @@ uint64_t OpeningMapSize(const StoreOptions& options) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  AR_ASSIGN_OR_RETURN(std::unique_ptr<LmdbStore> store, LmdbStore::OpenLmdb(options));
-  return std::unique_ptr<Store>(std::move(store));
-}
-
 Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenLmdb(const StoreOptions& options) {
   LmdbEnvOptions env_options;
   env_options.path = options.path;
