@@ -50,12 +50,12 @@ class StoreFaults {
 enum class StoreBackend { kLmdb, kPostgresql };
 
 struct StoreOptions {
+  std::string path;                // a directory; created if missing (LMDB)
   StoreBackend backend = StoreBackend::kLmdb;
   std::string postgresql_dsn;      // libpq conninfo or URI; used when backend is kPostgresql
   // Each statement's limit on the server (postgresql_statement_timeout); kept
   // below milter_content_timeout so that a slow server never makes Postfix give up.
   uint32_t postgresql_statement_timeout_ms = 5000;
-  std::string path;                // a directory; created if missing
   uint64_t map_size = 1ull << 30;  // the size of the map, in bytes (store_map_size)
   // 0: the map is map_size from the open on, set once, so the mail path
   // never waits for a growth (which stops every transaction of the
