@@ -61,7 +61,7 @@ struct Config {
   // The user the daemons run as (the units' User=): the secret key may be
   // readable by its primary group; --check-config reads as it. "" = none.
   std::string service_user = "autoresponder";
-  StoreOptions store{"/var/lib/autoresponder-milter"};
+  StoreOptions store{.path = "/var/lib/autoresponder-milter"};
   PolicySettings policy;
   ComposeSettings compose;  // hostname defaults to gethostname()
   TransportSettings transport;
