@@ -172,7 +172,7 @@ STALL_SECONDS = 60.0
 
 
 def smtp_source(port, messages, sessions, sender, recipient, reuse=False, size=1000,
-                timeout=None, stall=STALL_SECONDS):
+                timeout=None, stall=STALL_SECONDS, on_stall=None):
     """Runs Postfix's smtp-source against 127.0.0.1:port; returns wall seconds.
     reuse (-d) sends every message of a session over one connection.
 
@@ -199,6 +199,8 @@ def smtp_source(port, messages, sessions, sender, recipient, reuse=False, size=1
         elif now - started > timeout:
             stalled = "the run took longer than %.0f s" % timeout
         if stalled:
+            if on_stall is not None:
+                stalled += " (%s)" % on_stall()  # while every process is still there
             _kill_group(process)
             break
         time.sleep(0.5)
@@ -273,3 +275,51 @@ def wait_queue_empty(instance, timeout):
     started = time.monotonic()
     instance.wait_idle(timeout=timeout, settle=0.2)
     return time.monotonic() - started
+
+
+def stall_snapshot(instance, ports, path):
+    """Writes what a stalled run looked like to path: the cause of the
+    stalls seen in item 1 is not known yet, and by the time anyone looks
+    the instance is gone. Socket states per port, queue file counts, the
+    maillog's tail, processes in uninterruptible sleep, load and pressure."""
+    out = []
+
+    def command(argv):
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError) as e:
+            return "(%s: %s)\n" % (argv[0], e)
+
+    states = {}
+    for line in command(["ss", "-tanH"]).splitlines():
+        fields = line.split()
+        if len(fields) < 5:
+            continue
+        for port in ports:
+            if fields[3].endswith(":%d" % port) or fields[4].endswith(":%d" % port):
+                key = (port, fields[0])
+                states[key] = states.get(key, 0) + 1
+    out.append("sockets (port, state): count")
+    out.extend("  %d %s: %d" % (port, state, n) for (port, state), n in sorted(states.items()))
+    out.append("queue files:")
+    for sub in ("maildrop", "incoming", "active", "deferred", "hold"):
+        total = 0
+        for _, _, files in os.walk(os.path.join(instance.queue_dir, sub)):
+            total += len(files)
+        out.append("  %s: %d" % (sub, total))
+    for name in ("loadavg", "pressure/io", "pressure/cpu", "pressure/memory"):
+        try:
+            with open("/proc/" + name) as f:
+                out.append("%s: %s" % (name, f.read().strip().replace("\n", " | ")))
+        except OSError:
+            pass
+    out.append("processes in D state or on a Postfix/milter wait:")
+    out.append(command(["ps", "-eo", "pid,stat,wchan:24,etime,args", "--sort=stat"]))
+    try:
+        with open(instance.maillog, encoding="utf-8", errors="replace") as f:
+            out.append("maillog tail:\n" + "".join(f.readlines()[-40:]))
+    except OSError:
+        pass
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+    return path

@@ -23,7 +23,7 @@ import os
 import resource
 
 from . import programs
-from .processes import BenchError, Stalled, smtp_source, wait_queue_empty
+from .processes import BenchError, Stalled, smtp_source, stall_snapshot, wait_queue_empty
 
 SENDER = "sender@remote.test"
 RECIPIENT = "user@bench.test"
@@ -150,7 +150,11 @@ def run(processes, binaries, work, messages, sessions, log, rounds=1):
             postfix = processes.postfix("throughput-postfix-%s-%d" % (setup, n), sink_port,
                                         milter)
             log("item 1: %s: smtp-source %d messages, %d sessions" % (setup, messages, sessions))
-            seconds = smtp_source(postfix.smtp_port, messages, sessions, SENDER, RECIPIENT)
+            snapshot = os.path.join(work, tag + "-stall.txt")
+            seconds = smtp_source(
+                postfix.smtp_port, messages, sessions, SENDER, RECIPIENT,
+                on_stall=lambda: "snapshot in " + stall_snapshot(
+                    postfix, [postfix.smtp_port, sink_port], snapshot))
             drain = wait_queue_empty(postfix, timeout=300)
             check_run(processes, setup, tag, postfix, messages)
             milter_cpu = None
@@ -159,6 +163,7 @@ def run(processes, binaries, work, messages, sessions, log, rounds=1):
         except (Stalled, TimeoutError) as e:
             # One stalled run is an error row; the other setups still run.
             log("item 1: %s: error: %s" % (setup, e))
+
             errors[setup].append(str(e).splitlines()[0])
             continue
         finally:
