@@ -120,7 +120,7 @@ class SequenceCtlTest : public ::testing::Test {
 
   // The store, opened while no command runs (one environment per process).
   std::unique_ptr<Store> OpenStore() {
-    auto store = Store::Open(StoreOptions{sandbox_.store});
+    auto store = Store::Open(StoreOptions{.path = sandbox_.store});
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(*store) : nullptr;
   }
