@@ -61,7 +61,11 @@ struct Config {
   // The user the daemons run as (the units' User=): the secret key may be
   // readable by its primary group; --check-config reads as it. "" = none.
   std::string service_user = "autoresponder";
-  StoreOptions store{.path = "/var/lib/autoresponder-milter"};
+  StoreOptions store = [] {
+    StoreOptions options;
+    options.path = "/var/lib/autoresponder-milter";
+    return options;
+  }();
   PolicySettings policy;
   ComposeSettings compose;  // hostname defaults to gethostname()
   TransportSettings transport;
