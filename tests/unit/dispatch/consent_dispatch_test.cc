@@ -1,12 +1,9 @@
 // Double opt-in through the dispatcher, on the real LMDB store with a
-// recording transport and a ManualClock: only the confirmation goes out
+// TestTransport and a ManualClock: only the confirmation goes out
 // until the person confirms; an unconfirmed enrolment expires; both are
 // counted per sequence.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,30 +15,11 @@
 #include "metrics/counters.h"
 #include "sequence/timeline.h"
 #include "sequence/tokens.h"
+#include "tests/support/sequence_dispatch_fixture.h"
 
 namespace ar {
 namespace {
 
-// 2026-01-05 (a Monday) 10:00 UTC.
-const TimePoint kStart = FromUnixSeconds(1767607200);
-constexpr Seconds kDay{86400};
-const std::string kKey = "0123456789abcdef-test-key";
-const std::string kPerson = "ola@example.net";
-
-class RecordingTransport final : public Transport {
- public:
-  SendResult Send(const OutgoingMail& mail) override {
-    sent.push_back(mail);
-    SendResult result;
-    result.kind = SendResult::Kind::kSent;
-    result.detail = "250 2.0.0 Ok";
-    return result;
-  }
-  std::vector<OutgoingMail> sent;
-};
-
-// The header and the decoded body of a single-part message whose body may
-// be base64 (as the composer chooses).
 std::string Readable(const std::string& message) {
   const size_t split = message.find("\r\n\r\n");
   const std::string marker = "Content-Transfer-Encoding: ";
@@ -75,37 +53,14 @@ template = welcome.txt
     {"welcome.txt", "Subject: Welcome\n\nHello.\n"},
 };
 
-class ConsentDispatchTest : public ::testing::Test {
+class ConsentDispatchTest : public testing::SequenceDispatchFixture {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::string(::testing::TempDir()) + "/consent_" + info->name() + "_" +
-           std::to_string(getpid());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ + "/sequences");
-    for (const auto& [name, text] : kFiles) std::ofstream(dir_ + "/sequences/" + name) << text;
-    auto loaded = LoadSequenceDirectory(dir_ + "/sequences");
-    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-    ASSERT_EQ(loaded->size(), 1u);
-    news_ = (*loaded)[0];
-
-    StoreOptions options;
-    options.path = dir_ + "/store";
-    options.map_size = 16u << 20;
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store.value());
-
-    send_.directory = dir_ + "/sequences";
-    send_.addresses.secret_key = kKey;
+    SequenceDispatchFixture::SetUp();
     send_.addresses.confirm_url = "https://shop.example/confirm/{token}";
-    send_.compose.hostname = "mx.shop.example";
-    settings_.retry_base = Seconds(60);
-    settings_.max_age = Seconds(86400);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    LoadSequences(kFiles);
+    ASSERT_EQ(sequences_.size(), 1u);
+    news_ = sequences_.at("news");
   }
 
   // As the milter's decision would: a double opt-in enrol.
@@ -134,31 +89,11 @@ class ConsentDispatchTest : public ::testing::Test {
     ASSERT_TRUE(store_->sequences().ApplySequenceDecision(decision, kKey, 3, clock_.Now()).ok());
   }
 
-  DispatchStats RunAt(TimePoint t) {
-    clock_.Set(t);
-    auto stats =
-        Dispatcher(*store_, transport_, clock_, logger_, settings_, send_, &counters_).RunOnce();
-    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
-    return stats.ok() ? *stats : DispatchStats{};
-  }
-
-  Enrolment News() {
-    auto enrolment = store_->sequences().GetEnrolment(kPerson, "news");
-    EXPECT_TRUE(enrolment.ok() && enrolment->has_value());
-    return enrolment.ok() && enrolment->has_value() ? **enrolment : Enrolment{};
-  }
+  Enrolment News() { return EnrolmentIn("news"); }
 
   SequenceCounts Counts() { return counters_.Snapshot().sequences["news"]; }
 
-  std::string dir_;
   LoadedSequence news_;
-  std::unique_ptr<Store> store_;
-  RecordingTransport transport_;
-  ManualClock clock_{kStart};
-  CapturingLogger logger_;
-  DispatchSettings settings_;
-  SequenceSendSettings send_;
-  Counters counters_;
 };
 
 TEST_F(ConsentDispatchTest, SendsOnlyTheSignedConfirmationUntilConfirmed) {

@@ -1,4 +1,4 @@
-// The Dispatcher's policies on the real LMDB store (through RecordingStore):
+// The Dispatcher's policies on the real LMDB store (through ForwardingStore):
 // catch-up after downtime, the per-person frequency cap, concurrent senders
 // with a transport each, and how Run() waits between rounds.
 #include <gtest/gtest.h>
@@ -15,11 +15,14 @@
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
-#include "recording_store.h"
-#include "test_store_dir.h"
+#include "tests/support/forwarding_store.h"
+#include "tests/support/test_dir.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
 namespace {
+
+constexpr auto Answer = testing::TestTransport::Answer;
 
 const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
 
@@ -36,38 +39,29 @@ struct SendLog {
   std::set<std::string> temporary_for;  // recipients answered 4xx
 };
 
-class LoggingTransport final : public Transport {
- public:
-  LoggingTransport(SendLog& log, int number) : log_(log), number_(number) {}
-  SendResult Send(const OutgoingMail& mail) override {
-    std::unique_lock<std::mutex> lock(log_.mu);
-    log_.sent.emplace_back(number_, mail);
-    ++log_.in_flight;
-    log_.most_in_flight = std::max(log_.most_in_flight, log_.in_flight);
-    log_.changed.notify_all();
-    if (log_.hold_until_in_flight > 0) {
-      log_.changed.wait_for(lock, std::chrono::seconds(2),
-                            [&] { return log_.in_flight >= log_.hold_until_in_flight; });
+// A TestTransport that notes each send in log as transport `number`, and
+// answers from log's recipient sets.
+std::unique_ptr<Transport> LoggingTransport(SendLog& log, int number) {
+  auto transport = std::make_unique<testing::TestTransport>();
+  transport->on_send = [&log, number](const OutgoingMail& mail) -> std::optional<SendResult> {
+    std::unique_lock<std::mutex> lock(log.mu);
+    log.sent.emplace_back(number, mail);
+    ++log.in_flight;
+    log.most_in_flight = std::max(log.most_in_flight, log.in_flight);
+    log.changed.notify_all();
+    if (log.hold_until_in_flight > 0) {
+      log.changed.wait_for(lock, std::chrono::seconds(2),
+                           [&] { return log.in_flight >= log.hold_until_in_flight; });
     }
-    --log_.in_flight;
-    SendResult result;
-    if (log_.permanent_for.count(mail.recipient) != 0) {
-      result.kind = SendResult::Kind::kPermanent;
-      result.detail = "550 5.1.1 User unknown";
-    } else if (log_.temporary_for.count(mail.recipient) != 0) {
-      result.kind = SendResult::Kind::kTemporary;
-      result.detail = "451 4.3.0 later";
-    } else {
-      result.kind = SendResult::Kind::kSent;
-      result.detail = "250 2.0.0 Ok";
-    }
-    return result;
-  }
-
- private:
-  SendLog& log_;
-  int number_;
-};
+    --log.in_flight;
+    if (log.permanent_for.count(mail.recipient) != 0)
+      return Answer(SendResult::Kind::kPermanent, "550 5.1.1 User unknown");
+    if (log.temporary_for.count(mail.recipient) != 0)
+      return Answer(SendResult::Kind::kTemporary, "451 4.3.0 later");
+    return std::nullopt;
+  };
+  return transport;
+}
 
 // Answers every Wait() by moving the clock on by the timeout asked for, and
 // stops Run() once it has waited `rounds` times.
@@ -98,7 +92,7 @@ class DispatchPolicyTest : public ::testing::Test {
     auto store = testing::OpenTestStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     real_ = std::move(store.value());
-    store_ = std::make_unique<RecordingStore>(*real_);
+    store_ = std::make_unique<testing::ForwardingStore>(*real_);
     settings_.retry_base = Seconds(60);
     settings_.retry_max = Seconds(300);
     settings_.max_age = Seconds(5 * 86400);
@@ -119,7 +113,7 @@ class DispatchPolicyTest : public ::testing::Test {
         [this]() -> Result<std::unique_ptr<Transport>> {
           if (factory_fails_after >= 0 && made_ >= factory_fails_after)
             return Status::IoError("no more transports");
-          return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, ++made_));
+          return LoggingTransport(log_, ++made_);
         },
         clock_, logger_, settings_, SequenceSendSettings{});
   }
@@ -169,7 +163,7 @@ class DispatchPolicyTest : public ::testing::Test {
 
   std::string dir_;
   std::unique_ptr<Store> real_;
-  std::unique_ptr<RecordingStore> store_;
+  std::unique_ptr<testing::ForwardingStore> store_;
   SendLog log_;
   int made_ = 0;
   int factory_fails_after = -1;
@@ -324,7 +318,7 @@ TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatcher
     Dispatcher earlier(
         *real_,
         [&]() -> Result<std::unique_ptr<Transport>> {
-          return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(earlier_log, 1));
+          return LoggingTransport(earlier_log, 1);
         },
         clock_, logger_, uncapped, SequenceSendSettings{});
     auto stats = earlier.RunOnce();
@@ -339,7 +333,7 @@ TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatcher
   Dispatcher capped(
       *real_,
       [&]() -> Result<std::unique_ptr<Transport>> {
-        return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, 1));
+        return LoggingTransport(log_, 1);
       },
       clock_, logger_, settings_, SequenceSendSettings{});
   auto stats = capped.RunOnce();
@@ -460,30 +454,26 @@ struct Gate {
   bool held_once = false;
 };
 
-class GatedTransport final : public Transport {
- public:
-  explicit GatedTransport(Gate& gate) : gate_(gate) {}
-  SendResult Send(const OutgoingMail& mail) override {
-    std::unique_lock<std::mutex> lock(gate_.mu);
-    gate_.events.push_back("start " + mail.recipient);
-    if (mail.recipient == gate_.held) {
-      bool saw = gate_.changed.wait_for(lock, std::chrono::seconds(2),
-                                        [&] { return gate_.sent.count(gate_.until) != 0; });
-      if (!gate_.held_once) gate_.held_saw_until = saw;
-      gate_.held_once = true;
+// A TestTransport whose send to gate.held waits (up to 2 s) until the
+// mail to gate.until has gone out.
+std::unique_ptr<Transport> GatedTransport(Gate& gate) {
+  auto transport = std::make_unique<testing::TestTransport>();
+  transport->on_send = [&gate](const OutgoingMail& mail) -> std::optional<SendResult> {
+    std::unique_lock<std::mutex> lock(gate.mu);
+    gate.events.push_back("start " + mail.recipient);
+    if (mail.recipient == gate.held) {
+      bool saw = gate.changed.wait_for(lock, std::chrono::seconds(2),
+                                       [&] { return gate.sent.count(gate.until) != 0; });
+      if (!gate.held_once) gate.held_saw_until = saw;
+      gate.held_once = true;
     }
-    gate_.sent.insert(mail.recipient);
-    gate_.events.push_back("end " + mail.recipient);
-    gate_.changed.notify_all();
-    SendResult result;
-    result.kind = SendResult::Kind::kSent;
-    result.detail = "250 2.0.0 Ok";
-    return result;
-  }
-
- private:
-  Gate& gate_;
-};
+    gate.sent.insert(mail.recipient);
+    gate.events.push_back("end " + mail.recipient);
+    gate.changed.notify_all();
+    return std::nullopt;
+  };
+  return transport;
+}
 
 TEST_F(DispatchPolicyTest, NextBatchIsClaimedAndSentWhileASlowSendIsInFlight) {
   settings_.concurrency = 2;
@@ -499,7 +489,7 @@ TEST_F(DispatchPolicyTest, NextBatchIsClaimedAndSentWhileASlowSendIsInFlight) {
   Dispatcher dispatcher(
       *store_,
       [&gate]() -> Result<std::unique_ptr<Transport>> {
-        return std::unique_ptr<Transport>(std::make_unique<GatedTransport>(gate));
+        return GatedTransport(gate);
       },
       clock_, logger_, settings_, SequenceSendSettings{});
   EXPECT_EQ(RunOnce(dispatcher).sent, 4u);
@@ -524,7 +514,7 @@ TEST_F(DispatchPolicyTest, APersonsLaterBatchWaitsForTheirGroupStillInFlight) {
   Dispatcher dispatcher(
       *store_,
       [&gate]() -> Result<std::unique_ptr<Transport>> {
-        return std::unique_ptr<Transport>(std::make_unique<GatedTransport>(gate));
+        return GatedTransport(gate);
       },
       clock_, logger_, settings_, SequenceSendSettings{});
   EXPECT_EQ(RunOnce(dispatcher).sent, 4u);
@@ -610,7 +600,7 @@ TEST_F(DispatchPolicyTest, RunWakesAtTheStartOfTheDueSecondNotUpToASecondLater) 
   Dispatcher dispatcher(
       *store_,
       [this]() -> Result<std::unique_ptr<Transport>> {
-        return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, 1));
+        return LoggingTransport(log_, 1);
       },
       clock, logger_, settings_, SequenceSendSettings{});
   dispatcher.Run(stop, waiter);
@@ -659,7 +649,7 @@ TEST_F(DispatchPolicyTest, ItemFallingDueWhileTheRoundRanGoesOutAtOnceNotASecond
   Dispatcher dispatcher(
       *store_,
       [this]() -> Result<std::unique_ptr<Transport>> {
-        return std::unique_ptr<Transport>(std::make_unique<LoggingTransport>(log_, 1));
+        return LoggingTransport(log_, 1);
       },
       clock, logger_, settings_, SequenceSendSettings{});
   dispatcher.Run(stop, waiter);
@@ -711,25 +701,19 @@ TEST_F(DispatchPolicyTest, StopEndsRunWithManySendersAfterTheSendsInProgress) {
   std::atomic<bool> stop{false};
   std::atomic<int> sends{0};
   // Stop as soon as the first send starts; at most one send per sender runs.
-  class StoppingTransport final : public Transport {
-   public:
-    StoppingTransport(std::atomic<bool>& stop, std::atomic<int>& sends)
-        : stop_(stop), sends_(sends) {}
-    SendResult Send(const OutgoingMail&) override {
-      ++sends_;
-      stop_ = true;
-      SendResult result;
-      result.kind = SendResult::Kind::kSent;
-      return result;
-    }
-    std::atomic<bool>& stop_;
-    std::atomic<int>& sends_;
+  auto stopping = [&]() -> Result<std::unique_ptr<Transport>> {
+    auto transport = std::make_unique<testing::TestTransport>();
+    transport->on_send = [&](const OutgoingMail&) -> std::optional<SendResult> {
+      ++sends;
+      stop = true;
+      return std::nullopt;
+    };
+    return std::unique_ptr<Transport>(std::move(transport));
   };
+
   Dispatcher dispatcher(
       *store_,
-      [&]() -> Result<std::unique_ptr<Transport>> {
-        return std::unique_ptr<Transport>(std::make_unique<StoppingTransport>(stop, sends));
-      },
+      stopping,
       clock_, logger_, settings_, SequenceSendSettings{});
   auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop); });
   bool returned = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;

@@ -8,8 +8,8 @@
 
 #include <filesystem>
 
-#include "recording_store.h"
-#include "test_store_dir.h"
+#include "tests/support/forwarding_store.h"
+#include "tests/support/test_dir.h"
 
 namespace ar {
 namespace {
@@ -86,7 +86,7 @@ class StartupTest : public DispatcherLockTest {
     auto store = Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     real_ = std::move(store.value());
-    store_ = std::make_unique<RecordingStore>(*real_);
+    store_ = std::make_unique<testing::ForwardingStore>(*real_);
   }
   void TearDown() override {
     store_.reset();
@@ -109,7 +109,7 @@ class StartupTest : public DispatcherLockTest {
   }
   const TimePoint kNow = FromUnixSeconds(1767225600);
   std::unique_ptr<Store> real_;
-  std::unique_ptr<RecordingStore> store_;
+  std::unique_ptr<testing::ForwardingStore> store_;
   CapturingLogger logger_;
 };
 

@@ -9,35 +9,15 @@
 #include <future>
 
 #include "core/logger.h"
-#include "test_store_dir.h"
+#include "tests/support/test_dir.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
 namespace {
 
-const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
+using testing::TestTransport;
 
-// Records every mail it is handed and answers from a script (then kSent).
-class RecordingTransport final : public Transport {
- public:
-  SendResult Send(const OutgoingMail& mail) override {
-    sent.push_back(mail);
-    if (on_send) on_send();
-    if (script.empty()) return Result(SendResult::Kind::kSent, "250 2.0.0 Ok: queued as 4XOK");
-    SendResult next = script.front();
-    if (script.size() > 1 || !repeat_last) script.pop_front();
-    return next;
-  }
-  static SendResult Result(SendResult::Kind kind, std::string detail) {
-    SendResult r;
-    r.kind = kind;
-    r.detail = std::move(detail);
-    return r;
-  }
-  std::vector<OutgoingMail> sent;
-  std::deque<SendResult> script;
-  bool repeat_last = false;
-  std::function<void()> on_send;
-};
+const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
 
 class DispatcherTest : public ::testing::Test {
  protected:
@@ -94,13 +74,13 @@ class DispatcherTest : public ::testing::Test {
 
   void AlwaysTemporary() {
     transport_.script = {
-        RecordingTransport::Result(SendResult::Kind::kTemporary, "451 4.3.0 try again later")};
+        TestTransport::Answer(SendResult::Kind::kTemporary, "451 4.3.0 try again later")};
     transport_.repeat_last = true;
   }
 
   std::string dir_;
   std::unique_ptr<Store> store_;
-  RecordingTransport transport_;
+  TestTransport transport_;
   ManualClock clock_{kStart};
   CapturingLogger logger_;
   DispatchSettings settings_;
@@ -204,7 +184,7 @@ TEST_F(DispatcherTest, RetriedItemIsNotSentBeforeItsRetryTime) {
 }
 
 TEST_F(DispatcherTest, PermanentFailureMovesItemToFailedList) {
-  transport_.script = {RecordingTransport::Result(SendResult::Kind::kPermanent,
+  transport_.script = {TestTransport::Answer(SendResult::Kind::kPermanent,
                                                   "550 5.1.1 <bob@example.org>: User unknown")};
   Enqueue("bob@example.org", kStart);
   auto stats = MakeDispatcher().RunOnce();
@@ -247,9 +227,9 @@ TEST_F(DispatcherTest, TemporaryFailureWithinMaxAgeIsRetriedNotFailed) {
 
 TEST_F(DispatcherTest, LogsOneLinePerOutcomeWithIdRecipientOriginAndMtaWords) {
   transport_.script = {
-      RecordingTransport::Result(SendResult::Kind::kSent, "250 2.0.0 Ok: queued as 4XSENT"),
-      RecordingTransport::Result(SendResult::Kind::kTemporary, "451 4.7.1 greylisted"),
-      RecordingTransport::Result(SendResult::Kind::kPermanent, "550 5.1.1 User unknown")};
+      TestTransport::Answer(SendResult::Kind::kSent, "250 2.0.0 Ok: queued as 4XSENT"),
+      TestTransport::Answer(SendResult::Kind::kTemporary, "451 4.7.1 greylisted"),
+      TestTransport::Answer(SendResult::Kind::kPermanent, "550 5.1.1 User unknown")};
   uint64_t a = Enqueue("a@example.org", kStart, "QA");
   uint64_t b = Enqueue("b@example.org", kStart + Seconds(1), "QB");
   uint64_t c = Enqueue("c@example.org", kStart + Seconds(2), "QC");
@@ -288,8 +268,9 @@ TEST_F(DispatcherTest, RunSendsDueItemsAndReturnsWhenStopIsSet) {
   Enqueue("carol@example.org", kStart);
   std::atomic<bool> stop{false};
   settings_.poll_interval = Seconds(60);
-  transport_.on_send = [&] {
+  transport_.on_send = [&](const OutgoingMail&) -> std::optional<SendResult> {
     if (transport_.sent.size() == 2) stop = true;
+    return std::nullopt;
   };
   Dispatcher dispatcher = MakeDispatcher();
   auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop); });
@@ -306,7 +287,10 @@ TEST_F(DispatcherTest, RunSendsDueItemsAndReturnsWhenStopIsSet) {
 TEST_F(DispatcherTest, StopRequestEndsRunBetweenTwoSendsOfOneBatch) {
   for (int i = 0; i < 3; ++i) Enqueue("r" + std::to_string(i) + "@example.org", kStart);
   std::atomic<bool> stop{false};
-  transport_.on_send = [&] { stop = true; };
+  transport_.on_send = [&](const OutgoingMail&) -> std::optional<SendResult> {
+    stop = true;
+    return std::nullopt;
+  };
   Dispatcher dispatcher = MakeDispatcher();
   auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop); });
   bool returned = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;

@@ -7,28 +7,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
-#include "test_store_dir.h"
+#include "tests/support/test_dir.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
 namespace {
 
 const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
 constexpr uint64_t kMap = 2ull << 20;
-
-class CountingTransport final : public Transport {
- public:
-  SendResult Send(const OutgoingMail& mail) override {
-    recipients.push_back(mail.recipient);
-    SendResult sent;
-    sent.kind = SendResult::Kind::kSent;
-    sent.detail = "250 2.0.0 Ok";
-    return sent;
-  }
-  std::vector<std::string> recipients;
-};
 
 TEST(FullStoreDrain, DispatcherSendsEveryRecordedReplyWithinTheMap) {
   const std::string dir = testing::FreshTestDir("full_store_drain");
@@ -64,7 +54,7 @@ TEST(FullStoreDrain, DispatcherSendsEveryRecordedReplyWithinTheMap) {
 
   ManualClock clock(kStart);
   CapturingLogger logger;
-  CountingTransport transport;
+  testing::TestTransport transport;
   DispatchSettings settings;
   settings.batch_size = 1000;  // more than fits in the reserve at once
   settings.catch_up_limit = Seconds(0);
@@ -75,8 +65,10 @@ TEST(FullStoreDrain, DispatcherSendsEveryRecordedReplyWithinTheMap) {
   EXPECT_EQ(stats->sent, recorded.size());
   EXPECT_TRUE(logger.Contains("does not fit in the store, claiming fewer at a time"));
   std::sort(recorded.begin(), recorded.end());
-  std::sort(transport.recipients.begin(), transport.recipients.end());
-  EXPECT_EQ(transport.recipients, recorded);
+  std::vector<std::string> recipients;
+  for (const OutgoingMail& mail : transport.sent) recipients.push_back(mail.recipient);
+  std::sort(recipients.begin(), recipients.end());
+  EXPECT_EQ(recipients, recorded);
   auto left = store->ListQueue(100000);
   ASSERT_TRUE(left.ok());
   EXPECT_TRUE(left->empty());

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "store/store.h"
-#include "test_store_dir.h"
+#include "tests/support/test_dir.h"
 
 namespace ar {
 namespace {

@@ -1,11 +1,8 @@
 // The dispatcher sending sequence steps, on the real LMDB store, with a
-// recording transport and a ManualClock: the camera story through the
+// TestTransport and a ManualClock: the camera story through the
 // dispatcher alone, the no-engagement move, and items that must not be sent.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -13,31 +10,15 @@
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
-#include "recording_store.h"
 #include "sequence/timeline.h"
 #include "sequence/tokens.h"
+#include "tests/support/forwarding_store.h"
+#include "tests/support/sequence_dispatch_fixture.h"
 
 namespace ar {
 namespace {
 
-// 2026-01-05 (a Monday) 10:00 UTC.
-const TimePoint kStart = FromUnixSeconds(1767607200);
-constexpr Seconds kDay{86400};
-const std::string kKey = "0123456789abcdef-test-key";
-const std::string kPerson = "ola@example.net";
-
-class RecordingTransport final : public Transport {
- public:
-  SendResult Send(const OutgoingMail& mail) override {
-    sent.push_back(mail);
-    SendResult result;
-    result.kind = next_kind;
-    result.detail = next_kind == SendResult::Kind::kSent ? "250 2.0.0 Ok" : "451 4.3.0 later";
-    return result;
-  }
-  std::vector<OutgoingMail> sent;
-  SendResult::Kind next_kind = SendResult::Kind::kSent;
-};
+constexpr auto Answer = testing::TestTransport::Answer;
 
 // The camera story's sequences, small enough to read in one go.
 const std::map<std::string, std::string> kFiles = {
@@ -108,39 +89,11 @@ template = gentle.txt
     {"gentle.txt", "Subject: Gentle news\n\nQuiet mail.\n"},
 };
 
-class SequenceDispatchTest : public ::testing::Test {
+class SequenceDispatchTest : public testing::SequenceDispatchFixture {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::string(::testing::TempDir()) + "/seqdispatch_" + info->name() + "_" +
-           std::to_string(getpid());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ + "/sequences");
-    for (const auto& [name, text] : kFiles) std::ofstream(dir_ + "/sequences/" + name) << text;
-    auto loaded = LoadSequenceDirectory(dir_ + "/sequences");
-    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-    for (LoadedSequence& sequence : *loaded) sequences_[sequence.definition.name] = sequence;
-
-    StoreOptions options;
-    options.path = dir_ + "/store";
-    options.map_size = 16u << 20;
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store.value());
-
-    send_.directory = dir_ + "/sequences";
-    send_.addresses.secret_key = kKey;
-    send_.compose.hostname = "mx.shop.example";
-    settings_.retry_base = Seconds(60);
-    settings_.max_age = Seconds(86400);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Dispatcher MakeDispatcher() {
-    return Dispatcher(*store_, transport_, clock_, logger_, settings_, send_);
+    SequenceDispatchFixture::SetUp();
+    LoadSequences(kFiles);
   }
 
   // What the milter does on a trigger mail: store the version, then enrol.
@@ -169,33 +122,11 @@ class SequenceDispatchTest : public ::testing::Test {
     ASSERT_TRUE(store_->sequences().ApplySequenceDecision(decision, kKey, 3, clock_.Now()).ok());
   }
 
-  DispatchStats RunAt(TimePoint t) {
-    clock_.Set(t);
-    auto stats = MakeDispatcher().RunOnce();
-    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
-    return stats.ok() ? *stats : DispatchStats{};
-  }
-
-  Enrolment EnrolmentIn(const std::string& sequence) {
-    auto enrolment = store_->sequences().GetEnrolment(kPerson, sequence);
-    EXPECT_TRUE(enrolment.ok() && enrolment->has_value()) << sequence;
-    return enrolment.ok() && enrolment->has_value() ? **enrolment : Enrolment{};
-  }
-
   bool LogHas(const std::string& text) {
     for (const auto& line : logger_.Lines())
       if (line.find(text) != std::string::npos) return true;
     return false;
   }
-
-  std::string dir_;
-  std::map<std::string, LoadedSequence> sequences_;
-  std::unique_ptr<Store> store_;
-  RecordingTransport transport_;
-  ManualClock clock_{kStart};
-  CapturingLogger logger_;
-  DispatchSettings settings_;
-  SequenceSendSettings send_;
 };
 
 TEST_F(SequenceDispatchTest, CameraStorySendsInfoThenCouponFromTheVerpAddress) {
@@ -321,11 +252,11 @@ TEST_F(SequenceDispatchTest, ItemForAnEndedEnrolmentIsDropped) {
 
 TEST_F(SequenceDispatchTest, TemporaryFailureIsRetriedWithTheSameMessageId) {
   Enrol("camera");
-  transport_.next_kind = SendResult::Kind::kTemporary;
+  transport_.otherwise = Answer(SendResult::Kind::kTemporary, "451 4.3.0 later");
   const DispatchStats first = RunAt(kStart + 3 * kDay);
   EXPECT_EQ(first.retried, 1u);
   EXPECT_EQ(EnrolmentIn("camera").next_step, 0u);
-  transport_.next_kind = SendResult::Kind::kSent;
+  transport_.otherwise = Answer(SendResult::Kind::kSent, "250 2.0.0 Ok");
   EXPECT_EQ(RunAt(kStart + 3 * kDay + Seconds(60)).sent, 1u);
   ASSERT_EQ(transport_.sent.size(), 2u);
   auto message_id = [](const std::string& message) {
@@ -338,7 +269,7 @@ TEST_F(SequenceDispatchTest, TemporaryFailureIsRetriedWithTheSameMessageId) {
 
 TEST_F(SequenceDispatchTest, PermanentFailureGoesToTheFailedList) {
   Enrol("camera");
-  transport_.next_kind = SendResult::Kind::kPermanent;
+  transport_.otherwise = Answer(SendResult::Kind::kPermanent, "451 4.3.0 later");
   EXPECT_EQ(RunAt(kStart + 3 * kDay).failed, 1u);
   auto failed = store_->ListFailed(10);
   ASSERT_TRUE(failed.ok());
@@ -352,7 +283,7 @@ TEST_F(SequenceDispatchTest, PermanentFailureGoesToTheFailedList) {
 
 TEST_F(SequenceDispatchTest, StepTooOldToRetryFailsAndSaysSo) {
   Enrol("camera");
-  transport_.next_kind = SendResult::Kind::kTemporary;
+  transport_.otherwise = Answer(SendResult::Kind::kTemporary, "451 4.3.0 later");
   settings_.catch_up_limit = Seconds(0);
   EXPECT_EQ(RunAt(kStart + 3 * kDay).retried, 1u);
   EXPECT_EQ(RunAt(kStart + 4 * kDay + Seconds(1)).failed, 1u);
@@ -402,7 +333,7 @@ TEST_F(SequenceDispatchTest, StepToAPersonAtTheSendLimitWaits) {
   Enrol("camera");
   settings_.person_send_limit = 2;
   settings_.person_send_window = kDay;
-  RecordingStore recording(*store_);
+  testing::ForwardingStore recording(*store_);
   const TimePoint due = kStart + 3 * kDay;
   recording.AddSend(kPerson, due - Seconds(7200));
   recording.AddSend(kPerson, due - Seconds(3600));

@@ -14,7 +14,8 @@
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
-#include "test_store_dir.h"
+#include "tests/support/test_dir.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
 namespace {
@@ -71,16 +72,6 @@ class ChangingStoreWaiter final : public QueueWaiter {
   TimePoint end_;
 };
 
-class NullTransport final : public Transport {
- public:
-  SendResult Send(const OutgoingMail&) override {
-    SendResult sent;
-    sent.kind = SendResult::Kind::kSent;
-    sent.detail = "250 2.0.0 Ok";
-    return sent;
-  }
-};
-
 class StoreFailureBackoff : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -109,7 +100,7 @@ class StoreFailureBackoff : public ::testing::Test {
   std::string dir_;
   std::shared_ptr<FullDisk> faults_ = std::make_shared<FullDisk>();
   std::unique_ptr<Store> store_;
-  NullTransport transport_;
+  testing::TestTransport transport_;
   ManualClock clock_{kStart};
   CapturingLogger logger_;
   DispatchSettings settings_;

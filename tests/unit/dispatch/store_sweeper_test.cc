@@ -12,23 +12,14 @@
 
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
-#include "test_store_dir.h"
+#include "tests/support/test_dir.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
 namespace {
 
 const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
 constexpr int64_t kDay = 86400;
-
-class NoTransport final : public Transport {
- public:
-  SendResult Send(const OutgoingMail&) override {
-    SendResult r;
-    r.kind = SendResult::Kind::kSent;
-    r.detail = "250 ok";
-    return r;
-  }
-};
 
 class StoreSweeperTest : public ::testing::Test {
  protected:
@@ -130,7 +121,7 @@ TEST_F(StoreSweeperTest, IntervalZeroNeverSweeps) {
 TEST_F(StoreSweeperTest, DispatcherRunSweepsTheStoreBetweenRounds) {
   FailedAt(3, kStart);
   clock_.Advance(Seconds(31 * kDay));
-  NoTransport transport;
+  testing::TestTransport transport;
   DispatchSettings settings;
   settings.poll_interval = Seconds(60);
   settings.retention = settings_;
@@ -149,7 +140,7 @@ TEST_F(StoreSweeperTest, DispatcherRunSweepsTheStoreBetweenRounds) {
 TEST_F(StoreSweeperTest, DispatcherRunOnceNeverSweeps) {
   FailedAt(3, kStart);
   clock_.Advance(Seconds(31 * kDay));
-  NoTransport transport;
+  testing::TestTransport transport;
   DispatchSettings settings;
   settings.retention = settings_;
   Dispatcher dispatcher(*store_, transport, clock_, logger_, settings, &counters_);

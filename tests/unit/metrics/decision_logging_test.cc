@@ -9,10 +9,13 @@
 #include "message_fixture.h"
 #include "metrics/counters.h"
 #include "milter/session.h"
-#include "temp_store.h"
+#include "tests/support/temp_store.h"
 
 namespace ar {
 namespace {
+
+using testing::AwayRule;
+using testing::TempStore;
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;

@@ -1,51 +1,31 @@
 // Dispatcher with Counters, on a real store: each outcome is counted once.
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
 #include "metrics/counters.h"
-#include "temp_store.h"
+#include "tests/support/temp_store.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
 namespace {
 
-// Answers each Send with the next scripted result.
-class ScriptedTransport final : public Transport {
- public:
-  explicit ScriptedTransport(std::deque<SendResult::Kind> script) : script_(std::move(script)) {}
-  SendResult Send(const OutgoingMail&) override {
-    SendResult result;
-    result.kind = script_.empty() ? SendResult::Kind::kTemporary : script_.front();
-    if (!script_.empty()) script_.pop_front();
-    result.detail = "scripted";
-    return result;
-  }
-
- private:
-  std::deque<SendResult::Kind> script_;
-};
+using testing::ReplyTo;
+using testing::TempStore;
+using testing::TestTransport;
 
 TEST(DispatcherCounting, CountsSentDeferredAndFailed) {
   TempStore t;
   ManualClock clock(FromUnixSeconds(1767225600));
   std::vector<NewReply> replies;
-  for (const char* sender : {"a@example.net", "b@example.net", "c@example.net"}) {
-    NewReply reply;
-    reply.user = "alice@example.org";
-    reply.dedupe_sender = sender;
-    reply.period = Seconds(86400);
-    reply.envelope_recipient = sender;
-    reply.message_id = "<r@example.org>";
-    reply.message = "Subject: away\r\n\r\nbody\r\n";
-    reply.due = clock.Now();
-    replies.push_back(reply);
-  }
+  for (const char* sender : {"a@example.net", "b@example.net", "c@example.net"})
+    replies.push_back(ReplyTo(sender, clock.Now()));
   ASSERT_TRUE(t.store->Enqueue(replies, clock.Now()).ok());
 
-  ScriptedTransport transport(
-      {SendResult::Kind::kSent, SendResult::Kind::kTemporary, SendResult::Kind::kPermanent});
+  TestTransport transport;
+  transport.script = {TestTransport::Answer(SendResult::Kind::kSent, "250 2.0.0 Ok"),
+                      TestTransport::Answer(SendResult::Kind::kTemporary, "451 4.3.0 later"),
+                      TestTransport::Answer(SendResult::Kind::kPermanent, "550 5.1.1 unknown")};
   CapturingLogger logger;
   Counters counters;
   Dispatcher dispatcher(*t.store, transport, clock, logger, DispatchSettings{}, &counters);

@@ -1,4 +1,5 @@
 #include "metrics/metric_samples.h"
+#include "tests/support/metric_series.h"
 
 #include <gtest/gtest.h>
 
@@ -8,22 +9,13 @@
 namespace ar {
 namespace {
 
-// "name{l=v}" -> value, for assertions.
-std::map<std::string, double> ByKey(const std::vector<Sample>& samples) {
-  std::map<std::string, double> out;
-  for (const Sample& s : samples) {
-    std::string key = s.name;
-    for (const Label& l : s.labels) key += "{" + l.name + "=" + l.value + "}";
-    EXPECT_TRUE(out.emplace(key, s.value).second) << "duplicate series " << key;
-  }
-  return out;
-}
+using testing::SamplesByKey;
 
 TEST(MetricSamples, MilterExportsEveryDecisionReasonIncludingZeros) {
   Counters counters;
   counters.CountQueued();
   counters.CountSkip(SkipReason::kPrecedence);
-  auto samples = ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter));
+  auto samples = SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter));
   EXPECT_EQ(samples.at("autoresponder_decisions_total{reason=queued}"), 1);
   EXPECT_EQ(samples.at("autoresponder_decisions_total{reason=precedence}"), 1);
   EXPECT_EQ(samples.at("autoresponder_decisions_total{reason=list-header}"), 0);
@@ -39,10 +31,10 @@ TEST(MetricSamples, MilterExportsEveryDecisionReasonIncludingZeros) {
 TEST(MetricSamples, MilterExportsUnrecordedMessagesAndTheDispatcherDoesNot) {
   Counters counters;
   counters.CountUnrecorded();
-  EXPECT_EQ(ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter))
+  EXPECT_EQ(SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter))
                 .at("autoresponder_unrecorded_total"),
             1);
-  EXPECT_EQ(ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher))
+  EXPECT_EQ(SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher))
                 .count("autoresponder_unrecorded_total"),
             0u);
 }
@@ -52,7 +44,7 @@ TEST(MetricSamples, DispatcherExportsOutcomesAndNoDecisions) {
   counters.CountReply(ReplyOutcome::kSent);
   counters.CountReply(ReplyOutcome::kFailed);
   counters.CountInternalError();
-  auto samples = ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
+  auto samples = SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
   EXPECT_EQ(samples.at("autoresponder_replies_total{outcome=sent}"), 1);
   EXPECT_EQ(samples.at("autoresponder_replies_total{outcome=deferred}"), 0);
   EXPECT_EQ(samples.at("autoresponder_replies_total{outcome=failed}"), 1);
@@ -65,7 +57,7 @@ TEST(MetricSamples, DispatcherExportsSweptRecordsByDatabase) {
   counters.CountSwept(SweptKind::kResponses, 5);
   counters.CountSwept(SweptKind::kResponses, 2);
   counters.CountSwept(SweptKind::kTokens, 1);
-  auto samples = ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
+  auto samples = SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
   EXPECT_EQ(samples.at("autoresponder_swept_total{database=responses}"), 7);
   EXPECT_EQ(samples.at("autoresponder_swept_total{database=tokens}"), 1);
   EXPECT_EQ(samples.at("autoresponder_swept_total{database=failed}"), 0);
@@ -73,8 +65,8 @@ TEST(MetricSamples, DispatcherExportsSweptRecordsByDatabase) {
 
 TEST(MetricSamples, MilterAndDispatcherFilesShareNoSeries) {
   // node_exporter rejects a series that two files in its directory both carry.
-  auto milter = ByKey(CounterSamples(CounterSnapshot{}, MetricsProgram::kMilter));
-  auto dispatcher = ByKey(CounterSamples(CounterSnapshot{}, MetricsProgram::kDispatcher));
+  auto milter = SamplesByKey(CounterSamples(CounterSnapshot{}, MetricsProgram::kMilter));
+  auto dispatcher = SamplesByKey(CounterSamples(CounterSnapshot{}, MetricsProgram::kDispatcher));
   for (const auto& [key, value] : dispatcher) EXPECT_EQ(milter.count(key), 0u) << key;
 }
 
@@ -87,7 +79,7 @@ TEST(MetricSamples, OldestDueAgeCountsOnlyOverdueTime) {
   stats.map_size = 1 << 20;
   const TimePoint now = FromUnixSeconds(1767225600);
   stats.earliest_due = now - Seconds(90);
-  auto samples = ByKey(StoreGaugeSamples(stats, now));
+  auto samples = SamplesByKey(StoreGaugeSamples(stats, now));
   EXPECT_EQ(samples.at("autoresponder_rules"), 3);
   EXPECT_EQ(samples.at("autoresponder_queue_depth"), 2);
   EXPECT_EQ(samples.at("autoresponder_queue_oldest_due_age_seconds"), 90);
@@ -96,10 +88,10 @@ TEST(MetricSamples, OldestDueAgeCountsOnlyOverdueTime) {
   EXPECT_EQ(samples.at("autoresponder_store_map_size_bytes"), 1 << 20);
 
   stats.earliest_due = now + Seconds(300);  // claimed or waiting to retry
-  EXPECT_EQ(ByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
+  EXPECT_EQ(SamplesByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
             0);
   stats.earliest_due.reset();
-  EXPECT_EQ(ByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
+  EXPECT_EQ(SamplesByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
             0);
 }
 

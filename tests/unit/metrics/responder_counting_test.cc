@@ -6,10 +6,13 @@
 #include "message_fixture.h"
 #include "metrics/counters.h"
 #include "responder/out_of_office_responder.h"
-#include "temp_store.h"
+#include "tests/support/temp_store.h"
 
 namespace ar {
 namespace {
+
+using testing::AwayRule;
+using testing::TempStore;
 
 class ResponderCounting : public ::testing::Test {
  protected:

@@ -12,19 +12,12 @@
 #include "metrics/counters.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
+#include "tests/support/metric_series.h"
 
 namespace ar {
 namespace {
 
-std::map<std::string, double> ByKey(const std::vector<Sample>& samples) {
-  std::map<std::string, double> out;
-  for (const Sample& s : samples) {
-    std::string key = s.name;
-    for (const Label& l : s.labels) key += "{" + l.name + "=" + l.value + "}";
-    EXPECT_TRUE(out.emplace(key, s.value).second) << "duplicate series " << key;
-  }
-  return out;
-}
+using testing::SamplesByKey;
 
 TEST(SequenceCounters, CountsPerSequenceAndReason) {
   SequenceCounters counters;
@@ -79,7 +72,7 @@ TEST(SequenceCounterSamples, MilterExportsEnrolmentsConfirmationsAndMessageExits
   counters.sequences().CountEnrolment("camera");
   counters.sequences().CountExit("camera", SequenceExitReason::kUnsubscribe);
   counters.sequences().CountUnconfirmed("camera");
-  auto samples = ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter));
+  auto samples = SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kMilter));
   EXPECT_EQ(samples.at("autoresponder_sequence_enrolments_total{sequence=camera}"), 1);
   EXPECT_EQ(samples.at("autoresponder_sequence_unconfirmed_total{sequence=camera}"), 1);
   EXPECT_EQ(samples.at("autoresponder_sequence_confirmed_total{sequence=camera}"), 0);
@@ -96,7 +89,7 @@ TEST(SequenceCounterSamples, DispatcherExportsStepsAndItsOwnExits) {
   Counters counters;
   counters.sequences().CountStepSent("camera");
   counters.sequences().CountExit("camera", SequenceExitReason::kExpiry);
-  auto samples = ByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
+  auto samples = SamplesByKey(CounterSamples(counters.Snapshot(), MetricsProgram::kDispatcher));
   EXPECT_EQ(samples.at("autoresponder_sequence_steps_sent_total{sequence=camera}"), 1);
   EXPECT_EQ(samples.at("autoresponder_sequence_exits_total{sequence=camera}{reason=expiry}"), 1);
   EXPECT_EQ(

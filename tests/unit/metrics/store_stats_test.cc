@@ -1,24 +1,16 @@
 // Store::Stats() on a real LMDB store: the numbers behind the gauges.
 #include <gtest/gtest.h>
 
-#include "temp_store.h"
+#include "tests/support/temp_store.h"
 
 namespace ar {
 namespace {
 
-const TimePoint kNow = FromUnixSeconds(1767225600);
+using testing::AwayRule;
+using testing::ReplyTo;
+using testing::TempStore;
 
-NewReply ReplyTo(const std::string& sender, TimePoint due) {
-  NewReply reply;
-  reply.user = "alice@example.org";
-  reply.dedupe_sender = sender;
-  reply.period = Seconds(86400);
-  reply.envelope_recipient = sender;
-  reply.message_id = "<r@example.org>";
-  reply.message = "Subject: away\r\n\r\nbody\r\n";
-  reply.due = due;
-  return reply;
-}
+const TimePoint kNow = FromUnixSeconds(1767225600);
 
 TEST(StoreStats, EmptyStoreHasNothingQueued) {
   TempStore t;

@@ -10,10 +10,12 @@
 
 #include "core/logger.h"
 #include "metrics/textfile_exporter.h"
-#include "temp_store.h"
+#include "tests/support/test_dir.h"
 
 namespace ar {
 namespace {
+
+using testing::FreshTestDir;
 
 using ::testing::HasSubstr;
 

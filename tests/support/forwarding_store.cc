@@ -1,0 +1,157 @@
+#include "tests/support/forwarding_store.h"
+
+#include "core/strings.h"
+
+namespace ar::testing {
+
+// Each call: the set failure, if any, else what the real store answers.
+#define AR_FAIL_OR(call)                              \
+  do {                                                \
+    if (std::optional<Status> failed = failure()) return *failed; \
+    return real_.call;                                \
+  } while (false)
+
+void ForwardingStore::FailEveryCall(Status error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failure_ = std::move(error);
+}
+
+std::optional<Status> ForwardingStore::failure() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failure_;
+}
+
+void ForwardingStore::AddSend(const std::string& person, TimePoint at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sends_[ToLowerAscii(person)].push_back(at);
+}
+
+std::vector<DeferCall> ForwardingStore::defers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return defers_;
+}
+
+std::string ForwardingStore::asked_dedupe_sender() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return asked_dedupe_sender_;
+}
+
+Status ForwardingStore::PutRule(const OutOfOfficeRule& rule) { AR_FAIL_OR(PutRule(rule)); }
+
+Result<std::optional<OutOfOfficeRule>> ForwardingStore::GetRule(const std::string& address) {
+  AR_FAIL_OR(GetRule(address));
+}
+
+Result<std::vector<OutOfOfficeRule>> ForwardingStore::ListRules() { AR_FAIL_OR(ListRules()); }
+
+Status ForwardingStore::DeleteRule(const std::string& address) { AR_FAIL_OR(DeleteRule(address)); }
+
+Result<std::vector<OutOfOfficeRule>> ForwardingStore::FindRulesForRecipients(
+    const std::vector<std::string>& recipients) {
+  ++rule_lookups;
+  AR_FAIL_OR(FindRulesForRecipients(recipients));
+}
+
+Result<RulesWithResponses> ForwardingStore::FindRulesWithResponses(
+    const std::vector<std::string>& recipients, const std::string& dedupe_sender) {
+  ++combined_lookups;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    asked_dedupe_sender_ = dedupe_sender;
+  }
+  AR_FAIL_OR(FindRulesWithResponses(recipients, dedupe_sender));
+}
+
+Result<std::optional<ResponseRecord>> ForwardingStore::GetResponse(
+    const std::string& user, const std::string& dedupe_sender) {
+  ++response_reads;
+  AR_FAIL_OR(GetResponse(user, dedupe_sender));
+}
+
+Result<std::vector<EnqueueOutcome>> ForwardingStore::Enqueue(const std::vector<NewReply>& replies,
+                                                             TimePoint now) {
+  AR_FAIL_OR(Enqueue(replies, now));
+}
+
+Result<std::vector<QueueItem>> ForwardingStore::ClaimDue(TimePoint now, size_t limit,
+                                                         Seconds lease) {
+  AR_FAIL_OR(ClaimDue(now, limit, lease));
+}
+
+Status ForwardingStore::MarkSent(uint64_t id, TimePoint now) {
+  if (std::optional<Status> failed = failure()) return *failed;
+  std::string person;
+  if (auto queue = real_.ListQueue(100000); queue.ok())
+    for (const QueueItem& item : *queue)
+      if (item.id == id) person = ToLowerAscii(item.envelope_recipient);
+  Status sent = real_.MarkSent(id, now);
+  if (sent.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sends_[person].push_back(now);
+  }
+  return sent;
+}
+
+Status ForwardingStore::MarkRetry(uint64_t id, TimePoint retry_at, const std::string& error) {
+  AR_FAIL_OR(MarkRetry(id, retry_at, error));
+}
+
+Status ForwardingStore::MarkFailed(uint64_t id, TimePoint now, const std::string& error) {
+  AR_FAIL_OR(MarkFailed(id, now, error));
+}
+
+Status ForwardingStore::Defer(uint64_t id, TimePoint until, const std::string& reason) {
+  if (std::optional<Status> failed = failure()) return *failed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    defers_.push_back(DeferCall{id, until, reason});
+  }
+  Status deferred = real_.Defer(id, until, reason);
+  if (deferred.code() == Status::Code::kIoError && deferred.message() == "Defer not available")
+    return real_.MarkRetry(id, until, reason);
+  return deferred;
+}
+
+Result<std::optional<TimePoint>> ForwardingStore::NextDue() { AR_FAIL_OR(NextDue()); }
+
+Result<size_t> ForwardingStore::ReleaseClaims() {
+  ++release_calls;
+  AR_FAIL_OR(ReleaseClaims());
+}
+
+Result<std::vector<TimePoint>> ForwardingStore::RecentSends(const std::string& person,
+                                                            TimePoint since) {
+  if (std::optional<Status> failed = failure()) return *failed;
+  Result<std::vector<TimePoint>> real = real_.RecentSends(person, since);
+  if (!real.ok() || !real->empty()) return real;
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<TimePoint> recent;
+  for (TimePoint at : sends_[ToLowerAscii(person)])
+    if (at >= since) recent.push_back(at);
+  return recent;
+}
+
+Result<SweepStep> ForwardingStore::SweepExpired(SweptKind kind, const std::string& resume_after,
+                                                TimePoint now, const RetentionPolicy& policy,
+                                                const SweepLimits& limits) {
+  AR_FAIL_OR(SweepExpired(kind, resume_after, now, policy, limits));
+}
+
+Result<std::vector<QueueItem>> ForwardingStore::ListQueue(size_t limit) {
+  AR_FAIL_OR(ListQueue(limit));
+}
+
+Result<std::vector<QueueItem>> ForwardingStore::ListFailed(size_t limit) {
+  AR_FAIL_OR(ListFailed(limit));
+}
+
+Result<StoreStats> ForwardingStore::Stats() { AR_FAIL_OR(Stats()); }
+
+SequenceStore& ForwardingStore::sequences() {
+  if (failure()) return Store::sequences();
+  return real_.sequences();
+}
+
+#undef AR_FAIL_OR
+
+}  // namespace ar::testing
