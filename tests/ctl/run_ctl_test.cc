@@ -20,35 +20,14 @@ using ::testing::StartsWith;
 // 2026-12-21T12:00:00Z.
 constexpr int64_t kNow = 1797854400;
 
-struct CtlRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using CtlRun = CtlResult;
 
 class RunCtlTest : public ::testing::Test {
  protected:
   CtlSandbox sandbox_{kNow};
 
   CtlRun Ctl(std::vector<std::string> args, const std::string& input = "") {
-    std::vector<std::string> full = {"autoresponder-ctl",
-                                     "--config",
-                                     sandbox_.config,
-                                     "--store_path",
-                                     sandbox_.store,
-                                     "--clock",
-                                     "file:" + sandbox_.clock_file};
-    full.insert(full.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : full) argv.push_back(a.c_str());
-    argv.push_back(nullptr);
-    std::istringstream in(input);
-    std::ostringstream out, err;
-    CtlRun run;
-    run.code = RunCtl(static_cast<int>(full.size()), argv.data(), in, out, err);
-    run.out = out.str();
-    run.err = err.str();
-    return run;
+    return RunCtlIn(sandbox_, args, input);
   }
 };
 

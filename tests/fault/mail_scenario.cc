@@ -235,7 +235,9 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
 
   ManualClock clock(kStart);
   CapturingLogger logger(LogLevel::kWarning);
-  ScriptedTransport transport(faults.send, faults.send_failure);
+  testing::TestTransport transport;
+  transport.fail_at = faults.send;
+  transport.fail_kind = faults.send_failure;
   fault->OnFailure([&] { result.sends_before_failed_write = transport.attempts().size(); });
   fault->Arm();
 

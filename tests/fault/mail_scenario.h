@@ -1,6 +1,6 @@
 // MailScenario: one deterministic day of mail through the real milter logic
 // (Session, MilterService), then the real Dispatcher, on a real LmdbStore
-// in a fresh directory, with a ManualClock and a ScriptedTransport:
+// in a fresh directory, with a ManualClock and a TestTransport:
 //   - out-of-office: two users away; a sender who writes twice gets one
 //     reply; a mail to both users gets two; list mail and mail to nobody
 //     away get none;
@@ -30,9 +30,11 @@
 #include "milter/milter_service.h"
 #include "milter/session.h"
 #include "store/store.h"
-#include "tests/fault/scripted_transport.h"
+#include "tests/support/test_transport.h"
 
 namespace ar {
+
+using testing::SendAttempt;
 
 struct ScenarioMessage {
   std::string name;  // what the message is in the story, for failure output

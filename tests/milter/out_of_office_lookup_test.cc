@@ -4,16 +4,14 @@
 // reads would have given.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "core/logger.h"
 #include "responder/out_of_office_responder.h"
 #include "store/store.h"
+#include "tests/support/forwarding_store.h"
+#include "tests/support/temp_store.h"
 
 namespace ar {
 namespace {
-
-namespace fs = std::filesystem;
 
 const TimePoint kNow = FromUnixSeconds(1767225600);
 
@@ -39,59 +37,30 @@ Message MailTo(const std::vector<std::string>& recipients) {
   return message;
 }
 
-// Answers the lookup from memory and counts every read the responder makes.
-class CountingStore final : public Store {
- public:
-  std::vector<OutOfOfficeRule> rules;
-  std::optional<ResponseRecord> response;  // for every rule
-  int combined_lookups = 0;
-  int rule_lookups = 0;
-  int response_reads = 0;
-  std::string asked_dedupe_sender;
-
-  Result<RulesWithResponses> FindRulesWithResponses(const std::vector<std::string>&,
-                                                    const std::string& dedupe_sender) override {
-    ++combined_lookups;
-    asked_dedupe_sender = dedupe_sender;
-    RulesWithResponses out;
-    out.rules = rules;
-    out.responses.assign(rules.size(), response);
-    return out;
-  }
-  Result<std::vector<OutOfOfficeRule>> FindRulesForRecipients(
-      const std::vector<std::string>&) override {
-    ++rule_lookups;
-    return rules;
-  }
-  Result<std::optional<ResponseRecord>> GetResponse(const std::string&,
-                                                    const std::string&) override {
-    ++response_reads;
-    return response;
-  }
-  Result<std::vector<EnqueueOutcome>> Enqueue(const std::vector<NewReply>& replies,
-                                              TimePoint) override {
-    return std::vector<EnqueueOutcome>(replies.size(), EnqueueOutcome{true, 1});
+// A real store behind the ForwardingStore that counts the responder's reads.
+class OutOfOfficeLookup : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(real_.store, nullptr);
+    ASSERT_TRUE(real_.store->PutRule(Rule("alice@example.org")).ok());
+    ASSERT_TRUE(real_.store->PutRule(Rule("carol@example.org")).ok());
   }
 
-  Status PutRule(const OutOfOfficeRule&) override { return Status::IoError("unused"); }
-  Result<std::optional<OutOfOfficeRule>> GetRule(const std::string&) override {
-    return Status::IoError("unused");
+  // alice@example.org answered bob@example.net an hour before kNow.
+  void AliceAnsweredBobAnHourAgo() {
+    const TimePoint then = kNow - Seconds(3600);
+    auto rule = real_.store->GetRule("alice@example.org");
+    ASSERT_TRUE(rule.ok() && rule->has_value());
+    NewReply reply = testing::ReplyTo("bob@example.net", then);
+    reply.generation = (*rule)->generation;
+    ASSERT_TRUE(real_.store->Enqueue({reply}, then).ok());
+    auto claimed = real_.store->ClaimDue(then, 10, Seconds(600));
+    ASSERT_TRUE(claimed.ok() && claimed->size() == 1u);
+    ASSERT_TRUE(real_.store->MarkSent((*claimed)[0].id, then).ok());
   }
-  Result<std::vector<OutOfOfficeRule>> ListRules() override { return Status::IoError("unused"); }
-  Status DeleteRule(const std::string&) override { return Status::IoError("unused"); }
-  Result<std::vector<QueueItem>> ClaimDue(TimePoint, size_t, Seconds) override {
-    return Status::IoError("unused");
-  }
-  Status MarkSent(uint64_t, TimePoint) override { return Status::IoError("unused"); }
-  Status MarkRetry(uint64_t, TimePoint, const std::string&) override {
-    return Status::IoError("unused");
-  }
-  Status MarkFailed(uint64_t, TimePoint, const std::string&) override {
-    return Status::IoError("unused");
-  }
-  Result<std::optional<TimePoint>> NextDue() override { return Status::IoError("unused"); }
-  Result<std::vector<QueueItem>> ListQueue(size_t) override { return Status::IoError("unused"); }
-  Result<std::vector<QueueItem>> ListFailed(size_t) override { return Status::IoError("unused"); }
+
+  testing::TempStore real_;
+  testing::ForwardingStore store_{*real_.store};
 };
 
 ResponderSettings Settings() {
@@ -100,49 +69,37 @@ ResponderSettings Settings() {
   return settings;
 }
 
-TEST(OutOfOfficeLookup, OneCombinedReadPerMessageWhateverTheNumberOfRules) {
-  CountingStore store;
-  store.rules = {Rule("alice@example.org"), Rule("carol@example.org")};
+TEST_F(OutOfOfficeLookup, OneCombinedReadPerMessageWhateverTheNumberOfRules) {
   CapturingLogger logger;
-  OutOfOfficeResponder responder(store, logger);
+  OutOfOfficeResponder responder(store_, logger);
   auto report =
       responder.Handle(MailTo({"alice@example.org", "carol@example.org"}), Settings(), kNow);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->queued, 2u);
-  EXPECT_EQ(store.combined_lookups, 1);
-  EXPECT_EQ(store.rule_lookups, 0);
-  EXPECT_EQ(store.response_reads, 0);
+  EXPECT_EQ(store_.combined_lookups, 1);
+  EXPECT_EQ(store_.rule_lookups, 0);
+  EXPECT_EQ(store_.response_reads, 0);
   // The sender form the response log is keyed on (lower case).
-  EXPECT_EQ(store.asked_dedupe_sender, "bob@example.net");
+  EXPECT_EQ(store_.asked_dedupe_sender(), "bob@example.net");
 }
 
-TEST(OutOfOfficeLookup, PrefetchedResponseStillDedupes) {
-  CountingStore store;
-  store.rules = {Rule("alice@example.org")};
-  store.response = ResponseRecord{store.rules[0].generation, ResponseState::kSent,
-                                  kNow - Seconds(3600)};
+TEST_F(OutOfOfficeLookup, PrefetchedResponseStillDedupes) {
+  AliceAnsweredBobAnHourAgo();
   CapturingLogger logger(LogLevel::kInfo);
-  OutOfOfficeResponder responder(store, logger);
+  OutOfOfficeResponder responder(store_, logger);
   auto report = responder.Handle(MailTo({"alice@example.org"}), Settings(), kNow);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->queued, 0u);
   EXPECT_EQ(report->skipped, 1u);
   EXPECT_TRUE(logger.Contains("already-answered"));
-  EXPECT_EQ(store.response_reads, 0);
+  EXPECT_EQ(store_.response_reads, 0);
 }
 
-TEST(OutOfOfficeLookup, LmdbStoreGivesWhatTheSeparateReadsGive) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "ooo_lookup_lmdb";
-  fs::remove_all(dir);
-  StoreOptions options;
-  options.path = dir.string();
-  auto opened = Store::Open(options);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  Store& store = **opened;
+TEST_F(OutOfOfficeLookup, LmdbStoreGivesWhatTheSeparateReadsGive) {
+  Store& store = *real_.store;
   OutOfOfficeRule alice = Rule("alice@example.org");
   alice.aliases = {"a.smith@example.org"};
   ASSERT_TRUE(store.PutRule(alice).ok());
-  ASSERT_TRUE(store.PutRule(Rule("carol@example.org")).ok());
   NewReply reply;
   reply.user = "alice@example.org";
   reply.dedupe_sender = "bob@example.net";
@@ -171,8 +128,6 @@ TEST(OutOfOfficeLookup, LmdbStoreGivesWhatTheSeparateReadsGive) {
   ASSERT_TRUE(found->responses[0].has_value());
   EXPECT_EQ(found->responses[0]->state, ResponseState::kPending);
   EXPECT_FALSE(found->responses[1].has_value());
-  opened->reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace

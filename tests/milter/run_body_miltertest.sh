@@ -5,15 +5,7 @@
 # Usage: run_body_miltertest.sh MILTERTEST MILTER SOURCE_DIR yes|no [EXTRA_CONFIG_LINE]
 set -eu
 MILTERTEST=$1 MILTER=$2 SRC=$3 READS_BODY=$4 EXTRA=${5:-}
-WORK=$(mktemp -d)
-MILTER_PID=""
-cleanup() {
-  [ -n "$MILTER_PID" ] && kill "$MILTER_PID" 2>/dev/null && wait "$MILTER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo 1767225600 > "$WORK/clock"
+. "$SRC/../support/milter_sandbox.sh"
 mkdir "$WORK/sequences"
 (umask 077; echo "body-miltertest-key-0123456789" > "$WORK/secret.key")
 printf 'Subject: PX-100 coupon\n\nHello {{first_name}}\n' > "$WORK/sequences/coupon.txt"
@@ -33,13 +25,7 @@ person = envelope-recipient
 when = 5d after enrolment
 template = coupon.txt
 SEQ
-cat > "$WORK/ar.conf" <<CONF
-milter_socket = inet:$PORT@127.0.0.1
-store_path = $WORK/store
-clock = file:$WORK/clock
-log_target = stderr
-log_level = info
-hostname = mx.example.org
+{ base_config; cat <<CONF; } > "$WORK/ar.conf"
 sequence_dir = $WORK/sequences
 secret_key_file = $WORK/secret.key
 service_user =
@@ -47,8 +33,7 @@ store_error_file = $WORK/store-error
 trigger_body_limit = 1K
 $EXTRA
 CONF
-"$MILTER" --config "$WORK/ar.conf" 2> "$WORK/milter.log" &
-MILTER_PID=$!
+start_milter
 "$MILTERTEST" -D port="$PORT" -D reads_body="$READS_BODY" -s "$SRC/body_protocol.lua"
 sleep 0.2
 echo "--- milter log"; cat "$WORK/milter.log"

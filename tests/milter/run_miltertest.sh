@@ -4,27 +4,12 @@
 # Usage: run_miltertest.sh MILTERTEST MILTER CTL SOURCE_DIR [EXTRA_CONFIG_LINE]
 set -eu
 MILTERTEST=$1 MILTER=$2 CTL=$3 SRC=$4 EXTRA=${5:-}
-WORK=$(mktemp -d)
-MILTER_PID=""
-cleanup() {
-  [ -n "$MILTER_PID" ] && kill "$MILTER_PID" 2>/dev/null && wait "$MILTER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo 1767225600 > "$WORK/clock"
-cat > "$WORK/ar.conf" <<CONF
-milter_socket = inet:$PORT@127.0.0.1
-store_path = $WORK/store
-clock = file:$WORK/clock
-log_target = stderr
-log_level = info
-hostname = mx.example.org
+. "$SRC/../support/milter_sandbox.sh"
+{ base_config; cat <<CONF; } > "$WORK/ar.conf"
 $EXTRA
 CONF
 "$CTL" --config "$WORK/ar.conf" ooo set alice@example.org --name "Alice" --text "I am away."
-"$MILTER" --config "$WORK/ar.conf" 2> "$WORK/milter.log" &
-MILTER_PID=$!
+start_milter
 "$MILTERTEST" -D port="$PORT" -s "$SRC/ooo_protocol.lua"
 sleep 0.2
 echo "--- milter log"; cat "$WORK/milter.log"

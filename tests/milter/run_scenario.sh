@@ -8,16 +8,9 @@
 set -eu
 MILTERTEST=$1 MILTER=$2 CTL=$3 SRC=$4 ENGINE=$5 NAME=$6
 SCENARIO="$SRC/scenarios/$NAME"
-WORK=$(mktemp -d)
-MILTER_PID=""
-cleanup() {
-  [ -n "$MILTER_PID" ] && kill "$MILTER_PID" 2>/dev/null && wait "$MILTER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$SRC/../support/milter_sandbox.sh"
 fail() { echo "FAIL ($NAME on $ENGINE): $*"; exit 1; }
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 KEY=scenario-key-not-secret-0123456789
 printf '%s' "$KEY" > "$WORK/secret.key"
 chmod 600 "$WORK/secret.key"
@@ -36,15 +29,8 @@ when = 1d after enrolment
 template = hello.txt
 SEQ
 printf 'Subject: Hello\n\nHello {{first_name}}\n' > "$WORK/sequences/hello.txt"
-echo 1767225600 > "$WORK/clock"
-cat > "$WORK/ar.conf" <<CONF
-milter_socket = inet:$PORT@127.0.0.1
+{ base_config; cat <<CONF; } > "$WORK/ar.conf"
 milter_engine = $ENGINE
-store_path = $WORK/store
-clock = file:$WORK/clock
-log_target = stderr
-log_level = info
-hostname = mx.example.org
 sequence_dir = $WORK/sequences
 secret_key_file = $WORK/secret.key
 CONF
@@ -55,8 +41,7 @@ TOKEN=$(printf 'person\000kari@example.no' | openssl dgst -sha256 -hmac "$KEY" -
 TEXT="I am away."
 [ -f "$SCENARIO.text" ] && TEXT=$(cat "$SCENARIO.text")
 "$CTL" --config "$WORK/ar.conf" ooo set alice@example.org --name "Alice" --text "$TEXT"
-"$MILTER" --config "$WORK/ar.conf" 2> "$WORK/milter.log" &
-MILTER_PID=$!
+start_milter
 status=0
 if [ -f "$SCENARIO.lua" ]; then
   "$MILTERTEST" -D port="$PORT" -D token="$TOKEN" -D scripts="$SRC/scenarios" \

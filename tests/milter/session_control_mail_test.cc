@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include "milter/session.h"
 #include "sequence/tokens.h"
 #include "store/store.h"
+#include "tests/support/session_fixture.h"
 
 namespace ar {
 namespace {
@@ -49,38 +49,16 @@ std::shared_ptr<MessageSettings> SignupSettings() {
   return settings;
 }
 
-class SessionControlMailTest : public ::testing::Test {
+class SessionControlMailTest : public testing::SessionFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("session_control_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    StoreOptions options;
-    options.path = dir_.string();
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    service_ = std::make_unique<MilterService>(SignupSettings(), *store_, clock_, logger_);
+    SessionFixture::SetUp();
+    StartService(SignupSettings());
   }
 
-  struct Delivered {
-    EndOfMessage end;
-    bool wanted_body = false;
-  };
-
   Delivered Deliver(const std::string& sender, const std::vector<std::string>& rcpts,
-                    const std::vector<std::pair<std::string, std::string>>& headers,
-                    const std::string& body = "") {
-    Session session(*service_);
-    session.OnMailFrom("<" + sender + ">", false);
-    for (const auto& r : rcpts) session.OnRecipient("<" + r + ">");
-    for (const auto& [name, value] : headers) session.OnHeader(name, value);
-    Delivered out;
-    out.wanted_body = session.WantsBody();
-    if (out.wanted_body) session.OnBodyChunk(body);
-    out.end = session.OnEndOfMessage("4Qc1");
-    return out;
+                    const testing::HeaderList& headers, const std::string& body = "") {
+    return DeliverMessage(sender, rcpts, headers, body, "4Qc1");
   }
 
   void SignUpKari() {
@@ -99,12 +77,6 @@ class SessionControlMailTest : public ::testing::Test {
   std::string Verp() const {
     return TaggedAddress("bounces", PersonToken(kKey, kKari), "shop.example");
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-  ManualClock clock_{FromUnixSeconds(1767225600)};
-  CapturingLogger logger_{LogLevel::kInfo};
-  std::unique_ptr<MilterService> service_;
 };
 
 TEST_F(SessionControlMailTest, ValidUnsubscribeAtOurDomainIsConsumedAndSuppresses) {

@@ -5,7 +5,6 @@
 // Driven as the engines drive it, against a real Store and a ManualClock.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <string>
 
 #include "core/clock.h"
@@ -13,6 +12,7 @@
 #include "metrics/counters.h"
 #include "milter/session.h"
 #include "store/store.h"
+#include "tests/support/session_fixture.h"
 
 namespace ar {
 namespace {
@@ -52,25 +52,11 @@ std::shared_ptr<MessageSettings> FormSettings() {
   return settings;
 }
 
-class SessionEnrolLimitsTest : public ::testing::Test {
+class SessionEnrolLimitsTest : public testing::SessionFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("session_enrol_limits_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    StoreOptions options;
-    options.path = dir_.string();
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    service_ =
-        std::make_unique<MilterService>(FormSettings(), *store_, clock_, logger_, &counters_);
-  }
-  void TearDown() override {
-    service_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    SessionFixture::SetUp();
+    StartService(FormSettings());
   }
 
   EndOfMessage Form(const std::string& visitor, const SmtpClient& client,
@@ -90,17 +76,10 @@ class SessionEnrolLimitsTest : public ::testing::Test {
     return client;
   }
   bool Enrolled(const std::string& person, const std::string& sequence = "form") {
-    auto e = store_->sequences().GetEnrolment(person, sequence);
-    return e.ok() && e->has_value();
+    return SessionFixture::Enrolled(person, sequence);
   }
   static std::string Victim(int i) { return "victim" + std::to_string(i) + "@example.org"; }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-  ManualClock clock_{FromUnixSeconds(1767225600)};
-  CapturingLogger logger_{LogLevel::kInfo};
-  Counters counters_;
-  std::unique_ptr<MilterService> service_;
   int forms_ = 0;
 };
 

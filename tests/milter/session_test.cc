@@ -4,27 +4,21 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
 #include "core/clock.h"
 #include "core/logger.h"
 #include "store/store.h"
+#include "tests/support/forwarding_store.h"
+#include "tests/support/session_fixture.h"
+#include "tests/support/temp_store.h"
 
 namespace ar {
 namespace {
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public testing::SessionFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("session_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    StoreOptions options;
-    options.path = dir_.string();
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-
+    SessionFixture::SetUp();
     OutOfOfficeRule rule;
     rule.address = "alice@example.org";
     rule.aliases = {"a.smith@example.org"};
@@ -34,31 +28,13 @@ class SessionTest : public ::testing::Test {
 
     auto settings = std::make_shared<MessageSettings>();
     settings->responder.compose.hostname = "mx.example.org";
-    service_ = std::make_unique<MilterService>(settings, *store_, clock_, logger_);
+    StartService(settings);
   }
 
-  // One message through a fresh Session, as the callbacks would deliver it.
   Verdict Deliver(const std::string& sender, const std::vector<std::string>& rcpts,
-                  const std::vector<std::pair<std::string, std::string>>& headers,
-                  const std::string& queue_id = "4Xk2Ld") {
-    Session session(*service_);
-    session.OnMailFrom("<" + sender + ">", false);
-    for (const auto& r : rcpts) session.OnRecipient("<" + r + ">");
-    for (const auto& [name, value] : headers) session.OnHeader(name, value);
-    return session.OnEndOfMessage(queue_id).verdict;
+                  const testing::HeaderList& headers, const std::string& queue_id = "4Xk2Ld") {
+    return DeliverMessage(sender, rcpts, headers, "", queue_id).end.verdict;
   }
-
-  size_t QueueSize() {
-    auto items = store_->ListQueue(100);
-    EXPECT_TRUE(items.ok());
-    return items.ok() ? items->size() : 0;
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-  ManualClock clock_{FromUnixSeconds(1767225600)};
-  CapturingLogger logger_{LogLevel::kInfo};
-  std::unique_ptr<MilterService> service_;
 };
 
 const std::vector<std::pair<std::string, std::string>> kPlainHeaders = {
@@ -144,46 +120,18 @@ TEST_F(SessionTest, AbortedMessageLeavesNoTrace) {
 }
 
 // A Store whose every call fails, as a full or unwritable disk would make it.
-class BrokenStore final : public Store {
- public:
-  Status PutRule(const OutOfOfficeRule&) override { return Status::IoError("disk"); }
-  Result<std::optional<OutOfOfficeRule>> GetRule(const std::string&) override {
-    return Status::IoError("disk");
-  }
-  Result<std::vector<OutOfOfficeRule>> ListRules() override { return Status::IoError("disk"); }
-  Status DeleteRule(const std::string&) override { return Status::IoError("disk"); }
-  Result<std::vector<OutOfOfficeRule>> FindRulesForRecipients(
-      const std::vector<std::string>&) override {
-    return Status::IoError("mdb_txn_begin: Input/output error");
-  }
-  Result<std::optional<ResponseRecord>> GetResponse(const std::string&,
-                                                    const std::string&) override {
-    return Status::IoError("disk");
-  }
-  Result<std::vector<EnqueueOutcome>> Enqueue(const std::vector<NewReply>&, TimePoint) override {
-    return Status::IoError("disk");
-  }
-  Result<std::vector<QueueItem>> ClaimDue(TimePoint, size_t, Seconds) override {
-    return Status::IoError("disk");
-  }
-  Status MarkSent(uint64_t, TimePoint) override { return Status::IoError("disk"); }
-  Status MarkRetry(uint64_t, TimePoint, const std::string&) override {
-    return Status::IoError("disk");
-  }
-  Status MarkFailed(uint64_t, TimePoint, const std::string&) override {
-    return Status::IoError("disk");
-  }
-  Result<std::optional<TimePoint>> NextDue() override { return Status::IoError("disk"); }
-  Result<std::vector<QueueItem>> ListQueue(size_t) override { return Status::IoError("disk"); }
-  Result<std::vector<QueueItem>> ListFailed(size_t) override { return Status::IoError("disk"); }
+struct BrokenStore {
+  BrokenStore() { store.FailEveryCall(Status::IoError("mdb_txn_begin: Input/output error")); }
+  testing::TempStore real;
+  testing::ForwardingStore store{*real.store};
 };
 
 TEST(SessionFailure, StoreFailureAcceptsMailAndLogsQueueId) {
-  BrokenStore store;
+  BrokenStore broken;
   ManualClock clock(FromUnixSeconds(1767225600));
   CapturingLogger logger;
   auto settings = std::make_shared<MessageSettings>();
-  MilterService service(settings, store, clock, logger);
+  MilterService service(settings, broken.store, clock, logger);
   Session session(service);
   session.OnMailFrom("<bob@example.net>", false);
   session.OnRecipient("<alice@example.org>");
@@ -192,12 +140,12 @@ TEST(SessionFailure, StoreFailureAcceptsMailAndLogsQueueId) {
 }
 
 TEST(SessionFailure, StoreFailureTempfailsOnlyWhenConfigured) {
-  BrokenStore store;
+  BrokenStore broken;
   ManualClock clock(FromUnixSeconds(1767225600));
   CapturingLogger logger;
   auto settings = std::make_shared<MessageSettings>();
   settings->tempfail_on_error = true;
-  MilterService service(settings, store, clock, logger);
+  MilterService service(settings, broken.store, clock, logger);
   Session session(service);
   session.OnMailFrom("<bob@example.net>", false);
   session.OnRecipient("<alice@example.org>");
