@@ -7,7 +7,7 @@
 #include "core/logger.h"
 #include "dispatch/dispatcher.h"
 #include "sequence/tokens.h"
-#include "tests/fault/nth_write_fault.h"
+#include "tests/support/write_faults.h"
 
 namespace ar {
 namespace {
@@ -135,13 +135,6 @@ OutOfOfficeRule AwayRule(const std::string& address, const std::string& name) {
   return rule;
 }
 
-// A StoreFaults that fails every write: Create() checks with it that the
-// store honours StoreOptions::faults.
-class EveryWriteFails final : public StoreFaults {
- public:
-  Status BeforeWrite(std::string_view) override { return Status::IoError("probe"); }
-};
-
 Config ScenarioConfig(const std::string& sequence_dir, const std::string& key) {
   Config config;
   config.compose.hostname = "mx.shop.example";
@@ -199,7 +192,9 @@ Status MailScenario::Setup(const std::string& work_dir) {
   probe.path = work_dir + "/probe";
   probe.map_size = 1u << 20;
   probe.initial_map_size = 1u << 20;
-  probe.faults = std::make_shared<EveryWriteFails>();
+  auto every_write_fails = std::make_shared<testing::WriteFaults>(Status::IoError("probe"));
+  every_write_fails->failing = true;
+  probe.faults = every_write_fails;
   auto store = Store::Open(probe);
   if (!store.ok()) return store.status();
   const bool honoured = !(*store)->PutRule(AwayRule("x@example.org", "X")).ok();
@@ -224,7 +219,7 @@ Result<ScenarioResult> MailScenario::Run(const ScenarioFaults& faults,
                         ec);
   if (ec) return Status::IoError("cannot copy the template store: " + ec.message());
 
-  auto fault = std::make_shared<NthWriteFault>(faults.store_write, faults.store_failure);
+  auto fault = std::make_shared<testing::WriteFaults>(faults.store_failure, faults.store_write);
   StoreOptions options;
   options.path = result.store_dir;
   options.map_size = 64u << 20;

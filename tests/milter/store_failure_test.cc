@@ -16,6 +16,7 @@
 #include "milter/session.h"
 #include "milter/store_error_latch.h"
 #include "store/store.h"
+#include "tests/support/write_faults.h"
 
 namespace ar {
 namespace {
@@ -24,19 +25,6 @@ namespace fs = std::filesystem;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr int64_t kStart = 1767225600;  // 2026-01-01T00:00:00Z
-
-// Fails every store write while failing is set, and counts the writes the
-// milter attempts (whether they fail or not).
-class FailEveryWrite final : public StoreFaults {
- public:
-  Status BeforeWrite(std::string_view operation) override {
-    operations.emplace_back(operation);
-    if (!failing) return Status::Ok();
-    return Status::Full("mdb_put: MDB_MAP_FULL: Environment mapsize limit reached");
-  }
-  bool failing = false;
-  std::vector<std::string> operations;
-};
 
 class StoreFailure : public ::testing::Test {
  protected:
@@ -73,7 +61,7 @@ class StoreFailure : public ::testing::Test {
     settings_ = std::make_shared<MessageSettings>(std::move(*loaded));
 
     faults_->failing = true;
-    faults_->operations.clear();
+    faults_->Arm();
     latch_file_ = (dir_ / "store-error").string();
     latch_ = std::make_unique<StoreErrorLatch>(latch_file_, clock_, logger_);
     MakeService();
@@ -123,7 +111,8 @@ class StoreFailure : public ::testing::Test {
   CapturingLogger logger_{LogLevel::kInfo};
   Counters counters_;
   std::unique_ptr<Store> real_;
-  std::shared_ptr<FailEveryWrite> faults_ = std::make_shared<FailEveryWrite>();
+  std::shared_ptr<testing::WriteFaults> faults_ = std::make_shared<testing::WriteFaults>(
+      Status::Full("mdb_put: MDB_MAP_FULL: Environment mapsize limit reached"));
   std::shared_ptr<MessageSettings> settings_;
   std::string latch_file_;
   std::unique_ptr<StoreErrorLatch> latch_;
@@ -133,7 +122,7 @@ class StoreFailure : public ::testing::Test {
 TEST_F(StoreFailure, MailIsAcceptedAndOneLineNamesEverythingNotRecorded) {
   EXPECT_EQ(Deliver("4Xk2Ld"), Verdict::kContinue);
   // The reply and the enrolment were both tried.
-  EXPECT_EQ(faults_->operations,
+  EXPECT_EQ(faults_->operations(),
             (std::vector<std::string>{"Enqueue", "ApplySequenceDecision"}));
   EXPECT_EQ(UnrecordedLines("4Xk2Ld"), 1u);
   EXPECT_TRUE(logger_.Contains(
@@ -211,7 +200,7 @@ TEST_F(StoreFailure, LatchStaysWhenWritesSucceedAgainUntilTheOperatorClearsIt) {
 
 TEST_F(StoreFailure, MessageWithNothingToRecordWritesNothingAndIsNotAFailure) {
   EXPECT_EQ(Deliver("4Xk2Lj", {"carol@example.org"}), Verdict::kContinue);
-  EXPECT_TRUE(faults_->operations.empty());  // not one store write
+  EXPECT_TRUE(faults_->operations().empty());  // not one store write
   EXPECT_EQ(counters_.Snapshot().unrecorded, 0u);
   EXPECT_FALSE(fs::exists(latch_file_));
   EXPECT_TRUE(logger_.Lines().empty());

@@ -16,6 +16,7 @@
 #include "dispatch/dispatcher.h"
 #include "tests/support/test_dir.h"
 #include "tests/support/test_transport.h"
+#include "tests/support/write_faults.h"
 
 namespace ar {
 namespace {
@@ -23,18 +24,6 @@ namespace {
 using std::chrono::milliseconds;
 
 const TimePoint kStart = FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
-
-// Fails every ClaimDue with the error a full disk gives while `failing`.
-class FullDisk final : public StoreFaults {
- public:
-  Status BeforeWrite(std::string_view operation) override {
-    if (operation != "ClaimDue") return Status::Ok();
-    ++claims;
-    return failing.load() ? Status::IoError("commit: No space left on device") : Status::Ok();
-  }
-  std::atomic<bool> failing{true};
-  std::atomic<int> claims{0};
-};
 
 // Wait(): the store changed, at once (the failed commit wrote to data.mdb).
 // Pause(): the clock moves on by the pause. Stops Run() once `horizon` has
@@ -72,6 +61,15 @@ class ChangingStoreWaiter final : public QueueWaiter {
   TimePoint end_;
 };
 
+// Fails every ClaimDue with the error a full disk gives while `failing`.
+std::shared_ptr<testing::WriteFaults> FullDisk() {
+  auto faults =
+      std::make_shared<testing::WriteFaults>(Status::IoError("commit: No space left on device"));
+  faults->FailOnly("ClaimDue");
+  faults->failing = true;
+  return faults;
+}
+
 class StoreFailureBackoff : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -98,7 +96,7 @@ class StoreFailureBackoff : public ::testing::Test {
   }
 
   std::string dir_;
-  std::shared_ptr<FullDisk> faults_ = std::make_shared<FullDisk>();
+  std::shared_ptr<testing::WriteFaults> faults_ = FullDisk();
   std::unique_ptr<Store> store_;
   testing::TestTransport transport_;
   ManualClock clock_{kStart};
@@ -123,7 +121,7 @@ TEST_F(StoreFailureBackoff, FailedRoundsBackOffExponentiallyAndIgnoreStoreChange
     EXPECT_EQ(waiter.pauses[i], Seconds(300));
   EXPECT_LE(waiter.pauses.size(), 17u);
   // One claim and one log line per try, and the line says when the next is.
-  EXPECT_EQ(static_cast<size_t>(faults_->claims.load()), waiter.pauses.size());
+  EXPECT_EQ(faults_->Count("ClaimDue"), waiter.pauses.size());
   EXPECT_EQ(FailureLines(), waiter.pauses.size());
   EXPECT_TRUE(logger_.Contains("No space left on device; next try in 5s"));
   EXPECT_TRUE(logger_.Contains("next try in 300s"));
