@@ -10,7 +10,7 @@
 // then the dispatcher runs at every next due time until the queue is empty
 // (the quiet lead is moved to camera-gentle on the way, about 33 days).
 //
-// Run() may inject one fault: the N-th store write fails (NthWriteFault
+// Run() may inject one fault: the N-th store write fails (WriteFaults
 // through StoreOptions::faults), or the N-th send fails; and it may leave
 // one message out (the reference for "a failed write lost only that
 // message").
