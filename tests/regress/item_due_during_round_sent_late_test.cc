@@ -56,10 +56,7 @@ TEST_F(DispatchPolicyTest, ItemFallingDueWhileTheRoundRanGoesOutAtOnceNotASecond
     SendLog& log_;
   } waiter(stop, log_);
   Dispatcher dispatcher(
-      *store_,
-      [this]() -> Result<std::unique_ptr<Transport>> {
-        return LoggingTransport(log_, 1);
-      },
+      *store_, [this]() -> Result<std::unique_ptr<Transport>> { return LoggingTransport(log_, 1); },
       clock, logger_, settings_, SequenceSendSettings{});
   dispatcher.Run(stop, waiter);
   // The first round saw second kStart: nothing due. The item fell due

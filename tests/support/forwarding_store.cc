@@ -4,13 +4,6 @@
 
 namespace ar::testing {
 
-// Each call: the set failure, if any, else what the real store answers.
-#define AR_FAIL_OR(call)                              \
-  do {                                                \
-    if (std::optional<Status> failed = failure()) return *failed; \
-    return real_.call;                                \
-  } while (false)
-
 void ForwardingStore::FailEveryCall(Status error) {
   std::lock_guard<std::mutex> lock(mu_);
   failure_ = std::move(error);
@@ -36,20 +29,26 @@ std::string ForwardingStore::asked_dedupe_sender() const {
   return asked_dedupe_sender_;
 }
 
-Status ForwardingStore::PutRule(const OutOfOfficeRule& rule) { AR_FAIL_OR(PutRule(rule)); }
-
-Result<std::optional<OutOfOfficeRule>> ForwardingStore::GetRule(const std::string& address) {
-  AR_FAIL_OR(GetRule(address));
+Status ForwardingStore::PutRule(const OutOfOfficeRule& rule) {
+  return Forward([&](Store& real) { return real.PutRule(rule); });
 }
 
-Result<std::vector<OutOfOfficeRule>> ForwardingStore::ListRules() { AR_FAIL_OR(ListRules()); }
+Result<std::optional<OutOfOfficeRule>> ForwardingStore::GetRule(const std::string& address) {
+  return Forward([&](Store& real) { return real.GetRule(address); });
+}
 
-Status ForwardingStore::DeleteRule(const std::string& address) { AR_FAIL_OR(DeleteRule(address)); }
+Result<std::vector<OutOfOfficeRule>> ForwardingStore::ListRules() {
+  return Forward([&](Store& real) { return real.ListRules(); });
+}
+
+Status ForwardingStore::DeleteRule(const std::string& address) {
+  return Forward([&](Store& real) { return real.DeleteRule(address); });
+}
 
 Result<std::vector<OutOfOfficeRule>> ForwardingStore::FindRulesForRecipients(
     const std::vector<std::string>& recipients) {
   ++rule_lookups;
-  AR_FAIL_OR(FindRulesForRecipients(recipients));
+  return Forward([&](Store& real) { return real.FindRulesForRecipients(recipients); });
 }
 
 Result<RulesWithResponses> ForwardingStore::FindRulesWithResponses(
@@ -59,23 +58,24 @@ Result<RulesWithResponses> ForwardingStore::FindRulesWithResponses(
     std::lock_guard<std::mutex> lock(mu_);
     asked_dedupe_sender_ = dedupe_sender;
   }
-  AR_FAIL_OR(FindRulesWithResponses(recipients, dedupe_sender));
+  return Forward(
+      [&](Store& real) { return real.FindRulesWithResponses(recipients, dedupe_sender); });
 }
 
 Result<std::optional<ResponseRecord>> ForwardingStore::GetResponse(
     const std::string& user, const std::string& dedupe_sender) {
   ++response_reads;
-  AR_FAIL_OR(GetResponse(user, dedupe_sender));
+  return Forward([&](Store& real) { return real.GetResponse(user, dedupe_sender); });
 }
 
 Result<std::vector<EnqueueOutcome>> ForwardingStore::Enqueue(const std::vector<NewReply>& replies,
                                                              TimePoint now) {
-  AR_FAIL_OR(Enqueue(replies, now));
+  return Forward([&](Store& real) { return real.Enqueue(replies, now); });
 }
 
 Result<std::vector<QueueItem>> ForwardingStore::ClaimDue(TimePoint now, size_t limit,
                                                          Seconds lease) {
-  AR_FAIL_OR(ClaimDue(now, limit, lease));
+  return Forward([&](Store& real) { return real.ClaimDue(now, limit, lease); });
 }
 
 Status ForwardingStore::MarkSent(uint64_t id, TimePoint now) {
@@ -93,11 +93,11 @@ Status ForwardingStore::MarkSent(uint64_t id, TimePoint now) {
 }
 
 Status ForwardingStore::MarkRetry(uint64_t id, TimePoint retry_at, const std::string& error) {
-  AR_FAIL_OR(MarkRetry(id, retry_at, error));
+  return Forward([&](Store& real) { return real.MarkRetry(id, retry_at, error); });
 }
 
 Status ForwardingStore::MarkFailed(uint64_t id, TimePoint now, const std::string& error) {
-  AR_FAIL_OR(MarkFailed(id, now, error));
+  return Forward([&](Store& real) { return real.MarkFailed(id, now, error); });
 }
 
 Status ForwardingStore::Defer(uint64_t id, TimePoint until, const std::string& reason) {
@@ -112,11 +112,13 @@ Status ForwardingStore::Defer(uint64_t id, TimePoint until, const std::string& r
   return deferred;
 }
 
-Result<std::optional<TimePoint>> ForwardingStore::NextDue() { AR_FAIL_OR(NextDue()); }
+Result<std::optional<TimePoint>> ForwardingStore::NextDue() {
+  return Forward([&](Store& real) { return real.NextDue(); });
+}
 
 Result<size_t> ForwardingStore::ReleaseClaims() {
   ++release_calls;
-  AR_FAIL_OR(ReleaseClaims());
+  return Forward([&](Store& real) { return real.ReleaseClaims(); });
 }
 
 Result<std::vector<TimePoint>> ForwardingStore::RecentSends(const std::string& person,
@@ -134,24 +136,25 @@ Result<std::vector<TimePoint>> ForwardingStore::RecentSends(const std::string& p
 Result<SweepStep> ForwardingStore::SweepExpired(SweptKind kind, const std::string& resume_after,
                                                 TimePoint now, const RetentionPolicy& policy,
                                                 const SweepLimits& limits) {
-  AR_FAIL_OR(SweepExpired(kind, resume_after, now, policy, limits));
+  return Forward(
+      [&](Store& real) { return real.SweepExpired(kind, resume_after, now, policy, limits); });
 }
 
 Result<std::vector<QueueItem>> ForwardingStore::ListQueue(size_t limit) {
-  AR_FAIL_OR(ListQueue(limit));
+  return Forward([&](Store& real) { return real.ListQueue(limit); });
 }
 
 Result<std::vector<QueueItem>> ForwardingStore::ListFailed(size_t limit) {
-  AR_FAIL_OR(ListFailed(limit));
+  return Forward([&](Store& real) { return real.ListFailed(limit); });
 }
 
-Result<StoreStats> ForwardingStore::Stats() { AR_FAIL_OR(Stats()); }
+Result<StoreStats> ForwardingStore::Stats() {
+  return Forward([&](Store& real) { return real.Stats(); });
+}
 
 SequenceStore& ForwardingStore::sequences() {
   if (failure()) return Store::sequences();
   return real_.sequences();
 }
-
-#undef AR_FAIL_OR
 
 }  // namespace ar::testing

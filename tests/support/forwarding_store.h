@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/store.h"
@@ -68,8 +69,7 @@ class ForwardingStore final : public Store {
   Result<size_t> ReleaseClaims() override;
   Result<std::vector<TimePoint>> RecentSends(const std::string& person, TimePoint since) override;
   Result<SweepStep> SweepExpired(SweptKind kind, const std::string& resume_after, TimePoint now,
-                                 const RetentionPolicy& policy,
-                                 const SweepLimits& limits) override;
+                                 const RetentionPolicy& policy, const SweepLimits& limits) override;
   Result<std::vector<QueueItem>> ListQueue(size_t limit) override;
   Result<std::vector<QueueItem>> ListFailed(size_t limit) override;
   Result<StoreStats> Stats() override;
@@ -77,6 +77,12 @@ class ForwardingStore final : public Store {
 
  private:
   std::optional<Status> failure() const;
+  // The set failure, if any, else what call answers on the real store.
+  template <typename Call>
+  auto Forward(Call call) -> decltype(call(std::declval<Store&>())) {
+    if (std::optional<Status> failed = failure()) return *failed;
+    return call(real_);
+  }
 
   Store& real_;
   mutable std::mutex mu_;

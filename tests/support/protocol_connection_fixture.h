@@ -84,7 +84,8 @@ class ProtocolConnectionTest : public ::testing::Test {
   }
   static std::string Message(const std::string& queue_id) {
     return Packet(SMFIC_MACRO, "M" + Strings({"{mail_mailer}", "smtp"})) +
-           Packet(SMFIC_MAIL, Strings({"<s@x>", "SIZE=5"})) + Packet(SMFIC_RCPT, Strings({"<r@y>"})) +
+           Packet(SMFIC_MAIL, Strings({"<s@x>", "SIZE=5"})) +
+           Packet(SMFIC_RCPT, Strings({"<r@y>"})) +
            Packet(SMFIC_HEADER, Strings({"Subject", "hi"})) +
            Packet(SMFIC_MACRO, "E" + Strings({"i", queue_id})) + Packet(SMFIC_BODYEOB);
   }

@@ -39,8 +39,8 @@ class SessionFixture : public ::testing::Test {
   }
 
   void StartService(std::shared_ptr<MessageSettings> settings) {
-    service_ = std::make_unique<MilterService>(std::move(settings), *store_, clock_, logger_,
-                                               &counters_);
+    service_ =
+        std::make_unique<MilterService>(std::move(settings), *store_, clock_, logger_, &counters_);
   }
 
   struct Delivered {

@@ -16,9 +16,9 @@ namespace ar::testing {
 
 inline std::filesystem::path FreshTestDir(const std::string& prefix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              (prefix + "_" + info->test_suite_name() + "_" + info->name() +
-                               "_" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / (prefix + "_" + info->test_suite_name() + "_" +
+                                                     info->name() + "_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
