@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include "core/clock.h"
 #include "core/logger.h"
 #include "store/store.h"

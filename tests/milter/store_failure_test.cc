@@ -122,8 +122,7 @@ class StoreFailure : public ::testing::Test {
 TEST_F(StoreFailure, MailIsAcceptedAndOneLineNamesEverythingNotRecorded) {
   EXPECT_EQ(Deliver("4Xk2Ld"), Verdict::kContinue);
   // The reply and the enrolment were both tried.
-  EXPECT_EQ(faults_->operations(),
-            (std::vector<std::string>{"Enqueue", "ApplySequenceDecision"}));
+  EXPECT_EQ(faults_->operations(), (std::vector<std::string>{"Enqueue", "ApplySequenceDecision"}));
   EXPECT_EQ(UnrecordedLines("4Xk2Ld"), 1u);
   EXPECT_TRUE(logger_.Contains(
       "error: 4Xk2Ld: cannot record out-of-office replies and sequence actions, message "

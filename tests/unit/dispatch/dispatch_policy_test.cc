@@ -165,9 +165,7 @@ TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatcher
     SendLog earlier_log;
     Dispatcher earlier(
         *real_,
-        [&]() -> Result<std::unique_ptr<Transport>> {
-          return LoggingTransport(earlier_log, 1);
-        },
+        [&]() -> Result<std::unique_ptr<Transport>> { return LoggingTransport(earlier_log, 1); },
         clock_, logger_, uncapped, SequenceSendSettings{});
     auto stats = earlier.RunOnce();
     ASSERT_TRUE(stats.ok());
@@ -179,10 +177,7 @@ TEST_F(DispatchPolicyTest, CapOnTheRealStoreCountsRepliesSentByEarlierDispatcher
   clock_.Advance(Seconds(60));
   Enqueue("bob@example.org", clock_.Now(), "c@example.com");
   Dispatcher capped(
-      *real_,
-      [&]() -> Result<std::unique_ptr<Transport>> {
-        return LoggingTransport(log_, 1);
-      },
+      *real_, [&]() -> Result<std::unique_ptr<Transport>> { return LoggingTransport(log_, 1); },
       clock_, logger_, settings_, SequenceSendSettings{});
   auto stats = capped.RunOnce();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
@@ -335,10 +330,7 @@ TEST_F(DispatchPolicyTest, NextBatchIsClaimedAndSentWhileASlowSendIsInFlight) {
   gate.held = "slow@example.org";
   gate.until = "next@example.org";
   Dispatcher dispatcher(
-      *store_,
-      [&gate]() -> Result<std::unique_ptr<Transport>> {
-        return GatedTransport(gate);
-      },
+      *store_, [&gate]() -> Result<std::unique_ptr<Transport>> { return GatedTransport(gate); },
       clock_, logger_, settings_, SequenceSendSettings{});
   EXPECT_EQ(RunOnce(dispatcher).sent, 4u);
   // The sender done with "quick" claimed the next batch at once instead of
@@ -360,10 +352,7 @@ TEST_F(DispatchPolicyTest, APersonsLaterBatchWaitsForTheirGroupStillInFlight) {
   gate.held = "bob@example.org";  // each bob send waits for dave
   gate.until = "dave@example.org";
   Dispatcher dispatcher(
-      *store_,
-      [&gate]() -> Result<std::unique_ptr<Transport>> {
-        return GatedTransport(gate);
-      },
+      *store_, [&gate]() -> Result<std::unique_ptr<Transport>> { return GatedTransport(gate); },
       clock_, logger_, settings_, SequenceSendSettings{});
   EXPECT_EQ(RunOnce(dispatcher).sent, 4u);
   EXPECT_TRUE(gate.held_saw_until);
@@ -446,10 +435,7 @@ TEST_F(DispatchPolicyTest, RunWakesAtTheStartOfTheDueSecondNotUpToASecondLater) 
     std::atomic<bool>& stop_;
   } waiter(stop);
   Dispatcher dispatcher(
-      *store_,
-      [this]() -> Result<std::unique_ptr<Transport>> {
-        return LoggingTransport(log_, 1);
-      },
+      *store_, [this]() -> Result<std::unique_ptr<Transport>> { return LoggingTransport(log_, 1); },
       clock, logger_, settings_, SequenceSendSettings{});
   dispatcher.Run(stop, waiter);
   ASSERT_EQ(waiter.timeouts.size(), 1u);
@@ -506,10 +492,7 @@ TEST_F(DispatchPolicyTest, StopEndsRunWithManySendersAfterTheSendsInProgress) {
     return std::unique_ptr<Transport>(std::move(transport));
   };
 
-  Dispatcher dispatcher(
-      *store_,
-      stopping,
-      clock_, logger_, settings_, SequenceSendSettings{});
+  Dispatcher dispatcher(*store_, stopping, clock_, logger_, settings_, SequenceSendSettings{});
   auto done = std::async(std::launch::async, [&] { dispatcher.Run(stop); });
   bool returned = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
   stop = true;

@@ -185,7 +185,7 @@ TEST_F(DispatcherTest, RetriedItemIsNotSentBeforeItsRetryTime) {
 
 TEST_F(DispatcherTest, PermanentFailureMovesItemToFailedList) {
   transport_.script = {TestTransport::Answer(SendResult::Kind::kPermanent,
-                                                  "550 5.1.1 <bob@example.org>: User unknown")};
+                                             "550 5.1.1 <bob@example.org>: User unknown")};
   Enqueue("bob@example.org", kStart);
   auto stats = MakeDispatcher().RunOnce();
   ASSERT_TRUE(stats.ok());

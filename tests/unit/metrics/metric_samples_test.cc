@@ -1,10 +1,11 @@
 #include "metrics/metric_samples.h"
-#include "tests/support/metric_series.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
+
+#include "tests/support/metric_series.h"
 
 namespace ar {
 namespace {
@@ -88,11 +89,13 @@ TEST(MetricSamples, OldestDueAgeCountsOnlyOverdueTime) {
   EXPECT_EQ(samples.at("autoresponder_store_map_size_bytes"), 1 << 20);
 
   stats.earliest_due = now + Seconds(300);  // claimed or waiting to retry
-  EXPECT_EQ(SamplesByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
-            0);
+  EXPECT_EQ(
+      SamplesByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
+      0);
   stats.earliest_due.reset();
-  EXPECT_EQ(SamplesByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
-            0);
+  EXPECT_EQ(
+      SamplesByKey(StoreGaugeSamples(stats, now)).at("autoresponder_queue_oldest_due_age_seconds"),
+      0);
 }
 
 TEST(MetricSamples, IsStoreGaugeNamesExactlyTheGauges) {
