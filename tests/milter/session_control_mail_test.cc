@@ -27,26 +27,9 @@ constexpr char kDsnBody[] =
 // One sequence from shop@shop.example; mail to signup@shop.example enrols
 // its envelope sender (and registers their token).
 std::shared_ptr<MessageSettings> SignupSettings() {
-  SequenceDefinition d;
-  d.name = "signup";
-  d.version = "s1";
-  d.from = "Shop <shop@shop.example>";
-  d.trigger.conditions = {{"recipient", "^signup@shop\\.example$"}};
-  d.trigger.person = PersonSource::kEnvelopeSender;
-  StepSpec step;
-  step.name = "hello";
-  step.offset = Seconds(86400);
-  step.template_name = "hello.txt";
-  d.steps = {step};
-  auto runtime = std::make_shared<SequenceRuntime>();
-  Result<CompiledSequence> compiled = CompileSequence(d);
-  EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
-  if (compiled.ok()) runtime->sequences.push_back(std::move(*compiled));
-  runtime->secret_key = kKey;
-  auto settings = std::make_shared<MessageSettings>();
-  settings->responder.compose.hostname = "mx.shop.example";
-  settings->sequences = runtime;
-  return settings;
+  return testing::SequenceSettings({testing::ShopSequence("signup", "^signup@shop\\.example$",
+                                                          PersonSource::kEnvelopeSender)},
+                                   kKey);
 }
 
 class SessionControlMailTest : public testing::SessionFixture {

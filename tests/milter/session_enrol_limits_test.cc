@@ -20,36 +20,14 @@ namespace {
 // leads@shop.example enrols the Reply-To person, but only for mail from the
 // web server (192.0.2.80) or with SMTP AUTH, at most 3 per source per hour.
 std::shared_ptr<MessageSettings> FormSettings() {
-  SequenceDefinition d;
-  d.name = "form";
-  d.version = "f1";
-  d.from = "Shop <shop@shop.example>";
-  d.trigger.conditions = {{"recipient", "^leads@shop\\.example$"}};
-  d.trigger.person = PersonSource::kReplyTo;
+  SequenceDefinition d =
+      testing::ShopSequence("form", "^leads@shop\\.example$", PersonSource::kReplyTo);
   d.trigger.clients = *ParseIpNetworkList("192.0.2.80, 2001:db8:80::/48");
   d.enrol_source_limit = {3, Seconds(3600)};
-  StepSpec step;
-  step.name = "hello";
-  step.offset = Seconds(86400);
-  step.template_name = "hello.txt";
-  d.steps = {step};
-  SequenceDefinition members = d;
-  members.name = "members";
-  members.trigger.conditions = {{"recipient", "^members@shop\\.example$"}};
-  members.trigger.clients.clear();
+  SequenceDefinition members =
+      testing::ShopSequence("members", "^members@shop\\.example$", PersonSource::kReplyTo);
   members.trigger.require_authenticated = true;
-  members.enrol_source_limit = {};
-  auto runtime = std::make_shared<SequenceRuntime>();
-  for (const SequenceDefinition& definition : {d, members}) {
-    Result<CompiledSequence> compiled = CompileSequence(definition);
-    EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
-    if (compiled.ok()) runtime->sequences.push_back(std::move(*compiled));
-  }
-  runtime->secret_key = "session-enrol-limits-test-key";
-  auto settings = std::make_shared<MessageSettings>();
-  settings->responder.compose.hostname = "mx.shop.example";
-  settings->sequences = runtime;
-  return settings;
+  return testing::SequenceSettings({d, members}, "session-enrol-limits-test-key");
 }
 
 class SessionEnrolLimitsTest : public testing::SessionFixture {

@@ -1,7 +1,8 @@
 // SessionFixture: the milter's per-connection logic driven as the engines
 // drive it, against a real Store in a fresh directory, a ManualClock at
 // 2026-01-01T00:00:00Z and a CapturingLogger at info. A test starts the
-// MilterService with its settings (StartService) and delivers messages.
+// MilterService with its settings (StartService) and delivers messages;
+// ShopSequence and SequenceSettings build the settings of a shop's sequences.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,12 +18,49 @@
 #include "metrics/counters.h"
 #include "milter/milter_service.h"
 #include "milter/session.h"
+#include "responder/sequence_responder.h"
+#include "sequence/sequence_decision.h"
+#include "sequence/sequence_definition.h"
 #include "store/store.h"
 #include "tests/support/test_dir.h"
 
 namespace ar::testing {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// A sequence from Shop <shop@shop.example> that mail to `recipient` (a
+// pattern) enrols, with one step (hello.txt) a day later.
+inline SequenceDefinition ShopSequence(const std::string& name, const std::string& recipient,
+                                       PersonSource person) {
+  SequenceDefinition d;
+  d.name = name;
+  d.version = name.substr(0, 1) + "1";
+  d.from = "Shop <shop@shop.example>";
+  d.trigger.conditions = {{"recipient", recipient}};
+  d.trigger.person = person;
+  StepSpec step;
+  step.name = "hello";
+  step.offset = Seconds(86400);
+  step.template_name = "hello.txt";
+  d.steps = {step};
+  return d;
+}
+
+// Message settings for mx.shop.example with these sequences, compiled.
+inline std::shared_ptr<MessageSettings> SequenceSettings(
+    const std::vector<SequenceDefinition>& definitions, const std::string& secret_key) {
+  auto runtime = std::make_shared<SequenceRuntime>();
+  for (const SequenceDefinition& definition : definitions) {
+    Result<CompiledSequence> compiled = CompileSequence(definition);
+    EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
+    if (compiled.ok()) runtime->sequences.push_back(std::move(*compiled));
+  }
+  runtime->secret_key = secret_key;
+  auto settings = std::make_shared<MessageSettings>();
+  settings->responder.compose.hostname = "mx.shop.example";
+  settings->sequences = runtime;
+  return settings;
+}
 
 class SessionFixture : public ::testing::Test {
  protected:
