@@ -76,9 +76,9 @@ TEST_F(OutOfOfficeLookup, OneCombinedReadPerMessageWhateverTheNumberOfRules) {
       responder.Handle(MailTo({"alice@example.org", "carol@example.org"}), Settings(), kNow);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->queued, 2u);
-  EXPECT_EQ(store_.combined_lookups, 1);
-  EXPECT_EQ(store_.rule_lookups, 0);
-  EXPECT_EQ(store_.response_reads, 0);
+  EXPECT_EQ(store_.combined_lookups.load(), 1);
+  EXPECT_EQ(store_.rule_lookups.load(), 0);
+  EXPECT_EQ(store_.response_reads.load(), 0);
   // The sender form the response log is keyed on (lower case).
   EXPECT_EQ(store_.asked_dedupe_sender(), "bob@example.net");
 }
@@ -92,7 +92,7 @@ TEST_F(OutOfOfficeLookup, PrefetchedResponseStillDedupes) {
   EXPECT_EQ(report->queued, 0u);
   EXPECT_EQ(report->skipped, 1u);
   EXPECT_TRUE(logger.Contains("already-answered"));
-  EXPECT_EQ(store_.response_reads, 0);
+  EXPECT_EQ(store_.response_reads.load(), 0);
 }
 
 TEST_F(OutOfOfficeLookup, LmdbStoreGivesWhatTheSeparateReadsGive) {
