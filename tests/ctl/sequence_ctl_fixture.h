@@ -120,7 +120,9 @@ class SequenceCtlTest : public ::testing::Test {
 
   // The store, opened while no command runs (one environment per process).
   std::unique_ptr<Store> OpenStore() {
-    auto store = Store::Open(StoreOptions{.path = sandbox_.store});
+    StoreOptions options;  // by member: GCC 12 warns on a partial aggregate
+    options.path = sandbox_.store;
+    auto store = Store::Open(options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(*store) : nullptr;
   }
