@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "sequence_ctl_fixture.h"
 
@@ -21,6 +24,35 @@ constexpr char kKari[] = "kari@example.org";
 constexpr char kOla[] = "ola@example.org";
 
 TimePoint At(int64_t offset) { return FromUnixSeconds(kSequenceNow + offset); }
+
+// Every field name in a document; the keys of "variables" are the person's
+// data, not fields.
+void CollectFieldNames(const nlohmann::json& document, std::set<std::string>* names) {
+  if (document.is_array()) {
+    for (const nlohmann::json& element : document) CollectFieldNames(element, names);
+  } else if (document.is_object()) {
+    for (const auto& [key, value] : document.items()) {
+      names->insert(key);
+      if (key != "variables") CollectFieldNames(value, names);
+    }
+  }
+}
+
+// The JSON OUTPUT section of autoresponder-ctl(8), roff's "\-" as "-".
+std::string ManPageJsonSection() {
+  std::ifstream in(std::string(AR_SOURCE_DIR) + "/man/autoresponder-ctl.8");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string page;
+  const std::string text = s.str();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '-') continue;
+    page += text[i];
+  }
+  const size_t start = page.find(".SH JSON OUTPUT");
+  const size_t end = page.find(".SS reload", start);
+  return start == std::string::npos ? "" : page.substr(start, end - start);
+}
 
 // A double opt-in sequence with a legal basis, a window and an exit.
 constexpr char kNews[] =
@@ -269,6 +301,29 @@ TEST_F(SequenceJson, TextTablesStartWithAHeaderLine) {
               ::testing::StartsWith("DUE\tPERSON\tSEQUENCE\tSTEP\tSTATE\n"));
   // The JSON has no header, and --json is refused where there is no table.
   EXPECT_EQ(Ctl({"sequence", "enrol", "drip", kOla, "--json"}).code, 2);
+}
+
+TEST_F(SequenceJson, EveryFieldIsDocumentedInTheManPage) {
+  WriteNews();
+  ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari, "--var", "sku=PX-100"}).code, 0);
+  ASSERT_EQ(Ctl({"sequence", "enrol", "news", kKari}).code, 0);
+  RecordNextStepSent(kKari, At(kDay + 60), At(3 * kDay + 60), "<w1@shop.example>");
+  ASSERT_EQ(Ctl({"suppression", "add", kOla}).code, 0);
+  std::set<std::string> names;
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"sequence", "list", "--json"},
+        std::vector<std::string>{"sequence", "show", "news", "--json"},
+        std::vector<std::string>{"person", "show", kKari, "--json"},
+        std::vector<std::string>{"person", "show", kOla, "--json"},
+        std::vector<std::string>{"schedule", "--from", "2026-12-21", "--to", "2027-01-31",
+                                 "--json"}}) {
+    CollectFieldNames(Json(command), &names);
+  }
+  const std::string section = ManPageJsonSection();
+  ASSERT_FALSE(section.empty());
+  for (const std::string& name : names) {
+    EXPECT_NE(section.find(name), std::string::npos) << name << " is not in JSON OUTPUT";
+  }
 }
 
 }  // namespace
