@@ -97,7 +97,10 @@ Result<std::vector<ParsedOption>> RunBoost(const po::options_description& descri
   } catch (const po::unknown_option& e) {
     // Our wording, not Boost's ("unrecognised option"): the programs and
     // their man pages speak of unknown options.
-    return Status::InvalidArgument("unknown option '" + e.get_option_name() + "'");
+    // Boost names the token as given: "--foo=1" is option "--foo".
+    std::string name = e.get_option_name();
+    name = name.substr(0, name.find('='));
+    return Status::InvalidArgument("unknown option '" + name + "'");
   } catch (const po::invalid_command_line_syntax& e) {
     if (e.kind() == po::invalid_syntax::missing_parameter) {
       return Status::InvalidArgument("option '" + e.get_option_name() + "' needs a value");
