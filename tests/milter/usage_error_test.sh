@@ -35,6 +35,7 @@ for program in "$1" "$2"; do
   quiet="--syslog_socket $WORK/no-syslog"
   expect "$program" "$name: unknown option '--foo'$hint" --foo
   expect "$program" "$name: unknown option '--foo'$hint" --config "$WORK/empty.conf" --foo 1
+  expect "$program" "$name: unknown option '--foo'$hint" --foo=1
   expect "$program" "$name: option '--config' needs a value$hint" --config
   # shellcheck disable=SC2086
   expect "$program" "$name: --period_min: .*$hint" --config "$WORK/empty.conf" $quiet \
