@@ -3,8 +3,8 @@
 #include <ostream>
 
 #include "ctl/command_arguments.h"
-#include "ctl/output_format.h"
 #include "ctl/json_output.h"
+#include "ctl/output_format.h"
 #include "ctl/sequence_catalogue.h"
 #include "ctl/sequence_json.h"
 #include "ctl/sequence_output.h"
@@ -35,8 +35,8 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
     ctx.out << "person: " << *person << "\n";
     if (suppression->has_value()) {
       const Suppression& s = **suppression;
-      ctx.out << "suppressed: yes, " << PrintableLine(s.reason) << " since "
-              << FormatIsoUtc(s.at) << "\n";
+      ctx.out << "suppressed: yes, " << PrintableLine(s.reason) << " since " << FormatIsoUtc(s.at)
+              << "\n";
     } else {
       ctx.out << "suppressed: no\n";
     }

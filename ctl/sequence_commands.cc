@@ -3,8 +3,8 @@
 #include <ostream>
 
 #include "ctl/command_arguments.h"
-#include "ctl/output_format.h"
 #include "ctl/json_output.h"
+#include "ctl/output_format.h"
 #include "ctl/sequence_catalogue.h"
 #include "ctl/sequence_json.h"
 #include "ctl/sequence_output.h"

@@ -113,11 +113,12 @@ Json SequenceDetailsJson(const SequenceDefinition& definition, size_t active) {
   Json steps = Json::array();
   for (size_t i = 0; i < definition.steps.size(); ++i) {
     const StepSpec& step = definition.steps[i];
-    steps.push_back({{"number", i + 1},
-                     {"name", step.name},
-                     {"when", FormatStepWhen(step)},
-                     {"template", step.template_name},
-                     {"window", step.window ? Json(FormatSendWindow(*step.window)) : Json(nullptr)}});
+    steps.push_back(
+        {{"number", i + 1},
+         {"name", step.name},
+         {"when", FormatStepWhen(step)},
+         {"template", step.template_name},
+         {"window", step.window ? Json(FormatSendWindow(*step.window)) : Json(nullptr)}});
   }
   out["steps"] = steps;
   Json exits = Json::array();

@@ -148,8 +148,7 @@ TEST_F(SequenceJson, ShowHasTriggerStepsExitsAndConsentSettings) {
 }
 
 TEST_F(SequenceJson, PersonShowHasEnrolmentsSentAndUpcomingSteps) {
-  ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari, "--name", "Kari", "--var", "sku=PX-100"})
-                .code,
+  ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari, "--name", "Kari", "--var", "sku=PX-100"}).code,
             0);
   RecordNextStepSent(kKari, At(kDay + 60), At(3 * kDay + 60), "<w1@shop.example>");
   nlohmann::json person = Json({"person", "show", kKari, "--json"});
@@ -239,10 +238,10 @@ TEST_F(SequenceJson, ScheduleListsQueuedAndProjectedEntries) {
 // backslashes, control characters and bytes that are not UTF-8.
 TEST_F(SequenceJson, HostileStoredValuesStillGiveValidJson) {
   const std::string name = "Evil \"Name\" \\ \x1b[2J\x07\xff\xfe";
-  ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari, "--name", name, "--var",
-                 "note=a\rb\n\"c\"\x01\xc3"})
-                .code,
-            0);
+  ASSERT_EQ(
+      Ctl({"sequence", "enrol", "drip", kKari, "--name", name, "--var", "note=a\rb\n\"c\"\x01\xc3"})
+          .code,
+      0);
   const std::string bad_address = "bad\"\xff\x01@example.org";
   {
     auto store = OpenStore();
@@ -294,7 +293,8 @@ TEST_F(SequenceJson, HostileStoredValuesStillGiveValidJson) {
 TEST_F(SequenceJson, TextTablesStartWithAHeaderLine) {
   ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari}).code, 0);
   ASSERT_EQ(Ctl({"suppression", "add", kOla}).code, 0);
-  EXPECT_THAT(Ctl({"sequence", "list"}).out, ::testing::StartsWith("NAME\tVERSION\tSTEPS\tACTIVE\n"));
+  EXPECT_THAT(Ctl({"sequence", "list"}).out,
+              ::testing::StartsWith("NAME\tVERSION\tSTEPS\tACTIVE\n"));
   EXPECT_THAT(Ctl({"suppression", "list"}).out,
               ::testing::StartsWith("PERSON\tREASON\tSINCE\tSOFT_BOUNCES\n"));
   EXPECT_THAT(Ctl({"schedule", "--from", "2026-12-21", "--to", "2026-12-31"}).out,
