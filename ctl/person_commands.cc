@@ -3,8 +3,10 @@
 #include <ostream>
 
 #include "ctl/command_arguments.h"
+#include "ctl/json_output.h"
 #include "ctl/output_format.h"
 #include "ctl/sequence_catalogue.h"
+#include "ctl/sequence_json.h"
 #include "ctl/sequence_output.h"
 #include "ctl/step_projection.h"
 
@@ -13,7 +15,8 @@ namespace ar {
 namespace {
 
 int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseCommandArgs(args, {}, 1, "person show", "one ADDRESS");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseCommandArgs(args, kFlags, 1, "person show", "one ADDRESS");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   auto person = ParsePersonAddress(flags->positional[0]);
   if (!person.ok()) return FromStatus(ctx, person.status());
@@ -26,23 +29,32 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   auto enrolments = sequences.ListEnrolments(*person);
   if (!enrolments.ok()) return Failure(ctx, enrolments.status().ToString());
 
-  ctx.out << "person: " << *person << "\n";
-  if (suppression->has_value()) {
-    const Suppression& s = **suppression;
-    ctx.out << "suppressed: yes, " << PrintableLine(s.reason) << " since " << FormatIsoUtc(s.at)
-            << "\n";
-  } else {
-    ctx.out << "suppressed: no\n";
+  const bool json = flags->Has(kJsonFlag);
+  Json enrolment_list = Json::array();
+  if (!json) {
+    ctx.out << "person: " << *person << "\n";
+    if (suppression->has_value()) {
+      const Suppression& s = **suppression;
+      ctx.out << "suppressed: yes, " << PrintableLine(s.reason) << " since " << FormatIsoUtc(s.at)
+              << "\n";
+    } else {
+      ctx.out << "suppressed: no\n";
+    }
+    if (enrolments->empty()) ctx.out << "enrolments: none\n";
   }
-  if (enrolments->empty()) ctx.out << "enrolments: none\n";
   for (const Enrolment& enrolment : *enrolments) {
     auto definition = LoadStoredDefinition(sequences, enrolment.sequence, enrolment.version);
     std::vector<ProjectedStep> upcoming;
     if (definition.ok()) upcoming = ProjectUpcomingSteps(*definition, enrolment);
-    ctx.out << FormatEnrolmentDetails(enrolment, definition.ok() ? &*definition : nullptr,
-                                      definition.ok() ? "" : definition.status().message(),
-                                      upcoming);
+    const SequenceDefinition* entered = definition.ok() ? &*definition : nullptr;
+    const std::string problem = definition.ok() ? "" : definition.status().message();
+    if (json) {
+      enrolment_list.push_back(EnrolmentJson(enrolment, entered, problem, upcoming));
+    } else {
+      ctx.out << FormatEnrolmentDetails(enrolment, entered, problem, upcoming);
+    }
   }
+  if (json) PrintJson(ctx.out, PersonJson(*person, *suppression, enrolment_list));
   return kExitOk;
 }
 

@@ -7,9 +7,11 @@
 #include <tuple>
 
 #include "ctl/command_arguments.h"
+#include "ctl/json_output.h"
 #include "ctl/output_format.h"
 #include "ctl/sequence_catalogue.h"
 #include "ctl/sequence_commands.h"
+#include "ctl/sequence_json.h"
 #include "ctl/sequence_output.h"
 #include "ctl/step_projection.h"
 #include "ctl/when_parser.h"
@@ -20,13 +22,12 @@ namespace {
 
 constexpr size_t kMaxQueued = 1000000;
 
-struct ScheduleLine {
-  TimePoint due;
-  std::string person;
-  std::string sequence;
-  std::string step;
-  bool projected = false;
-};
+std::string FormatScheduleLine(const ScheduleEntry& entry, const std::string& zone_name) {
+  const bool reply = entry.sequence.empty();
+  return FormatCompactInZone(entry.due, zone_name) + "\t" + PrintableLine(entry.person) + "\t" +
+         (reply ? "-" : PrintableLine(entry.sequence)) + "\t" + (reply ? "reply" : entry.step) +
+         "\t" + (entry.projected ? "projected" : "queued") + "\n";
+}
 
 }  // namespace
 
@@ -38,7 +39,8 @@ int RunScheduleCommand(const CommandContext& ctx, const std::vector<std::string>
   static const std::vector<ProgramFlag> kFlags = {
       {"from", "start of the span (WHEN)", true, false},
       {"to", "end of the span (WHEN; a date includes that day)", true, false},
-      {"tz", "zone of WHEN and of the printed times (default UTC)", true, false}};
+      {"tz", "zone of WHEN and of the printed times (default UTC)", true, false},
+      {kJsonFlag, "print JSON", false, false}};
   auto flags = ParseCommandArgs(args, kFlags, 0, "schedule", "");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   if (!flags->Has("from") || !flags->Has("to")) {
@@ -65,7 +67,7 @@ int RunScheduleCommand(const CommandContext& ctx, const std::vector<std::string>
   if (!store.ok()) return StoreFailure(ctx, store.status());
   SequenceStore& sequences = (*store)->sequences();
 
-  std::vector<ScheduleLine> lines;
+  std::vector<ScheduleEntry> lines;
   auto queued = sequences.ListDueBetween(*from, *to, kMaxQueued);
   if (!queued.ok()) return Failure(ctx, queued.status().ToString());
   // Step names come from each person's own version, read once per version.
@@ -81,7 +83,7 @@ int RunScheduleCommand(const CommandContext& ctx, const std::vector<std::string>
     return it->second ? &*it->second : nullptr;
   };
   for (const QueueItem& item : *queued) {
-    ScheduleLine line{item.due, item.envelope_recipient, "-", "reply", false};
+    ScheduleEntry line{item.due, item.envelope_recipient, "", "", item.id, false};
     if (item.kind == QueueItemKind::kSequenceStep) {
       line.sequence = item.sequence;
       line.step = item.step == kConfirmationStep ? std::string("(confirmation)")
@@ -103,20 +105,23 @@ int RunScheduleCommand(const CommandContext& ctx, const std::vector<std::string>
       for (const ProjectedStep& step : ProjectUpcomingSteps(*definition, enrolment)) {
         // The next step is in the queue and listed from there.
         if (step.queued || !step.due || *step.due < *from || *step.due >= *to) continue;
-        lines.push_back(ScheduleLine{*step.due, enrolment.person, enrolment.sequence,
-                                     StepLabel(definition, static_cast<uint32_t>(step.step)),
-                                     true});
+        lines.push_back(ScheduleEntry{*step.due, enrolment.person, enrolment.sequence,
+                                      StepLabel(definition, static_cast<uint32_t>(step.step)),
+                                      std::nullopt, true});
       }
     }
   }
-  std::stable_sort(lines.begin(), lines.end(), [](const ScheduleLine& a, const ScheduleLine& b) {
+  std::stable_sort(lines.begin(), lines.end(), [](const ScheduleEntry& a, const ScheduleEntry& b) {
     return std::tie(a.due, a.person, a.sequence) < std::tie(b.due, b.person, b.sequence);
   });
-  for (const ScheduleLine& line : lines) {
-    ctx.out << FormatCompactInZone(line.due, zone_name) << "\t" << PrintableLine(line.person)
-            << "\t" << PrintableLine(line.sequence) << "\t" << line.step << "\t"
-            << (line.projected ? "projected" : "queued") << "\n";
+  if (flags->Has(kJsonFlag)) {
+    Json list = Json::array();
+    for (const ScheduleEntry& line : lines) list.push_back(ScheduleEntryJson(line));
+    PrintJson(ctx.out, list);
+    return kExitOk;
   }
+  if (!lines.empty()) ctx.out << ScheduleHeader();
+  for (const ScheduleEntry& line : lines) ctx.out << FormatScheduleLine(line, zone_name);
   return kExitOk;
 }
 

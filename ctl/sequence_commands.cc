@@ -3,8 +3,10 @@
 #include <ostream>
 
 #include "ctl/command_arguments.h"
+#include "ctl/json_output.h"
 #include "ctl/output_format.h"
 #include "ctl/sequence_catalogue.h"
+#include "ctl/sequence_json.h"
 #include "ctl/sequence_output.h"
 #include "sequence/sequence_decision.h"
 #include "sequence/timeline.h"
@@ -32,22 +34,32 @@ Result<size_t> CountActive(SequenceStore& store, const std::string& sequence) {
 }
 
 int List(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseCommandArgs(args, {}, 0, "sequence list", "");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseCommandArgs(args, kFlags, 0, "sequence list", "");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   auto sequences = LoadCurrentSequences(ctx.config);
   if (!sequences.ok()) return LoadFailure(ctx, sequences.status());
   auto store = ctx.store();
   if (!store.ok()) return StoreFailure(ctx, store.status());
+  Json list = Json::array();
+  std::string text;
   for (const LoadedSequence& sequence : *sequences) {
     auto active = CountActive((*store)->sequences(), sequence.definition.name);
     if (!active.ok()) return Failure(ctx, active.status().ToString());
-    ctx.out << FormatSequenceLine(sequence.definition, *active);
+    list.push_back(SequenceSummaryJson(sequence.definition, *active));
+    text += FormatSequenceLine(sequence.definition, *active);
+  }
+  if (flags->Has(kJsonFlag)) {
+    PrintJson(ctx.out, list);
+  } else if (!text.empty()) {
+    ctx.out << SequenceListHeader() << text;
   }
   return kExitOk;
 }
 
 int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
-  auto flags = ParseCommandArgs(args, {}, 1, "sequence show", "one NAME");
+  static const std::vector<ProgramFlag> kFlags = {{kJsonFlag, "print JSON", false, false}};
+  auto flags = ParseCommandArgs(args, kFlags, 1, "sequence show", "one NAME");
   if (!flags.ok()) return FromStatus(ctx, flags.status());
   auto sequence = FindCurrentSequence(ctx.config, flags->positional[0]);
   if (!sequence.ok()) return LoadFailure(ctx, sequence.status());
@@ -55,7 +67,11 @@ int Show(const CommandContext& ctx, const std::vector<std::string>& args) {
   if (!store.ok()) return StoreFailure(ctx, store.status());
   auto active = CountActive((*store)->sequences(), sequence->definition.name);
   if (!active.ok()) return Failure(ctx, active.status().ToString());
-  ctx.out << FormatSequenceDetails(sequence->definition, *active);
+  if (flags->Has(kJsonFlag)) {
+    PrintJson(ctx.out, SequenceDetailsJson(sequence->definition, *active));
+  } else {
+    ctx.out << FormatSequenceDetails(sequence->definition, *active);
+  }
   return kExitOk;
 }
 

@@ -11,34 +11,6 @@ namespace ar {
 
 namespace {
 
-const char* DirectionName(Direction direction) {
-  switch (direction) {
-    case Direction::kSmtp:
-      return "smtp";
-    case Direction::kLocal:
-      return "local";
-    case Direction::kBoth:
-      return "both";
-  }
-  return "?";
-}
-
-std::string PersonName(const TriggerSpec& trigger) {
-  switch (trigger.person) {
-    case PersonSource::kEnvelopeSender:
-      return "envelope-sender";
-    case PersonSource::kEnvelopeRecipient:
-      return "envelope-recipient";
-    case PersonSource::kFrom:
-      return "from";
-    case PersonSource::kReplyTo:
-      return "reply-to";
-    case PersonSource::kHeader:
-      return "header:" + PrintableLine(trigger.person_header);
-  }
-  return "?";
-}
-
 std::string ReEntryName(const SequenceDefinition& definition) {
   switch (definition.re_entry) {
     case ReEntry::kIgnore:
@@ -62,6 +34,39 @@ std::string Conditions(const TriggerSpec& trigger, const std::string& indent) {
 
 }  // namespace
 
+const char* DirectionName(Direction direction) {
+  switch (direction) {
+    case Direction::kSmtp:
+      return "smtp";
+    case Direction::kLocal:
+      return "local";
+    case Direction::kBoth:
+      return "both";
+  }
+  return "?";
+}
+
+std::string PersonSourceName(const TriggerSpec& trigger) {
+  switch (trigger.person) {
+    case PersonSource::kEnvelopeSender:
+      return "envelope-sender";
+    case PersonSource::kEnvelopeRecipient:
+      return "envelope-recipient";
+    case PersonSource::kFrom:
+      return "from";
+    case PersonSource::kReplyTo:
+      return "reply-to";
+    case PersonSource::kHeader:
+      return "header:" + PrintableLine(trigger.person_header);
+  }
+  return "?";
+}
+
+std::string SequenceListHeader() { return "NAME\tVERSION\tSTEPS\tACTIVE\n"; }
+
+std::string SuppressionListHeader() { return "PERSON\tREASON\tSINCE\tSOFT_BOUNCES\n"; }
+
+std::string ScheduleHeader() { return "DUE\tPERSON\tSEQUENCE\tSTEP\tSTATE\n"; }
 
 std::string FormatSequenceLine(const SequenceDefinition& definition, size_t active) {
   return PrintableLine(definition.name) + "\t" + ShortVersion(definition.version) + "\t" +
@@ -91,7 +96,7 @@ std::string FormatSequenceDetails(const SequenceDefinition& definition, size_t a
   field("coupon format", PrintableLine(definition.coupon_format));
   field("active members", std::to_string(active));
   field("trigger", std::string("direction ") + DirectionName(definition.trigger.direction) +
-                       ", person " + PersonName(definition.trigger));
+                       ", person " + PersonSourceName(definition.trigger));
   out += Conditions(definition.trigger, "  ");
   for (size_t i = 0; i < definition.steps.size(); ++i) {
     const StepSpec& step = definition.steps[i];
@@ -103,7 +108,7 @@ std::string FormatSequenceDetails(const SequenceDefinition& definition, size_t a
     std::string on;
     switch (exit.on) {
       case ExitOn::kTrigger:
-        on = "trigger, person " + PersonName(exit.trigger);
+        on = "trigger, person " + PersonSourceName(exit.trigger);
         break;
       case ExitOn::kReply:
         on = "reply";

@@ -17,6 +17,21 @@
 
 namespace ar {
 
+// "smtp", "local", "both": the trigger's direction as the file spells it.
+const char* DirectionName(Direction direction);
+
+// Whose address the trigger enrols: "envelope-sender", "envelope-recipient",
+// "from", "reply-to" or "header:NAME".
+std::string PersonSourceName(const TriggerSpec& trigger);
+
+// The header lines of `sequence list`, `suppression list` and `schedule`,
+// printed before the first row and never for an empty table (like
+// output_format.h QueueListHeader): upper-case column names, so scripts
+// skip the line whose first field is one (or use --json).
+std::string SequenceListHeader();
+std::string SuppressionListHeader();
+std::string ScheduleHeader();
+
 // NAME TAB VERSION(short) TAB "N steps" TAB "N active", ending in a newline.
 std::string FormatSequenceLine(const SequenceDefinition& definition, size_t active);
 

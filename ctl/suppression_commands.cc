@@ -43,6 +43,7 @@ int List(const CommandContext& ctx, const std::vector<std::string>& args) {
     PrintJson(ctx.out, list);
     return kExitOk;
   }
+  if (!suppressions->empty()) ctx.out << SuppressionListHeader();
   for (const Suppression& s : *suppressions) ctx.out << FormatSuppressionLine(s);
   return kExitOk;
 }

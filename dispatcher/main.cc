@@ -22,6 +22,7 @@
 #include "core/version.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
+#include "daemon/usage_error.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/dispatcher_lock.h"
 #include "dispatch/queue_waiter.h"
@@ -54,11 +55,6 @@ const std::vector<ar::ProgramFlag>& ProgramFlags() {
       {"print-config", "Print the options that differ from their defaults and exit"},
   };
   return flags;
-}
-
-int UsageError(const std::string& message) {
-  std::cerr << kProgram << ": " << message << "\n";
-  return kExitUsage;
 }
 
 // --check-config: every mistake in the settings and in the sequence
@@ -157,8 +153,8 @@ int Main(int argc, char** argv) {
   std::vector<std::string> errors;
   auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig, &errors);
   if (!command_line.ok()) {
-    ar::ReportStartupError(kProgram, ar::Config().syslog_socket, command_line.status().message());
-    return kExitUsage;
+    return ar::ReportUsageError(kProgram, ar::Config().syslog_socket,
+                                command_line.status().message());
   }
   // Before the settings are judged: a broken config must not hide the version.
   if (command_line->Has("version")) {
@@ -167,8 +163,14 @@ int Main(int argc, char** argv) {
   }
   if (!errors.empty() && !command_line->Has("check-config")) {
     // The syslog_socket line, when it was valid, is in the config already.
-    for (const std::string& error : errors)
-      ar::ReportStartupError(kProgram, command_line->config.syslog_socket, error);
+    const std::string& syslog_socket = command_line->config.syslog_socket;
+    for (const std::string& error : errors) {
+      if (ar::IsCommandLineError(error)) {
+        ar::ReportUsageError(kProgram, syslog_socket, error);
+      } else {
+        ar::ReportStartupError(kProgram, syslog_socket, error);
+      }
+    }
     return kExitUsage;
   }
   if (command_line->help) {
@@ -185,7 +187,8 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (!command_line->positional.empty()) {
-    return UsageError("unexpected argument '" + command_line->positional[0] + "'");
+    return ar::ReportUsageError(kProgram, config.syslog_socket,
+                                "unexpected argument '" + command_line->positional[0] + "'");
   }
 
   // Everything the configuration decides is built before anything runs, and

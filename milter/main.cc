@@ -24,6 +24,7 @@
 #include "core/version.h"
 #include "daemon/pid_file.h"
 #include "daemon/service_readiness.h"
+#include "daemon/usage_error.h"
 #include "metrics/counters.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_samples.h"
@@ -84,8 +85,8 @@ int Run(int argc, char** argv) {
   std::vector<std::string> errors;
   auto command_line = ar::ParseCommandLine(argc, argv, ProgramFlags(), kDefaultConfig, &errors);
   if (!command_line.ok()) {
-    ar::ReportStartupError(kProgram, ar::Config().syslog_socket, command_line.status().message());
-    return 2;
+    return ar::ReportUsageError(kProgram, ar::Config().syslog_socket,
+                                command_line.status().message());
   }
   // Before the settings are judged: a broken config must not hide the version.
   if (command_line->Has("version")) {
@@ -94,8 +95,14 @@ int Run(int argc, char** argv) {
   }
   if (!errors.empty() && !command_line->Has("check-config")) {
     // The syslog_socket line, when it was valid, is in the config already.
-    for (const std::string& error : errors)
-      ar::ReportStartupError(kProgram, command_line->config.syslog_socket, error);
+    const std::string& syslog_socket = command_line->config.syslog_socket;
+    for (const std::string& error : errors) {
+      if (ar::IsCommandLineError(error)) {
+        ar::ReportUsageError(kProgram, syslog_socket, error);
+      } else {
+        ar::ReportStartupError(kProgram, syslog_socket, error);
+      }
+    }
     return 2;
   }
   if (command_line->help) {
@@ -112,8 +119,8 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (!command_line->positional.empty()) {
-    std::cerr << kProgram << ": unexpected argument '" << command_line->positional[0] << "'\n";
-    return 2;
+    return ar::ReportUsageError(kProgram, config.syslog_socket,
+                                "unexpected argument '" + command_line->positional[0] + "'");
   }
   if (command_line->Has("check-config")) return CheckConfig(config, std::move(errors));
   // Until the milter listens, an error stops it: stderr and syslog both.

@@ -94,6 +94,18 @@ Result<std::vector<ParsedOption>> RunBoost(const po::options_description& descri
       out.push_back({o.string_key, o.value.empty() ? std::string() : o.value.front()});
     }
     return out;
+  } catch (const po::unknown_option& e) {
+    // Our wording, not Boost's ("unrecognised option"): the programs and
+    // their man pages speak of unknown options.
+    // Boost names the token as given: "--foo=1" is option "--foo".
+    std::string name = e.get_option_name();
+    name = name.substr(0, name.find('='));
+    return Status::InvalidArgument("unknown option '" + name + "'");
+  } catch (const po::invalid_command_line_syntax& e) {
+    if (e.kind() == po::invalid_syntax::missing_parameter) {
+      return Status::InvalidArgument("option '" + e.get_option_name() + "' needs a value");
+    }
+    return Status::InvalidArgument(e.what());
   } catch (const std::exception& e) {
     return Status::InvalidArgument(e.what());
   }

@@ -33,6 +33,10 @@ expect "autoresponder-ctl queue r" release
 expect "autoresponder-ctl queue list --j" --json
 expect "autoresponder-ctl queue delete --" --all-failed
 expect "autoresponder-ctl --ver" --version
+expect "autoresponder-ctl sequence list --j" --json
+expect "autoresponder-ctl person show --j" --json
+expect "autoresponder-ctl suppression list --j" --json
+expect "autoresponder-ctl schedule --j" --json
 expect "autoresponder-ctl --config /etc/x.conf ooo s" show
 [[ $fail -eq 0 ]] && echo "completion: ok"
 exit $fail

@@ -114,7 +114,8 @@ TEST_F(SequenceCommands, ListAndShowDescribeTheCurrentDefinitions) {
   ASSERT_EQ(Ctl({"sequence", "enrol", "drip", kKari}).code, 0);
   auto list = Ctl({"sequence", "list"});
   ASSERT_EQ(list.code, 0) << list.err;
-  EXPECT_THAT(list.out, MatchesRegex("drip\t[0-9a-f]{12}\t2 steps\t1 active\n"));
+  EXPECT_THAT(list.out, MatchesRegex("NAME\tVERSION\tSTEPS\tACTIVE\n"
+                                     "drip\t[0-9a-f]{12}\t2 steps\t1 active\n"));
 
   auto show = Ctl({"sequence", "show", "drip"});
   ASSERT_EQ(show.code, 0) << show.err;
@@ -197,7 +198,9 @@ TEST_F(SequenceCommands, SuppressionAddListRemove) {
   ASSERT_EQ(add.code, 0) << add.err;
   EXPECT_TRUE(StepsOf(Queue(), kKari).empty());
   auto list = Ctl({"suppression", "list"});
-  EXPECT_EQ(list.out, "kari@example.org\tasked by phone\t2026-12-21T12:00:00Z\t0 soft bounces\n");
+  EXPECT_EQ(list.out,
+            "PERSON\tREASON\tSINCE\tSOFT_BOUNCES\n"
+            "kari@example.org\tasked by phone\t2026-12-21T12:00:00Z\t0 soft bounces\n");
   EXPECT_THAT(Ctl({"person", "show", kKari}).out, HasSubstr("suppressed: yes, asked by phone"));
   ASSERT_EQ(Ctl({"suppression", "remove", kKari}).code, 0);
   EXPECT_THAT(Ctl({"suppression", "list"}).out, IsEmpty());
@@ -275,12 +278,17 @@ TEST_F(SequenceCommands, ScheduleListsQueuedAndProjectedStepsBetweenTwoTimes) {
   auto run = Ctl({"schedule", "--from", "2026-12-22", "--to", "2026-12-24"});
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_EQ(run.out,
+            "DUE\tPERSON\tSEQUENCE\tSTEP\tSTATE\n"
             "2026-12-22T12:00Z\tkari@example.org\tdrip\twelcome\tqueued\n"
             "2026-12-22T13:00Z\tola@example.org\tdrip\twelcome\tqueued\n"
             "2026-12-24T12:00Z\tkari@example.org\tdrip\tcoupon\tprojected\n"
             "2026-12-24T13:00Z\tola@example.org\tdrip\tcoupon\tprojected\n");
   auto narrow = Ctl({"schedule", "--from", "2026-12-22T12:30Z", "--to", "2026-12-24T12:00Z"});
-  EXPECT_EQ(narrow.out, "2026-12-22T13:00Z\tola@example.org\tdrip\twelcome\tqueued\n");
+  EXPECT_EQ(narrow.out,
+            "DUE\tPERSON\tSEQUENCE\tSTEP\tSTATE\n"
+            "2026-12-22T13:00Z\tola@example.org\tdrip\twelcome\tqueued\n");
+  // An empty table prints nothing, not even the header.
+  EXPECT_THAT(Ctl({"schedule", "--from", "2027-06-01", "--to", "2027-06-02"}).out, IsEmpty());
   EXPECT_EQ(Ctl({"schedule", "--from", "2026-12-22"}).code, 2);
   EXPECT_EQ(Ctl({"schedule", "--from", "2026-12-24", "--to", "2026-12-22T00:00Z"}).code, 2);
 }
@@ -390,7 +398,8 @@ TEST_F(SequenceCommands, TheRealBinaryEnrolsShowsAndReportsExitStatus) {
   ASSERT_EQ(enrol.code, 0) << enrol.err;
   auto list = Binary({"sequence", "list"});
   EXPECT_EQ(list.code, 0);
-  EXPECT_THAT(list.out, MatchesRegex("drip\t[0-9a-f]{12}\t2 steps\t1 active\n"));
+  EXPECT_THAT(list.out, MatchesRegex("NAME\tVERSION\tSTEPS\tACTIVE\n"
+                                     "drip\t[0-9a-f]{12}\t2 steps\t1 active\n"));
   auto show = Binary({"person", "show", kKari});
   EXPECT_EQ(show.code, 0);
   EXPECT_THAT(show.out, HasSubstr("next: 2026-12-22T12:00:00Z"));

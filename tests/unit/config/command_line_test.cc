@@ -86,7 +86,8 @@ TEST(CommandLine, SwitchWithAValueIsAnError) {
 TEST(CommandLine, UnknownOptionIsAnError) {
   Result<CommandLine> parsed = Parse({"--no_such_thing=1"});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_NE(parsed.status().message().find("no_such_thing"), std::string::npos);
+  EXPECT_EQ(parsed.status().message(), "unknown option '--no_such_thing'");
+  EXPECT_EQ(Parse({"--foo", "1"}).status().message(), "unknown option '--foo'");
 }
 
 TEST(CommandLine, AbbreviationsAreNotGuessed) {
@@ -97,7 +98,7 @@ TEST(CommandLine, AbbreviationsAreNotGuessed) {
 TEST(CommandLine, OptionWithoutItsValueIsAnError) {
   Result<CommandLine> parsed = Parse({"--max_received"});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_NE(parsed.status().message().find("max_received"), std::string::npos);
+  EXPECT_EQ(parsed.status().message(), "option '--max_received' needs a value");
 }
 
 TEST(CommandLine, SettingGivenTwiceIsAnError) {
