@@ -52,7 +52,7 @@ enum class StoreBackend { kLmdb, kPostgresql };
 struct StoreOptions {
   std::string path;                // a directory; created if missing (LMDB)
   StoreBackend backend = StoreBackend::kLmdb;
-  std::string postgresql_dsn;      // libpq conninfo or URI; used when backend is kPostgresql
+  std::string postgresql_dsn = {};  // libpq conninfo or URI; used when backend is kPostgresql
   // Each statement's limit on the server (postgresql_statement_timeout); kept
   // below milter_content_timeout so that a slow server never makes Postfix give up.
   uint32_t postgresql_statement_timeout_ms = 5000;
