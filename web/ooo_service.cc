@@ -8,6 +8,7 @@
 #include "ctl/json_output.h"
 #include "ctl/rule_editing.h"
 #include "message/address.h"
+#include "policy/header_syntax.h"
 #include "policy/reply_plan.h"
 #include "policy/rule_validation.h"
 #include "web/ooo_request.h"

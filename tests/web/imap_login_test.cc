@@ -147,7 +147,7 @@ TEST_F(ImapLogin, TheWebLoginGoesThroughDovecot) {
                                    Json{{"user", "ola@example.org"}, {"password", "secret"}}.dump());
   ASSERT_EQ(login.status, 200) << login.body.dump();
   const httplib::Headers session = {{"Cookie", SessionCookie(login.set_cookie)},
-                                    {kCsrfHeader, login.body["csrf_token"]}};
+                                    {kCsrfHeader, login.body["csrf_token"].get<std::string>()}};
   EXPECT_EQ(server.Call("PUT", "/api/v1/ooo", session, Json{{"text", "Away."}}.dump()).status,
             201);
   EXPECT_EQ(server.Call("GET", "/api/v1/ooo", session).body["text"], "Away.");

@@ -50,7 +50,7 @@ TEST(OooRequest, ReadsEveryFieldInTheGivenZone) {
   EXPECT_EQ(FormatIsoUtc(**request.edits.start), "2026-12-19T23:00:00Z");
   // A date-only end means through that day.
   EXPECT_EQ(FormatIsoUtc(**request.edits.end), "2026-12-27T23:00:00Z");
-  EXPECT_EQ(*request.edits.period, Seconds(3 * 86400));
+  EXPECT_EQ(request.edits.period->count(), 3 * 86400);
   EXPECT_EQ(*request.edits.reply_to_external, false);
   EXPECT_EQ(*request.enabled, true);
 }
@@ -59,8 +59,8 @@ TEST(OooRequest, NullRemovesOptionalPartsAndBounds) {
   OooRequest request =
       Accepted({{"html", nullptr}, {"start", nullptr}, {"end", ""}}, Stored());
   EXPECT_EQ(*request.edits.html_body, "");
-  EXPECT_EQ(*request.edits.start, std::nullopt);
-  EXPECT_EQ(*request.edits.end, std::nullopt);
+  EXPECT_FALSE(request.edits.start->has_value());
+  EXPECT_FALSE(request.edits.end->has_value());
 }
 
 TEST(OooRequest, BadDatesNameTheirField) {
@@ -83,7 +83,7 @@ TEST(OooRequest, PeriodOutsideTheConfiguredBoundsIsRefusedNotClamped) {
   EXPECT_EQ(ErrorOf({{"text", "x"}, {"period", "31d"}}).field, "period");
   EXPECT_EQ(ErrorOf({{"text", "x"}, {"period_seconds", 60}}).field, "period_seconds");
   EXPECT_EQ(ErrorOf({{"text", "x"}, {"period", "soon"}}).field, "period");
-  EXPECT_EQ(*Accepted({{"text", "x"}, {"period_seconds", 86400}}).edits.period, Seconds(86400));
+  EXPECT_EQ(Accepted({{"text", "x"}, {"period_seconds", 86400}}).edits.period->count(), 86400);
 }
 
 TEST(OooRequest, HtmlWithScriptIsRefused) {

@@ -265,7 +265,7 @@ TEST_F(ProxyHeaderApi, TheProxysUserGetsASessionAndChangesTheirReply) {
   const httplib::Headers headers = {{"X-Remote-User", "ola"},
                                     {"X-Forwarded-For", "198.51.100.4"},
                                     {"Cookie", SessionCookie(session.set_cookie)},
-                                    {kCsrfHeader, session.body["csrf_token"]}};
+                                    {kCsrfHeader, session.body["csrf_token"].get<std::string>()}};
   EXPECT_EQ(server.Call("PUT", "/api/v1/ooo", headers, kReply.dump()).status, 201);
   EXPECT_TRUE(server.logger().Contains("user=ola@example.org client=198.51.100.4 via 127.0.0.1"));
   // The header alone is no CSRF token.
