@@ -36,6 +36,9 @@ std::optional<std::string> FindActiveHtml(std::string_view html) {
     if (name_start < lower.size() && lower[name_start] == '/') ++name_start;
     size_t name_end = name_start;
     while (name_end < lower.size() && IsNameChar(lower[name_end])) ++name_end;
+    // "<" before anything but a letter is text to a browser, not a tag.
+    if (name_end == name_start || std::isalpha(static_cast<unsigned char>(lower[name_start])) == 0)
+      continue;
     const std::string name = lower.substr(name_start, name_end - name_start);
     for (const char* element : kElements) {
       if (name == element) return "the <" + name + "> element";
