@@ -37,7 +37,7 @@ check_exposure() {
 check_exposure autoresponder-milter.service 5
 check_exposure autoresponder-dispatcher.service 15
 # The web service: loopback TCP, its store, nothing else.
-check_exposure autoresponder-web.service 15
+check_exposure autoresponder-web.service 12
 
 # sysusers.d: the user and group appear in a scratch root.
 mkdir -p "$work/root/etc"
