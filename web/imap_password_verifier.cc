@@ -20,6 +20,22 @@ bool IsUsable(const std::string& text) {
 
 size_t DiscardBody(char*, size_t size, size_t count, void*) { return size * count; }
 
+// imap://127.0.0.1, imap://[::1]:143, imap://localhost: the password never
+// leaves the host, so plain IMAP is acceptable there; anywhere else the
+// password must not cross the network in clear, so STARTTLS is required
+// (a stripped STARTTLS offer fails the login instead of leaking it).
+bool IsLoopbackUrl(const std::string& url) {
+  const size_t start = url.find("://");
+  if (start == std::string::npos) return false;
+  std::string host = url.substr(start + 3);
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(1, host.find(']') == std::string::npos ? 0 : host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  return host == "127.0.0.1" || host == "::1" || host == "localhost";
+}
+
 }  // namespace
 
 ImapPasswordVerifier::ImapPasswordVerifier(std::string server_url, Seconds timeout)
@@ -42,7 +58,9 @@ Result<bool> ImapPasswordVerifier::Verify(const std::string& name, const std::st
   curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
   // The LOGIN command (or AUTHENTICATE PLAIN when the server insists).
   curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=*");
-  curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(IsLoopbackUrl(server_url_)
+                                                              ? CURLUSESSL_TRY
+                                                              : CURLUSESSL_ALL));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(timeout_.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

@@ -1,8 +1,8 @@
 // ImapPasswordVerifier: web_auth = imap. Logs in to the site's IMAP server
 // (web_imap_server) with libcurl's IMAP client, as webmail does, and logs
-// out again; nothing else is read. imap:// upgrades with STARTTLS when the
-// server offers it, imaps:// is TLS from the start; certificates are
-// verified. Each call uses its own connection; thread-safe once
+// out again; nothing else is read. imaps:// is TLS from the start; imap://
+// requires STARTTLS, except on loopback (127.0.0.1, ::1, localhost) where
+// it is used when offered; certificates are verified. Each call uses its own connection; thread-safe once
 // curl_global_init() has run (the constructor does it).
 #pragma once
 

@@ -842,7 +842,7 @@ std::vector<OptionEntry> BuildEntries() {
   t.push_back(Row(
       "web_imap_server",
       "The IMAP server web_auth = imap logs in to: imaps://HOST[:PORT], or imap://HOST[:PORT] "
-      "(STARTTLS when the server offers it).",
+      "(STARTTLS required unless HOST is loopback).",
       [](Config& c, const std::string& v) {
         std::string lower = ToLowerAscii(v);
         const bool known = lower.rfind("imap://", 0) == 0 || lower.rfind("imaps://", 0) == 0;

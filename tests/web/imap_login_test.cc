@@ -64,14 +64,15 @@ class PrivateDovecot {
         << "base_dir = " << dir << "/run\n"
         << "state_dir = " << dir << "/state\n"
         << "log_path = " << dir << "/dovecot.log\n"
-        << "protocols = imap\nlisten = 127.0.0.1\nssl = no\n"
+        << "protocols = imap\nlisten = 127.0.0.1, 127.0.0.2\nssl = no\n"
         << "disable_plaintext_auth = no\nauth_mechanisms = plain login\n"
         << "auth_failure_delay = 0\n"
         << "mail_location = maildir:~/Maildir\n"
         << "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN " << dir << "/passwd\n}\n"
         << "userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=" << dir
         << "/home/%u\n}\n"
-        << "service imap-login {\n  chroot =\n  inet_listener imap {\n    address = 127.0.0.1\n"
+        << "service imap-login {\n  chroot =\n  inet_listener imap {\n"
+        << "    address = 127.0.0.1, 127.0.0.2\n"
         << "    port = " << port_ << "\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}\n"
         << "service anvil {\n  chroot =\n}\n";
     pid_ = fork();
@@ -92,7 +93,9 @@ class PrivateDovecot {
     std::error_code ignored;
     fs::remove_all(root_, ignored);
   }
-  std::string Url() const { return "imap://127.0.0.1:" + std::to_string(port_); }
+  std::string Url(const std::string& host = "127.0.0.1") const {
+    return "imap://" + host + ":" + std::to_string(port_);
+  }
   bool Up() const { return Accepts(port_); }
 
  private:
@@ -127,6 +130,15 @@ TEST_F(ImapLogin, AcceptsTheRightPasswordAndRefusesAWrongOne) {
   auto injected = verifier.Verify("ola@example.org", "secret\r\nA1 LOGOUT");
   ASSERT_TRUE(injected.ok());
   EXPECT_FALSE(*injected);
+}
+
+// The private Dovecot offers no STARTTLS. On 127.0.0.1 that is accepted;
+// the same server reached as 127.0.0.2 stands for one across the network,
+// where the password must not go in clear: the check fails without sending it.
+TEST_F(ImapLogin, PlainImapOffLoopbackNeedsStarttls) {
+  ImapPasswordVerifier verifier(dovecot_->Url("127.0.0.2"), Seconds(10));
+  auto result = verifier.Verify("ola@example.org", "secret");
+  EXPECT_FALSE(result.ok());
 }
 
 TEST_F(ImapLogin, AnUnreachableServerIsAnErrorNotARefusal) {
