@@ -76,15 +76,28 @@ struct WebServer::Impl {
            trusted.end();
   }
 
-  // The client's address for the log: behind a trusted proxy, the address
-  // the proxy appended to X-Forwarded-For; else the peer.
+  // Behind a trusted proxy, the address the proxy appended to
+  // X-Forwarded-For (the last hop: earlier ones are the client's to forge);
+  // "" otherwise.
+  std::string ForwardedClient(const httplib::Request& req) const {
+    if (!FromTrustedProxy(req) || !req.has_header("X-Forwarded-For")) return "";
+    auto hops = SplitTrimmed(req.get_header_value("X-Forwarded-For"), ',');
+    return hops.empty() ? "" : LogExcerpt(hops.back(), 60);
+  }
+
+  // The client's address for the log: "FORWARDED via PROXY", or the peer.
   std::string ClientOf(const httplib::Request& req) const {
-    std::string client = req.remote_addr;
-    if (FromTrustedProxy(req) && req.has_header("X-Forwarded-For")) {
-      auto hops = SplitTrimmed(req.get_header_value("X-Forwarded-For"), ',');
-      if (!hops.empty() && !hops.back().empty()) client = hops.back() + " via " + client;
-    }
-    return LogExcerpt(client, 100);
+    const std::string forwarded = ForwardedClient(req);
+    const std::string peer = LogExcerpt(req.remote_addr, 60);
+    return forwarded.empty() ? peer : forwarded + " via " + peer;
+  }
+
+  // Whose failed logins count together: behind the proxy every request
+  // comes from the proxy's address, and one guesser must not lock out
+  // everyone else.
+  std::string ThrottleClient(const httplib::Request& req) const {
+    const std::string forwarded = ForwardedClient(req);
+    return forwarded.empty() ? req.remote_addr : forwarded;
   }
 
   // The address a login name or proxy header stands for; "" when unusable.
@@ -178,7 +191,7 @@ struct WebServer::Impl {
     }
     const std::string client = ClientOf(req);
     const std::string address = AddressOf(name);
-    if (!throttle.Allows(req.remote_addr, ToLowerAscii(name))) {
+    if (!throttle.Allows(ThrottleClient(req), ToLowerAscii(name))) {
       logger.Warning("web: login throttled for " + LogExcerpt(name) + " client=" + client);
       res.set_header("Retry-After", std::to_string(config.web.login_rate_limit.window.count()));
       Send(res, ErrorReply(429, "too many failed logins; try again later"));
@@ -193,7 +206,7 @@ struct WebServer::Impl {
       return;
     }
     if (!*accepted) {
-      throttle.RecordFailure(req.remote_addr, ToLowerAscii(name));
+      throttle.RecordFailure(ThrottleClient(req), ToLowerAscii(name));
       logger.Warning("web: failed login for " + LogExcerpt(name) + " client=" + client);
       Send(res, ErrorReply(401, "wrong name or password"));
       return;

@@ -87,6 +87,30 @@ TEST_F(ImapLoginApi, WrongPasswordIs401AndRepeatedFailuresAreThrottled) {
   EXPECT_EQ(server.Call("POST", "/api/v1/login", {}, right).status, 200);
 }
 
+// Behind the reverse proxy every request comes from 127.0.0.1: the client
+// limit counts the address the proxy forwarded, so one guesser does not
+// lock out everyone behind the same proxy.
+TEST_F(ImapLoginApi, TheClientLimitCountsTheForwardedAddressBehindTheProxy) {
+  const httplib::Headers guesser = {{"X-Forwarded-For", "203.0.113.9"}};
+  for (const char* name : {"a@example.org", "b@example.org", "c@example.org"}) {
+    EXPECT_EQ(server.Call("POST", "/api/v1/login", guesser,
+                          Json{{"user", name}, {"password", "guess"}}.dump())
+                  .status,
+              401);
+  }
+  EXPECT_EQ(server.Call("POST", "/api/v1/login", guesser,
+                        Json{{"user", "d@example.org"}, {"password", "guess"}}.dump())
+                .status,
+            429);
+  const httplib::Headers someone_else = {{"X-Forwarded-For", "198.51.100.20"}};
+  EXPECT_EQ(server.Call("POST", "/api/v1/login", someone_else,
+                        Json{{"user", "ola@example.org"}, {"password", "secret"}}.dump())
+                .status,
+            200);
+  EXPECT_TRUE(server.logger().Contains("failed login for a@example.org client=203.0.113.9 via "
+                                       "127.0.0.1"));
+}
+
 TEST_F(ImapLoginApi, SessionsExpire) {
   httplib::Headers session = LogIn();
   EXPECT_EQ(server.Call("GET", "/api/v1/session", session).status, 200);
