@@ -55,7 +55,8 @@ set(CPACK_PACKAGE_DESCRIPTION
     "\n"
     "The milter only decides and records in an LMDB store. The\n"
     "autoresponder-dispatcher sends the replies through sendmail(1) or SMTP,\n"
-    "and autoresponder-ctl manages the rules. No service is enabled on\n"
+    "autoresponder-ctl manages the rules, and autoresponder-web lets users\n"
+    "set their own reply. No service is enabled on\n"
     "installation.")
 # (No semicolons above: CMake would read them as list separators.)
 string(JOIN "" CPACK_PACKAGE_DESCRIPTION ${CPACK_PACKAGE_DESCRIPTION})

@@ -13,6 +13,7 @@
 #include "policy/policy_settings.h"
 #include "store/store.h"
 #include "transport/transport.h"
+#include "web/web_settings.h"
 
 namespace ar {
 
@@ -71,6 +72,7 @@ struct Config {
   TransportSettings transport;
   DispatchSettings dispatch;
   SequenceOptions sequences;
+  WebSettings web;  // autoresponder-web
 };
 
 }  // namespace ar

@@ -3,6 +3,7 @@
 // --print-config and --help all read these rows and nothing else.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 
@@ -795,6 +796,126 @@ std::vector<OptionEntry> BuildEntries() {
         return Status::Ok();
       },
       [](const Config& c) { return c.sequences.confirm_url; }));
+
+  // --- autoresponder-web ---
+  t.push_back(Row(
+      "web_listen",
+      "Where autoresponder-web listens: HOST:PORT ([ADDRESS]:PORT for IPv6); keep it on loopback "
+      "behind the site's reverse proxy.",
+      [](Config& c, const std::string& v) {
+        size_t colon = v.rfind(':');
+        if (colon == std::string::npos || colon == 0)
+          return Bad("expected HOST:PORT, got '" + v + "'");
+        std::string host = v.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+          host = host.substr(1, host.size() - 2);
+        auto port = ParseInteger(v.substr(colon + 1), 1, 65535);
+        if (!port.ok() || !IsSafeToken(host))
+          return Bad("expected HOST:PORT with PORT 1-65535, got '" + v + "'");
+        c.web.listen_host = host;
+        c.web.listen_port = static_cast<uint16_t>(*port);
+        return Status::Ok();
+      },
+      [](const Config& c) {
+        const bool v6 = c.web.listen_host.find(':') != std::string::npos;
+        return (v6 ? "[" + c.web.listen_host + "]" : c.web.listen_host) + ":" +
+               std::to_string(c.web.listen_port);
+      }));
+  t.push_back(Row(
+      "web_auth",
+      "How autoresponder-web knows the user: imap (a login checked against web_imap_server) or "
+      "proxy-header (the reverse proxy names the user in web_proxy_header).",
+      [](Config& c, const std::string& v) {
+        std::string lower = ToLowerAscii(v);
+        if (lower == "imap") {
+          c.web.auth = WebAuth::kImap;
+        } else if (lower == "proxy-header") {
+          c.web.auth = WebAuth::kProxyHeader;
+        } else {
+          return Bad("expected imap or proxy-header, got '" + v + "'");
+        }
+        return Status::Ok();
+      },
+      [](const Config& c) {
+        return std::string(c.web.auth == WebAuth::kImap ? "imap" : "proxy-header");
+      }));
+  t.push_back(Row(
+      "web_imap_server",
+      "The IMAP server web_auth = imap logs in to: imaps://HOST[:PORT], or imap://HOST[:PORT] "
+      "(STARTTLS required unless HOST is loopback).",
+      [](Config& c, const std::string& v) {
+        std::string lower = ToLowerAscii(v);
+        const bool known = lower.rfind("imap://", 0) == 0 || lower.rfind("imaps://", 0) == 0;
+        const std::string rest = v.substr(v.find("://") == std::string::npos ? 0 : v.find("://") + 3);
+        if (!known || rest.empty() || !IsSafeToken(rest) || rest.find('/') != std::string::npos)
+          return Bad("expected imap://HOST[:PORT] or imaps://HOST[:PORT], got '" + v + "'");
+        c.web.imap_server = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.web.imap_server; }));
+  t.push_back(Row(
+      "web_login_domain",
+      "The domain added to a login name without '@' to make the user's address; empty when users "
+      "log in with their address.",
+      [](Config& c, const std::string& v) {
+        if (!v.empty() && !IsDomainName(v)) return Bad("not a domain name: '" + v + "'");
+        c.web.login_domain = ToLowerAscii(v);
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.web.login_domain; }));
+  t.push_back(Row(
+      "web_proxy_header",
+      "The request header in which the reverse proxy names the logged-in user (web_auth = "
+      "proxy-header).",
+      [](Config& c, const std::string& v) {
+        const bool ok = !v.empty() && v.size() <= 64 &&
+                        std::all_of(v.begin(), v.end(), [](char ch) {
+                          return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-';
+                        });
+        if (!ok) return Bad("expected a header name (letters, digits, '-'), got '" + v + "'");
+        c.web.proxy_header = v;
+        return Status::Ok();
+      },
+      [](const Config& c) { return c.web.proxy_header; }));
+  t.push_back(ListRow(
+      "web_trusted_proxies",
+      "Peer addresses (exact IPv4 or IPv6) whose web_proxy_header is believed; requests from "
+      "anyone else are refused.",
+      [](Config& c, const std::string& v) {
+        for (const std::string& address : SplitList(v, kCommaOrSpace)) {
+          if (!IsSafeToken(address) || address.find_first_not_of("0123456789abcdefABCDEF.:") !=
+                                           std::string::npos)
+            return Bad("not an IP address: '" + address + "'");
+          c.web.trusted_proxies.push_back(ToLowerAscii(address));
+        }
+        return Status::Ok();
+      },
+      [](Config& c) { c.web.trusted_proxies.clear(); },
+      [](const Config& c) { return Join(c.web.trusted_proxies, ", "); }));
+  t.push_back(Duration(
+      "web_session_lifetime", "How long a login to autoresponder-web lasts.",
+      [](auto& c) -> auto& { return c.web.session_lifetime; }, Seconds(60), kOneDay * 30));
+  t.push_back(Row(
+      "web_cookie_secure",
+      "Mark the session cookie Secure (sent over HTTPS only); no only for tests over plain HTTP.",
+      [](Config& c, const std::string& v) {
+        Result<bool> b = ParseYesNo(v);
+        if (!b.ok()) return b.status();
+        c.web.cookie_secure = *b;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatYesNo(c.web.cookie_secure); }));
+  t.push_back(Row(
+      "web_login_rate_limit",
+      "Failed logins allowed per client address and per login name (N/DURATION); more are "
+      "refused until the window has passed.",
+      [](Config& c, const std::string& v) {
+        Result<RateLimit> limit = ParseRateLimit(v);
+        if (!limit.ok()) return limit.status();
+        c.web.login_rate_limit = *limit;
+        return Status::Ok();
+      },
+      [](const Config& c) { return FormatRateLimit(c.web.login_rate_limit); }));
 
   Config defaults = DefaultConfig();
   for (OptionEntry& e : t) e.info.default_value = e.print(defaults);

@@ -4,9 +4,9 @@
 # fails; ExecStart points at the built programs, since verify wants them to
 # exist), their sandbox with `systemd-analyze security --offline` against a
 # ceiling, and the sysusers.d and tmpfiles.d snippets applied to a scratch root.
-# Usage: verify_units.sh SOURCE_DIR MILTER_BINARY DISPATCHER_BINARY
+# Usage: verify_units.sh SOURCE_DIR MILTER_BINARY DISPATCHER_BINARY WEB_BINARY
 set -eu
-src=$1 milter=$2 dispatcher=$3
+src=$1 milter=$2 dispatcher=$3 web=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
@@ -15,10 +15,12 @@ sed "s|/usr/sbin/autoresponder-milter|$milter|" "$src/systemd/autoresponder-milt
   > "$work/autoresponder-milter.service"
 sed "s|/usr/sbin/autoresponder-dispatcher|$dispatcher|" \
   "$src/systemd/autoresponder-dispatcher.service" > "$work/autoresponder-dispatcher.service"
+sed "s|/usr/sbin/autoresponder-web|$web|" "$src/systemd/autoresponder-web.service" \
+  > "$work/autoresponder-web.service"
 
 # Documentation= names man pages that are only installed with the package.
 if ! out=$(cd "$work" && systemd-analyze verify --man=no ./autoresponder-milter.service \
-    ./autoresponder-dispatcher.service 2>&1) || [ -n "$out" ]; then
+    ./autoresponder-dispatcher.service ./autoresponder-web.service 2>&1) || [ -n "$out" ]; then
   echo "systemd-analyze verify complained:"; echo "$out"; fail=1
 fi
 
@@ -34,6 +36,8 @@ check_exposure() {
 }
 check_exposure autoresponder-milter.service 5
 check_exposure autoresponder-dispatcher.service 15
+# The web service: loopback TCP, its store, nothing else.
+check_exposure autoresponder-web.service 12
 
 # sysusers.d: the user and group appear in a scratch root.
 mkdir -p "$work/root/etc"
